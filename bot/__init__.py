@@ -1,0 +1,1 @@
+"""meldbot's platform-neutral core."""

@@ -1,0 +1,1 @@
+"""The case domain: reports become cases that coordinators handle."""

@@ -1,0 +1,142 @@
+"""Case domain types: categories, statuses and their transitions, measures, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.events import MessageRef, Platform
+
+
+class Category(StrEnum):
+    VERBAL_AGGRESSION = "verbal_aggression"
+    THREAT = "threat"
+    PHYSICAL_VIOLENCE = "physical_violence"
+    INTIMIDATION = "intimidation"
+    TRAFFICKING = "trafficking"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    MEASURE = "measure"
+    CLOSED = "closed"
+
+
+# Closing is always possible while open; a closed case can be reopened into handling.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS, Status.MEASURE, Status.CLOSED}),
+    Status.IN_PROGRESS: frozenset({Status.MEASURE, Status.CLOSED}),
+    Status.MEASURE: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+}
+
+
+def can_transition(current: Status, target: Status) -> bool:
+    return target in TRANSITIONS[current]
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class MeasureKind(StrEnum):
+    """The CMA's measures, lightest first (seed 004)."""
+
+    ORDER_TALK = "order_talk"  # ordegesprek
+    WARNING_LETTER = "warning_letter"  # waarschuwingsbrief
+    CALL_BAN = "call_ban"  # belverbod
+    BUILDING_BAN = "building_ban"  # pandverbod
+    OFFICE_TALK = "office_talk"  # gesprek op kantoor
+    POLICE_REPORT = "police_report"  # aangifte
+    NONE = "none"
+
+
+class EventKind(StrEnum):
+    """Everything that happens to a case; each becomes a reply in the case's thread."""
+
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    QUESTION = "question"
+    ANSWER = "answer"
+    ADDITION = "addition"
+    STATUS = "status"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class When(StrEnum):
+    JUST_NOW = "just_now"
+    EARLIER_TODAY = "earlier_today"
+    YESTERDAY = "yesterday"
+    EARLIER = "earlier"
+
+
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    """Who reported, on which platform; feedback goes to their personal chat."""
+
+    platform: Platform
+    user_id: str
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class NewReport:
+    """What a reporter gives. Only the narrative is required."""
+
+    narrative: str
+    category: Category | None = None
+    when: When | None = None
+    location: str | None = None
+    danger_now: bool | None = None
+    wants_feedback: bool = True
+    manager_consent: bool | None = None
+    language: str = "nl"
+
+    @property
+    def urgency(self) -> Urgency:
+        return Urgency.URGENT if self.danger_now else Urgency.NORMAL
+
+
+@dataclass(slots=True)
+class Case:
+    id: int
+    reference: str
+    status: Status
+    urgency: Urgency
+    report: NewReport
+    reporter: Reporter | None
+    coordination_platform: Platform
+    created_at: datetime
+    handler_id: str | None = None
+    handler_name: str | None = None
+    measure: MeasureKind | None = None
+    alert: MessageRef | None = None
+    closed_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.CLOSED
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    id: int
+    case_id: int
+    kind: EventKind
+    created_at: datetime
+    actor_name: str | None = None
+    text: str | None = None
+    status: Status | None = None
+    measure: MeasureKind | None = None
+    reporter_informed: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def format_reference(year: int, sequence: int) -> str:
+    return f"M-{year}-{sequence:04d}"

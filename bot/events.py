@@ -1,0 +1,93 @@
+"""Neutral inbound events: what an adapter makes of a platform payload.
+
+Dialogs see only these, never Slack or Teams JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Platform = Literal["slack", "teams", "web"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person behind an event, as the platform names them."""
+
+    platform: Platform
+    user_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a message goes: a conversation, optionally a thread inside it."""
+
+    platform: Platform
+    conversation: str
+    thread: str | None = None
+    personal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message the platform has accepted; enough to update it or reply under it."""
+
+    platform: Platform
+    conversation: str
+    message_id: str
+
+    def thread(self) -> Address:
+        return Address(self.platform, self.conversation, thread=self.message_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """Free text typed by a person, in a personal chat or a channel."""
+
+    actor: Actor
+    address: Address
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInvoked:
+    """A button was pressed. ``value`` is input, never proof of anything."""
+
+    actor: Actor
+    address: Address
+    action_id: str
+    value: str = ""
+    message: MessageRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmitted:
+    """A form (Slack modal, Teams card, web form) was submitted."""
+
+    actor: Actor
+    form_id: str
+    values: Mapping[str, str | None] = field(default_factory=dict)
+    state: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInvoked:
+    """A slash command, a shortcut or a menu entry asked for a capability."""
+
+    actor: Actor
+    address: Address
+    command: Literal["report", "menu"]
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeOpened:
+    """The person opened the bot's home (Slack App Home)."""
+
+    actor: Actor
+
+
+Event = MessageReceived | ActionInvoked | FormSubmitted | CommandInvoked | HomeOpened

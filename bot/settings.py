@@ -1,0 +1,168 @@
+"""Configuration: environment variables plus an optional TOML file (``MELDBOT_CONFIG``).
+
+Environment variables win over the file. A wrong or missing setting stops start-up
+with one sentence naming it (``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+Language = Literal["nl", "en"]
+
+
+class ConfigError(Exception):
+    """A setting is wrong or missing; the message is one sentence naming it."""
+
+
+class Contact(BaseModel):
+    """A person reporters can reach: the coordinator or a support contact."""
+
+    name: str
+    role: str
+    photo_url: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class CategorySetting(BaseModel):
+    key: str
+    label_nl: str
+    label_en: str
+
+
+def _comma_list(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MELDBOT_", extra="ignore", env_nested_delimiter="__"
+    )
+
+    organisation: str = "Gemeente Voorbeeld"
+    language: Language = "nl"
+    database_url: str = "sqlite+aiosqlite:///var/meldbot.db"
+    seal_key: str | None = Field(
+        default=None, description="Fernet key that seals narratives and messages."
+    )
+    data_dir: Path = Path("var")
+
+    coordinator_contact: Contact = Contact(
+        name="Het meldpunt", role="Coördinator agressie en signalen"
+    )
+    support_contacts: list[Contact] = []
+    categories: list[CategorySetting] | None = None
+    first_contact_hours: int = Field(default=24, ge=1)
+    urgent_contact_minutes: int = Field(default=30, ge=1)
+
+    slack_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_signing_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    )
+    slack_app_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+    )
+    slack_coordinator_channel: str | None = None
+    slack_coordinators: CommaList = []
+
+    web_chat: Literal["auto", "on", "off"] = "auto"
+    web_coordinators: CommaList = ["coordinator"]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("MELDBOT_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    @field_validator("slack_coordinators", "web_coordinators", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def web_chat_enabled(self) -> bool:
+        if self.web_chat == "auto":
+            return not self.slack_enabled
+        return self.web_chat == "on"
+
+    def check(self) -> None:
+        """Cross-field rules that a single field's type cannot express."""
+        if self.slack_enabled:
+            if not self.slack_signing_secret and not self.slack_app_token:
+                raise ConfigError(
+                    "SLACK_SIGNING_SECRET is missing: Slack's requests cannot be verified "
+                    "without it (or set SLACK_APP_TOKEN for Socket Mode)."
+                )
+            if not self.slack_coordinator_channel:
+                raise ConfigError(
+                    "MELDBOT_SLACK_COORDINATOR_CHANNEL is missing: meldbot needs the id of "
+                    "the private channel where coordinators receive cases."
+                )
+        if not self.database_url.startswith("sqlite") and not self.seal_key:
+            raise ConfigError(
+                "MELDBOT_SEAL_KEY is missing: a shared database needs a key from the "
+                "environment to seal narratives (generate one with `meldbot seal-key`)."
+            )
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """The name a person would set: the environment variable for a top-level field."""
+    if not loc:
+        return "configuration"
+    head = str(loc[0])
+    if head.isupper():  # already an alias such as SLACK_BOT_TOKEN
+        return head
+    if len(loc) == 1:
+        return f"MELDBOT_{head.upper()}"
+    return ".".join(str(part) for part in loc)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one clear sentence."""
+    config_file = os.environ.get("MELDBOT_CONFIG")
+    if config_file and not Path(config_file).is_file():
+        raise ConfigError(f"MELDBOT_CONFIG points to {config_file}, which is not a file.")
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ConfigError(f"Setting {_setting_name(first['loc'])} is invalid: {first['msg']}.") from None
+    settings.check()
+    return settings
