@@ -43,6 +43,10 @@ class Messenger(Protocol):
 
 
 Handler = Callable[[Event], Awaitable[Response]]
+"""The core's entry point for adapters: one neutral event in, what to do in its context out."""
+
+FirstDelivery = Callable[[str], Awaitable[bool]]
+"""True the first time a platform delivery key is seen (Slack retries carry the same event_id)."""
 
 
 class CaseRepository(Protocol):
