@@ -57,9 +57,7 @@ class Translator:
         return text.format(count=count, **values)
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(
-            moment.astimezone(TIMEZONE), "d MMMM y, HH:mm", locale=self.language
-        )
+        return format_datetime(moment.astimezone(TIMEZONE), "d MMMM y, HH:mm", locale=self.language)
 
 
 @cache

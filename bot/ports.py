@@ -89,9 +89,7 @@ class Outbox(Protocol):
 
     async def delivered(self, notification_id: int, now: datetime) -> None: ...
 
-    async def failed(
-        self, notification_id: int, error: str, retry_at: datetime | None
-    ) -> None: ...
+    async def failed(self, notification_id: int, error: str, retry_at: datetime | None) -> None: ...
 
 
 class DialogStates(Protocol):
@@ -105,9 +103,7 @@ class DialogStates(Protocol):
 
 
 class AuditLog(Protocol):
-    async def record(
-        self, case_id: int, actor: str, action: str, now: datetime
-    ) -> None: ...
+    async def record(self, case_id: int, actor: str, action: str, now: datetime) -> None: ...
 
 
 class Transaction(Protocol):

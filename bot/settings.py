@@ -163,6 +163,8 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        raise ConfigError(f"Setting {_setting_name(first['loc'])} is invalid: {first['msg']}.") from None
+        raise ConfigError(
+            f"Setting {_setting_name(first['loc'])} is invalid: {first['msg']}."
+        ) from None
     settings.check()
     return settings

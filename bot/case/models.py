@@ -112,6 +112,7 @@ class Case:
     reporter: Reporter | None
     coordination_platform: Platform
     created_at: datetime
+    updated_at: datetime
     handler_id: str | None = None
     handler_name: str | None = None
     measure: MeasureKind | None = None

@@ -1,0 +1,215 @@
+"""The case repository: cases and their events, sealed at rest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.case.models import (
+    Case,
+    CaseEvent,
+    Category,
+    EventKind,
+    MeasureKind,
+    NewReport,
+    Reporter,
+    Status,
+    Urgency,
+    When,
+    format_reference,
+)
+from bot.events import MessageRef, Platform
+from storage.models import CaseEventRow, CaseRow
+from storage.sealing import Sealer
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum_or_none(kind: type[E], value: str | None) -> E | None:
+    return kind(value) if value is not None else None
+
+
+class SqlCaseRepository:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+        self._session = session
+        self._sealer = sealer
+
+    async def create(
+        self, report: NewReport, reporter: Reporter | None, platform: Platform, now: datetime
+    ) -> Case:
+        # The yearly sequence is read then claimed; a concurrent instance that took the
+        # same number makes the unique constraint fail, and the next number is tried.
+        for _attempt in range(20):
+            sequence = 1 + (
+                await self._session.scalar(
+                    select(func.coalesce(func.max(CaseRow.sequence), 0)).where(
+                        CaseRow.year == now.year
+                    )
+                )
+                or 0
+            )
+            row = self._new_row(report, reporter, platform, now, sequence)
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(row)
+                    await self._session.flush()
+            except IntegrityError:
+                continue
+            return self._to_case(row)
+        raise RuntimeError("no free case reference after 20 attempts")
+
+    def _new_row(
+        self,
+        report: NewReport,
+        reporter: Reporter | None,
+        platform: Platform,
+        now: datetime,
+        sequence: int,
+    ) -> CaseRow:
+        seal = self._sealer.seal
+        return CaseRow(
+            reference=format_reference(now.year, sequence),
+            year=now.year,
+            sequence=sequence,
+            status=Status.NEW.value,
+            urgency=report.urgency.value,
+            category=report.category.value if report.category else None,
+            occurred=report.when.value if report.when else None,
+            location_sealed=seal(report.location),
+            narrative_sealed=seal(report.narrative),
+            danger_now=report.danger_now,
+            wants_feedback=report.wants_feedback,
+            manager_consent=report.manager_consent,
+            language=report.language,
+            reporter_platform=reporter.platform if reporter else None,
+            reporter_user_id=reporter.user_id if reporter else None,
+            reporter_name_sealed=seal(reporter.name) if reporter else None,
+            coordination_platform=platform,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+
+    async def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
+        query = select(CaseRow).where(CaseRow.id == case_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return self._to_case(row) if row else None
+
+    async def by_reference(self, reference: str) -> Case | None:
+        row = await self._session.scalar(
+            select(CaseRow).where(CaseRow.reference == reference.strip().upper())
+        )
+        return self._to_case(row) if row else None
+
+    async def open_for_reporter(self, reporter: Reporter) -> list[Case]:
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(
+                CaseRow.reporter_platform == reporter.platform,
+                CaseRow.reporter_user_id == reporter.user_id,
+                CaseRow.status != Status.CLOSED.value,
+            )
+            .order_by(CaseRow.id.desc())
+        )
+        return [self._to_case(row) for row in rows]
+
+    async def save(self, case: Case) -> None:
+        row = await self._session.get_one(CaseRow, case.id)
+        row.status = case.status.value
+        row.handler_id = case.handler_id
+        row.handler_name = case.handler_name
+        row.measure = case.measure.value if case.measure else None
+        row.closed_at = case.closed_at
+        row.alert_conversation = case.alert.conversation if case.alert else None
+        row.alert_message_id = case.alert.message_id if case.alert else None
+        row.updated_at = case.updated_at
+        row.version = row.version + 1
+        case.version = row.version
+        await self._session.flush()
+
+    async def add_event(
+        self, case: Case, kind: EventKind, now: datetime, **fields: Any
+    ) -> CaseEvent:
+        status: Status | None = fields.get("status")
+        measure: MeasureKind | None = fields.get("measure")
+        row = CaseEventRow(
+            case_id=case.id,
+            kind=kind.value,
+            actor_name_sealed=self._sealer.seal(fields.get("actor_name")),
+            text_sealed=self._sealer.seal(fields.get("text")),
+            status=status.value if status else None,
+            measure=measure.value if measure else None,
+            reporter_informed=bool(fields.get("reporter_informed", False)),
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return self._to_event(row)
+
+    async def event(self, event_id: int) -> CaseEvent | None:
+        row = await self._session.get(CaseEventRow, event_id)
+        return self._to_event(row) if row else None
+
+    def _to_case(self, row: CaseRow) -> Case:
+        unseal = self._sealer.unseal
+        report = NewReport(
+            narrative=unseal(row.narrative_sealed) or "",
+            category=_enum_or_none(Category, row.category),
+            when=_enum_or_none(When, row.occurred),
+            location=unseal(row.location_sealed),
+            danger_now=row.danger_now,
+            wants_feedback=row.wants_feedback,
+            manager_consent=row.manager_consent,
+            language=row.language,
+        )
+        reporter = None
+        if row.reporter_platform and row.reporter_user_id:
+            reporter = Reporter(
+                row.reporter_platform,  # type: ignore[arg-type]
+                row.reporter_user_id,
+                unseal(row.reporter_name_sealed),
+            )
+        alert = None
+        if row.alert_conversation and row.alert_message_id:
+            alert = MessageRef(
+                row.coordination_platform,  # type: ignore[arg-type]
+                row.alert_conversation,
+                row.alert_message_id,
+            )
+        return Case(
+            id=row.id,
+            reference=row.reference,
+            status=Status(row.status),
+            urgency=Urgency(row.urgency),
+            report=report,
+            reporter=reporter,
+            coordination_platform=row.coordination_platform,  # type: ignore[arg-type]
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            handler_id=row.handler_id,
+            handler_name=row.handler_name,
+            measure=_enum_or_none(MeasureKind, row.measure),
+            alert=alert,
+            closed_at=row.closed_at,
+            version=row.version,
+        )
+
+    def _to_event(self, row: CaseEventRow) -> CaseEvent:
+        return CaseEvent(
+            id=row.id,
+            case_id=row.case_id,
+            kind=EventKind(row.kind),
+            created_at=row.created_at,
+            actor_name=self._sealer.unseal(row.actor_name_sealed),
+            text=self._sealer.unseal(row.text_sealed),
+            status=_enum_or_none(Status, row.status),
+            measure=_enum_or_none(MeasureKind, row.measure),
+            reporter_informed=row.reporter_informed,
+        )

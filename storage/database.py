@@ -1,0 +1,99 @@
+"""The database: engine, transactions and the delivery ledger."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.cases import SqlCaseRepository
+from storage.dialogs import SqlAuditLog, SqlDialogStates
+from storage.models import DeliveryRow
+from storage.outbox import SqlOutbox
+from storage.sealing import Sealer
+
+
+@dataclass(slots=True)
+class SqlTransaction:
+    session: AsyncSession
+    cases: SqlCaseRepository
+    outbox: SqlOutbox
+    dialogs: SqlDialogStates
+    audit: SqlAuditLog
+
+
+def _use_immediate_transactions(engine: AsyncEngine) -> None:
+    """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _use_immediate_transactions(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Implements ``bot.ports.Storage``."""
+
+    def __init__(self, url: str, sealer: Sealer, clock: Callable[[], datetime]) -> None:
+        self.engine = create_engine(url)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sealer = sealer
+        self._clock = clock
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+        async with self._sessions() as session, session.begin():
+            yield SqlTransaction(
+                session=session,
+                cases=SqlCaseRepository(session, self._sealer),
+                outbox=SqlOutbox(session, self._clock()),
+                dialogs=SqlDialogStates(session, self._sealer),
+                audit=SqlAuditLog(session),
+            )
+
+    async def first_delivery(self, key: str, now: datetime) -> bool:
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                insert(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_deliveries(self, before: datetime) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(delete(DeliveryRow).where(DeliveryRow.seen_at < before))
+
+    async def close(self) -> None:
+        await self.engine.dispose()

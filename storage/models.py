@@ -1,0 +1,147 @@
+"""Typed SQLAlchemy models. Columns named ``*_sealed`` hold Fernet tokens, never plain text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgency: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(40))
+    occurred: Mapped[str | None] = mapped_column(String(20))
+    location_sealed: Mapped[str | None] = mapped_column(Text)
+    narrative_sealed: Mapped[str] = mapped_column(Text)
+    danger_now: Mapped[bool | None]
+    wants_feedback: Mapped[bool]
+    manager_consent: Mapped[bool | None]
+    language: Mapped[str] = mapped_column(String(5))
+    reporter_platform: Mapped[str | None] = mapped_column(String(10))
+    reporter_user_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    reporter_name_sealed: Mapped[str | None] = mapped_column(Text)
+    coordination_platform: Mapped[str] = mapped_column(String(10))
+    handler_id: Mapped[str | None] = mapped_column(String(100))
+    handler_name: Mapped[str | None] = mapped_column(String(200))
+    measure: Mapped[str | None] = mapped_column(String(30))
+    alert_conversation: Mapped[str | None] = mapped_column(String(200))
+    alert_message_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class CaseEventRow(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_name_sealed: Mapped[str | None] = mapped_column(Text)
+    text_sealed: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    measure: Mapped[str | None] = mapped_column(String(30))
+    reporter_informed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """A message still to be delivered; rows stay as the delivery record once sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    abandoned: Mapped[bool] = mapped_column(default=False)
+
+
+class DialogStateRow(Base):
+    __tablename__ = "dialog_states"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state_sealed: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DeliveryRow(Base):
+    """Platform delivery keys already processed (Slack retries the same event_id)."""
+
+    __tablename__ = "deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditRow(Base):
+    """Who touched which case, when: access to a case is always written down."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]

@@ -1,0 +1,69 @@
+"""The outbox: messages recorded in the same transaction as the change they announce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.ports import Notification
+from storage.models import OutboxRow
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self._session = session
+        self._now = now
+
+    async def enqueue(
+        self, kind: str, *, case_id: int | None = None, event_id: int | None = None
+    ) -> None:
+        self._session.add(
+            OutboxRow(
+                kind=kind,
+                case_id=case_id,
+                event_id=event_id,
+                next_attempt_at=self._now,
+                created_at=self._now,
+            )
+        )
+        await self._session.flush()
+
+    async def due(self, now: datetime, limit: int) -> list[Notification]:
+        # SKIP LOCKED lets several instances share one PostgreSQL outbox; SQLite
+        # serialises writers anyway and ignores the clause.
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.abandoned.is_(False),
+                OutboxRow.next_attempt_at <= now,
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [
+            Notification(row.id, row.kind, row.case_id, row.event_id, row.attempts) for row in rows
+        ]
+
+    async def delivered(self, notification_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(sent_at=now, attempts=OutboxRow.attempts + 1, last_error=None)
+        )
+
+    async def failed(self, notification_id: int, error: str, retry_at: datetime | None) -> None:
+        values: dict[str, object] = {
+            "attempts": OutboxRow.attempts + 1,
+            "last_error": error[:500],
+        }
+        if retry_at is None:
+            values["abandoned"] = True
+        else:
+            values["next_attempt_at"] = retry_at
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.id == notification_id).values(**values)
+        )

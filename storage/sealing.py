@@ -1,0 +1,52 @@
+"""Sealing: narratives, messages and names are encrypted at rest with Fernet.
+
+Several comma-separated keys may be configured: the first seals, all unseal,
+so a key can be rotated without losing old rows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+
+class SealError(Exception):
+    """A sealed value could not be opened (wrong or missing key)."""
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+class Sealer:
+    def __init__(self, keys: str) -> None:
+        fernets = [Fernet(key.strip().encode()) for key in keys.split(",") if key.strip()]
+        if not fernets:
+            raise ValueError("at least one sealing key is needed")
+        self._fernet = MultiFernet(fernets)
+
+    def seal(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return self._fernet.encrypt(text.encode()).decode()
+
+    def unseal(self, token: str | None) -> str | None:
+        if token is None:
+            return None
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise SealError("a sealed value could not be opened with the configured key") from None
+
+    def seal_json(self, value: dict[str, Any]) -> str:
+        sealed = self.seal(json.dumps(value))
+        assert sealed is not None
+        return sealed
+
+    def unseal_json(self, token: str) -> dict[str, Any]:
+        opened = self.unseal(token)
+        assert opened is not None
+        value: dict[str, Any] = json.loads(opened)
+        return value
