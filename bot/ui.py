@@ -162,7 +162,8 @@ class Response:
     ``messages`` go to the conversation the event came from (for a form, the
     person's personal chat); ``replace`` replaces the message whose button was
     pressed; ``form`` opens a form; ``errors`` keeps a submitted form open with
-    per-field messages.
+    per-field messages; ``private`` is shown only to the person who acted (a
+    refusal, a hint) and never to the rest of a channel.
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -170,3 +171,4 @@ class Response:
     replace: Message | None = None
     errors: dict[str, str] = field(default_factory=dict)
     home: Message | None = None
+    private: list[Message] = field(default_factory=list)
