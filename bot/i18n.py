@@ -24,7 +24,8 @@ TIMEZONE = ZoneInfo("Europe/Amsterdam")
 LANGUAGES = ("nl", "en")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
     return message
 
 

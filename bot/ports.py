@@ -68,6 +68,8 @@ class CaseRepository(Protocol):
 
     async def open_for_reporter(self, reporter: Reporter) -> list[Case]: ...
 
+    async def set_alert(self, case_id: int, alert: MessageRef) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Notification:
@@ -85,7 +87,10 @@ class Outbox(Protocol):
         self, kind: str, *, case_id: int | None = None, event_id: int | None = None
     ) -> None: ...
 
-    async def due(self, now: datetime, limit: int) -> list[Notification]: ...
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
+        """Take due notifications, oldest first and one at a time per case, until
+        ``lease_until``; an instance that dies leaves them due again after the lease."""
+        ...
 
     async def delivered(self, notification_id: int, now: datetime) -> None: ...
 

@@ -120,6 +120,11 @@ class SqlCaseRepository:
         )
         return [self._to_case(row) for row in rows]
 
+    async def set_alert(self, case_id: int, alert: MessageRef) -> None:
+        row = await self._session.get_one(CaseRow, case_id, with_for_update=True)
+        row.alert_conversation, row.alert_message_id = alert.conversation, alert.message_id
+        await self._session.flush()
+
     async def save(self, case: Case) -> None:
         row = await self._session.get_one(CaseRow, case.id)
         row.status = case.status.value
@@ -144,6 +149,7 @@ class SqlCaseRepository:
             kind=kind.value,
             actor_name_sealed=self._sealer.seal(fields.get("actor_name")),
             text_sealed=self._sealer.seal(fields.get("text")),
+            note_sealed=self._sealer.seal(fields.get("note")),
             status=status.value if status else None,
             measure=measure.value if measure else None,
             reporter_informed=bool(fields.get("reporter_informed", False)),
@@ -209,6 +215,7 @@ class SqlCaseRepository:
             created_at=row.created_at,
             actor_name=self._sealer.unseal(row.actor_name_sealed),
             text=self._sealer.unseal(row.text_sealed),
+            note=self._sealer.unseal(row.note_sealed),
             status=_enum_or_none(Status, row.status),
             measure=_enum_or_none(MeasureKind, row.measure),
             reporter_informed=row.reporter_informed,

@@ -94,6 +94,7 @@ class CaseEventRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     actor_name_sealed: Mapped[str | None] = mapped_column(Text)
     text_sealed: Mapped[str | None] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(20))
     measure: Mapped[str | None] = mapped_column(String(30))
     reporter_informed: Mapped[bool] = mapped_column(default=False)

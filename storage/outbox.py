@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.ports import Notification
 from storage.models import OutboxRow
@@ -30,20 +31,37 @@ class SqlOutbox:
         )
         await self._session.flush()
 
-    async def due(self, now: datetime, limit: int) -> list[Notification]:
-        # SKIP LOCKED lets several instances share one PostgreSQL outbox; SQLite
-        # serialises writers anyway and ignores the clause.
-        rows = await self._session.scalars(
-            select(OutboxRow)
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
+        earlier = aliased(OutboxRow)
+        unsent_before = (
+            select(earlier.id)
             .where(
-                OutboxRow.sent_at.is_(None),
-                OutboxRow.abandoned.is_(False),
-                OutboxRow.next_attempt_at <= now,
+                earlier.case_id == OutboxRow.case_id,
+                earlier.id < OutboxRow.id,
+                earlier.sent_at.is_(None),
+                earlier.abandoned.is_(False),
             )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            .exists()
         )
+        # SKIP LOCKED lets several instances share one PostgreSQL outbox (SQLite
+        # serialises writers and ignores it); the lease is the claim itself.
+        rows = list(
+            await self._session.scalars(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.abandoned.is_(False),
+                    OutboxRow.next_attempt_at <= now,
+                    ~unsent_before,
+                )
+                .order_by(OutboxRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True, of=OutboxRow)
+            )
+        )
+        for row in rows:
+            row.next_attempt_at = lease_until
+        await self._session.flush()
         return [
             Notification(row.id, row.kind, row.case_id, row.event_id, row.attempts) for row in rows
         ]

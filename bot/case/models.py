@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -132,11 +132,11 @@ class CaseEvent:
     kind: EventKind
     created_at: datetime
     actor_name: str | None = None
-    text: str | None = None
+    text: str | None = None  # for the reporter too (a question, a message)
+    note: str | None = None  # for coordinators only (a closing summary)
     status: Status | None = None
     measure: MeasureKind | None = None
     reporter_informed: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def format_reference(year: int, sequence: int) -> str:

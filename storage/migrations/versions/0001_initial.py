@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 02:49:06.767935
+Create Date: 2026-11-23 02:50:51.652840
 """
 
 from collections.abc import Sequence
@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("actor_name_sealed", sa.Text(), nullable=True),
         sa.Column("text_sealed", sa.Text(), nullable=True),
+        sa.Column("note_sealed", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=True),
         sa.Column("measure", sa.String(length=30), nullable=True),
         sa.Column("reporter_informed", sa.Boolean(), nullable=False),

@@ -1,0 +1,198 @@
+"""Case handling: every change is one transaction that also records its notifications.
+
+A report is confirmed only after the transaction commits; messages to Slack, Teams
+or the web chat leave through the outbox after that, so a platform outage never
+loses a case or blocks the reporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.case.models import (
+    Case,
+    EventKind,
+    MeasureKind,
+    NewReport,
+    Reporter,
+    Status,
+    can_transition,
+)
+from bot.events import Actor, Platform
+from bot.ports import Messenger, Storage, Transaction
+
+ALERT = "case.alert"
+THREAD = "case.thread"
+REPORTER = "reporter.notice"
+
+
+class CaseError(Exception):
+    """A case action that cannot be done; ``reason`` is a message id for the actor."""
+
+    def __init__(self, reason: str, **values: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.values = values
+
+
+class NotAllowed(CaseError):
+    pass
+
+
+@dataclass(slots=True)
+class CaseService:
+    storage: Storage
+    messengers: dict[Platform, Messenger]
+    clock: Callable[[], datetime]
+    wake_outbox: Callable[[], None]
+
+    async def report(self, report: NewReport, reporter: Reporter | None) -> Case:
+        platform = reporter.platform if reporter else self._default_platform()
+        now = self.clock()
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.create(report, reporter, platform, now)
+            event = await tx.cases.add_event(case, EventKind.REPORTED, now)
+            await tx.outbox.enqueue(ALERT, case_id=case.id)
+            await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        self.wake_outbox()
+        return case
+
+    async def claim(self, actor: Actor, case_id: int) -> Case:
+        async with self._coordinator_change(actor, case_id, "claim") as (tx, case):
+            if case.handler_id is not None:
+                raise CaseError(
+                    "This case has already been claimed by {handler}.",
+                    handler=case.handler_name or "",
+                )
+            case.handler_id, case.handler_name = actor.user_id, actor.name or actor.user_id
+            if case.status is Status.NEW:
+                case.status = Status.IN_PROGRESS
+            await self._record(tx, case, EventKind.CLAIMED, actor)
+        return case
+
+    async def ask(self, actor: Actor, case_id: int, question: str) -> Case:
+        async with self._coordinator_change(actor, case_id, "ask") as (tx, case):
+            if case.reporter is None:
+                raise CaseError("This reporter is anonymous; answer through the receipt code.")
+            await self._record(tx, case, EventKind.QUESTION, actor, text=question, always=True)
+        return case
+
+    async def change_status(
+        self,
+        actor: Actor,
+        case_id: int,
+        status: Status,
+        measure: MeasureKind | None,
+        message: str | None,
+        note: str | None = None,
+    ) -> Case:
+        async with self._coordinator_change(actor, case_id, "status") as (tx, case):
+            if status is not case.status and not can_transition(case.status, status):
+                raise CaseError("That status change is not possible.")
+            case.status = status
+            if measure:
+                case.measure = measure
+            kind = EventKind.CLOSED if status is Status.CLOSED else EventKind.STATUS
+            case.closed_at = self.clock() if status is Status.CLOSED else None
+            await self._record(tx, case, kind, actor, text=message, status=status, measure=measure)
+        return case
+
+    async def close(self, actor: Actor, case_id: int, summary: str, message: str | None) -> Case:
+        return await self.change_status(actor, case_id, Status.CLOSED, None, message, note=summary)
+
+    async def reopen(self, actor: Actor, case_id: int) -> Case:
+        async with self._coordinator_change(actor, case_id, "reopen") as (tx, case):
+            if case.is_open:
+                raise CaseError("This case is already open.")
+            case.status, case.closed_at = Status.IN_PROGRESS, None
+            await self._record(tx, case, EventKind.REOPENED, actor, silent=True)
+        return case
+
+    async def reporter_adds(
+        self, reporter: Reporter, case_id: int, text: str, kind: EventKind
+    ) -> Case:
+        """An answer or an addition from the reporter; only the case's own reporter may."""
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.get(case_id, for_update=True)
+            if (
+                case is None
+                or case.reporter is None
+                or (
+                    (case.reporter.platform, case.reporter.user_id)
+                    != (reporter.platform, reporter.user_id)
+                )
+            ):
+                raise NotAllowed("This report is not yours, or it no longer exists.")
+            event = await tx.cases.add_event(
+                case, kind, self.clock(), text=text, actor_name=reporter.name
+            )
+            await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        self.wake_outbox()
+        return case
+
+    async def cases_of(self, reporter: Reporter) -> list[Case]:
+        async with self.storage.transaction() as tx:
+            return await tx.cases.open_for_reporter(reporter)
+
+    async def is_coordinator(self, actor: Actor) -> bool:
+        messenger = self.messengers.get(actor.platform)
+        return messenger is not None and await messenger.is_coordinator(actor.user_id)
+
+    def _default_platform(self) -> Platform:
+        return next(iter(self.messengers))
+
+    @asynccontextmanager
+    async def _coordinator_change(
+        self, actor: Actor, case_id: int, action: str
+    ) -> AsyncIterator[tuple[Transaction, Case]]:
+        """One coordinator action: role checked on the server, case locked, audit written."""
+        if not await self.is_coordinator(actor):
+            raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.get(case_id, for_update=True)
+            if case is None:
+                raise CaseError("This case no longer exists.")
+            await tx.audit.record(
+                case.id, f"{actor.platform}:{actor.user_id}", action, self.clock()
+            )
+            yield tx, case
+        self.wake_outbox()
+
+    async def _record(
+        self,
+        tx: Transaction,
+        case: Case,
+        kind: EventKind,
+        actor: Actor,
+        *,
+        text: str | None = None,
+        note: str | None = None,
+        status: Status | None = None,
+        measure: MeasureKind | None = None,
+        always: bool = False,
+        silent: bool = False,
+    ) -> None:
+        now = self.clock()
+        case.updated_at = now
+        await tx.cases.save(case)
+        informs = (
+            not silent and case.reporter is not None and (always or case.report.wants_feedback)
+        )
+        event = await tx.cases.add_event(
+            case,
+            kind,
+            now,
+            actor_name=actor.name or actor.user_id,
+            text=text,
+            note=note,
+            status=status,
+            measure=measure,
+            reporter_informed=informs,
+        )
+        await tx.outbox.enqueue(ALERT, case_id=case.id)
+        await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        if informs:
+            await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)

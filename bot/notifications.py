@@ -1,0 +1,167 @@
+"""The outbox dispatcher: delivers what the case service recorded, retrying until it lands.
+
+Delivery is at least once: a message is marked sent after the platform accepted it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.case import views
+from bot.case.models import Case, CaseEvent
+from bot.case.service import ALERT, REPORTER, THREAD
+from bot.events import Platform
+from bot.i18n import translator
+from bot.ports import DeliveryError, Messenger, Notification, Storage
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+BATCH = 20
+MAX_BACKOFF = 300.0
+POLL_SECONDS = 2.0
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        storage: Storage,
+        messengers: dict[Platform, Messenger],
+        settings: Settings,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._storage = storage
+        self._messengers = messengers
+        self._settings = settings
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="meldbot-outbox")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                delivered = await self.pump()
+            except Exception:
+                log.exception("outbox pump failed; trying again shortly")
+                delivered = 0
+            if delivered:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
+
+    async def pump(self) -> int:
+        """Deliver one batch of due notifications; returns how many were handled."""
+        now = self._clock()
+        async with self._storage.transaction() as tx:
+            batch = await tx.outbox.claim(now, now + LEASE, BATCH)
+        for notification in batch:
+            await self._deliver(notification)
+        return len(batch)
+
+    async def settle(self) -> None:
+        """Deliver until nothing is due now (tests and shutdown use this)."""
+        while await self.pump():
+            pass
+
+    async def _deliver(self, notification: Notification) -> None:
+        try:
+            await self._send(notification)
+        except DeliveryError as error:
+            await self._failed(notification, error)
+            return
+        async with self._storage.transaction() as tx:
+            await tx.outbox.delivered(notification.id, self._clock())
+        log.info("delivered %s #%s", notification.kind, notification.id)
+
+    async def _failed(self, notification: Notification, error: DeliveryError) -> None:
+        retry_at = None
+        if not error.permanent:
+            delay = error.retry_after or min(2.0**notification.attempts, MAX_BACKOFF)
+            retry_at = self._clock() + timedelta(seconds=delay)
+        log.warning(
+            "delivery of %s #%s failed (%s); %s",
+            notification.kind,
+            notification.id,
+            error,
+            "abandoned" if retry_at is None else f"retry at {retry_at:%H:%M:%S}",
+        )
+        async with self._storage.transaction() as tx:
+            await tx.outbox.failed(notification.id, str(error), retry_at)
+        if retry_at is None and notification.kind == REPORTER and notification.case_id:
+            await self._tell_thread_undelivered(notification.case_id)
+
+    async def _load(self, notification: Notification) -> tuple[Case, CaseEvent | None]:
+        assert notification.case_id is not None
+        async with self._storage.transaction() as tx:
+            case = await tx.cases.get(notification.case_id)
+            event = await tx.cases.event(notification.event_id) if notification.event_id else None
+        if case is None:
+            raise DeliveryError("the case no longer exists", permanent=True)
+        return case, event
+
+    def _messenger(self, platform: Platform) -> Messenger:
+        messenger = self._messengers.get(platform)
+        if messenger is None:
+            raise DeliveryError(f"{platform} is not configured", permanent=True)
+        return messenger
+
+    async def _send(self, notification: Notification) -> None:
+        case, event = await self._load(notification)
+        t = translator(self._settings.language)
+        coordination = self._messenger(case.coordination_platform)
+        if notification.kind == ALERT:
+            card = views.case_card(case, t)
+            if case.alert is None:
+                ref = await coordination.send(coordination.coordinator_channel(), card)
+                async with self._storage.transaction() as tx:
+                    await tx.cases.set_alert(case.id, ref)
+            else:
+                await coordination.update(case.alert, card)
+        elif notification.kind == THREAD and event is not None:
+            if case.alert is None:
+                raise DeliveryError("the case alert is not posted yet")
+            await coordination.send(case.alert.thread(), views.thread_note(case, event, t))
+        elif notification.kind == REPORTER and event is not None and case.reporter:
+            reporter_t = translator(case.report.language)
+            message = views.reporter_notice(
+                case, event, reporter_t, self._settings.support_contacts
+            )
+            if message is None:
+                return
+            messenger = self._messenger(case.reporter.platform)
+            address = await messenger.personal_address(case.reporter.user_id)
+            await messenger.send(address, message)
+        else:
+            raise DeliveryError(f"unknown notification {notification.kind}", permanent=True)
+
+    async def _tell_thread_undelivered(self, case_id: int) -> None:
+        async with self._storage.transaction() as tx:
+            case = await tx.cases.get(case_id)
+        if case is None or case.alert is None:
+            return
+        messenger = self._messengers.get(case.coordination_platform)
+        if messenger is None:
+            return
+        note = views.delivery_failed_note(translator(self._settings.language))
+        try:
+            await messenger.send(case.alert.thread(), note)
+        except DeliveryError:
+            log.exception("could not tell case #%s's thread about a failed delivery", case_id)
