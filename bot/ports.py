@@ -112,10 +112,17 @@ class AuditLog(Protocol):
 
 
 class Transaction(Protocol):
-    cases: CaseRepository
-    outbox: Outbox
-    dialogs: DialogStates
-    audit: AuditLog
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def dialogs(self) -> DialogStates: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 class Storage(Protocol):

@@ -1,0 +1,129 @@
+"""The composition root: the one module that imports everything and wires it together."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.case.service import CaseService
+from bot.conversations import ConversationStates
+from bot.events import Platform
+from bot.notifications import OutboxDispatcher
+from bot.ports import Messenger
+from bot.settings import Settings
+from dialogs.context import DialogContext
+from dialogs.router import Dialogs
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.sealing import Sealer, new_key
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What a running meldbot is made of; tests reach in through ``app[RUNTIME]``."""
+
+    settings: Settings
+    database: Database
+    outbox: OutboxDispatcher
+    cases: CaseService
+    dialogs: Dialogs
+    messengers: dict[Platform, Messenger]
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def local_seal_key(data_dir: Path) -> str:
+    """The embedded default keeps its own key beside its SQLite file, readable by no one else."""
+    path = data_dir / "seal.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(new_key())
+        log.warning("created a local sealing key at %s; keep it with the database", path)
+    return path.read_text().strip()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def create_app(
+    settings: Settings, *, clock: Callable[[], datetime] = _utc_now
+) -> web.Application:
+    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
+    database = Database(settings.database_url, sealer, clock)
+    await upgrade(database.engine)
+
+    messengers: dict[Platform, Messenger] = {}
+    outbox = OutboxDispatcher(database, messengers, settings, clock)
+    cases = CaseService(database, messengers, clock, outbox.wake)
+    dialogs = Dialogs(DialogContext(settings, cases, ConversationStates(database, clock), clock))
+    runtime = Runtime(settings, database, outbox, cases, dialogs, messengers)
+
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app[RUNTIME] = runtime
+    adapters = _mount_adapters(app, runtime, clock)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "platforms": sorted(messengers)})
+
+    app.router.add_get("/healthz", healthz)
+
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        for adapter in adapters:
+            await adapter.start()
+        outbox.start()
+        yield
+        await outbox.stop()
+        for adapter in adapters:
+            await adapter.stop()
+        await database.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+class _Lifecycle(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def _mount_adapters(
+    app: web.Application, runtime: Runtime, clock: Callable[[], datetime]
+) -> list[_Lifecycle]:
+    settings, handler = runtime.settings, runtime.dialogs.handle
+    started: list[_Lifecycle] = []
+
+    async def first_delivery(key: str) -> bool:
+        return await runtime.database.first_delivery(key, clock())
+
+    if settings.slack_enabled:
+        from adapters.slack import SlackAdapter
+
+        slack = SlackAdapter(settings, handler, first_delivery)
+        runtime.messengers["slack"] = slack.messenger
+        slack.mount(app)
+        started.append(slack)
+    if settings.web_chat_enabled:
+        from adapters.web import WebChatAdapter
+
+        web_chat = WebChatAdapter(settings, handler)
+        runtime.messengers["web"] = web_chat.messenger
+        web_chat.mount(app)
+    if not runtime.messengers:
+        log.warning("no platform is enabled: set Slack credentials or MELDBOT_WEB_CHAT=on")
+    return started

@@ -1,0 +1,51 @@
+"""Conversation state per person: a draft report, a pending question, a language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.events import Platform
+from bot.ports import Storage
+
+DRAFT_TTL = timedelta(hours=24)
+ANSWER_TTL = timedelta(days=14)
+LANGUAGE_TTL = timedelta(days=365)
+
+
+class Someone(Protocol):
+    """An actor or a case's reporter: anyone with a platform user id."""
+
+    @property
+    def platform(self) -> Platform: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+
+@dataclass(slots=True)
+class ConversationStates:
+    storage: Storage
+    clock: Callable[[], datetime]
+
+    @staticmethod
+    def key(kind: str, actor: Someone) -> str:
+        return f"{kind}:{actor.platform}:{actor.user_id}"
+
+    async def get(self, kind: str, actor: Someone) -> dict[str, Any] | None:
+        async with self.storage.transaction() as tx:
+            return await tx.dialogs.get(self.key(kind, actor), self.clock())
+
+    async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:
+        async with self.storage.transaction() as tx:
+            await tx.dialogs.put(self.key(kind, actor), state, self.clock() + ttl)
+
+    async def delete(self, kind: str, actor: Someone) -> None:
+        async with self.storage.transaction() as tx:
+            await tx.dialogs.delete(self.key(kind, actor))
+
+    async def language(self, actor: Someone, default: str) -> str:
+        state = await self.get("language", actor)
+        return str(state["language"]) if state else default

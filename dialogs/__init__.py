@@ -1,0 +1,1 @@
+"""The conversations: each step returns neutral UI, never platform JSON."""

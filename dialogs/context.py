@@ -1,0 +1,28 @@
+"""What every dialog may use: settings, the case service, conversation state, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.case.service import CaseService
+from bot.conversations import ConversationStates
+from bot.events import Actor
+from bot.i18n import Translator, translator
+from bot.settings import Settings
+
+
+@dataclass(slots=True)
+class DialogContext:
+    settings: Settings
+    cases: CaseService
+    states: ConversationStates
+    clock: Callable[[], datetime]
+
+    async def translator_for(self, actor: Actor) -> Translator:
+        return translator(await self.states.language(actor, self.settings.language))
+
+    @property
+    def coordinator_t(self) -> Translator:
+        return translator(self.settings.language)

@@ -1,0 +1,218 @@
+"""The report dialog: from a first message to a stored case in at most three steps.
+
+Routes: free text in a personal chat becomes a draft ("send" stores it, "details"
+opens the optional questions); the report command, shortcut and home button open
+the full form. Only the narrative is required.
+"""
+
+from __future__ import annotations
+
+from bot.case.labels import CATEGORY_LABELS, WHEN_LABELS
+from bot.case.models import Case, Category, NewReport, Reporter, When
+from bot.case.views import receipt, summarise
+from bot.conversations import DRAFT_TTL
+from bot.events import ActionInvoked, Actor, FormSubmitted
+from bot.i18n import Translator
+from bot.text import NARRATIVE_MAX
+from bot.ui import (
+    Actions,
+    Block,
+    Button,
+    Choice,
+    Form,
+    Message,
+    Note,
+    Option,
+    Quote,
+    Response,
+    Strong,
+    Text,
+    TextInput,
+)
+from dialogs.context import DialogContext
+from dialogs.forms import NO, UNKNOWN, YES, enum_value, text_value, yes_no
+
+DRAFT = "draft"
+FORM_FULL = "report"
+FORM_DETAILS = "report.details"
+FORM_MAX = 3000  # a form field holds at most this (Slack's input limit)
+
+
+def _safety_note(t: Translator) -> Note:
+    return Note(t("In immediate danger? Call 112 first."))
+
+
+def _optional_fields(t: Translator) -> list[TextInput | Choice]:
+    yes_no_unknown = [Option(YES, t("Yes")), Option(NO, t("No")), Option(UNKNOWN, t("Not sure"))]
+    return [
+        Choice(
+            "category",
+            t("What kind of incident?"),
+            [Option(c.value, t(label)) for c, label in CATEGORY_LABELS.items()],
+        ),
+        Choice("when", t("When?"), [Option(w.value, t(label)) for w, label in WHEN_LABELS.items()]),
+        TextInput(
+            "location",
+            t("Where?"),
+            max_length=200,
+            optional=True,
+            placeholder=t("e.g. the counter at the town hall"),
+        ),
+        Choice(
+            "danger",
+            t("Is someone in danger right now?"),
+            [Option(YES, t("Yes, right now")), Option(NO, t("No"))],
+        ),
+        Choice(
+            "feedback",
+            t("Do you want to hear what happens with your report?"),
+            [Option(YES, t("Yes")), Option(NO, t("No"))],
+            initial=YES,
+        ),
+        Choice("manager", t("May your manager be involved?"), yes_no_unknown),
+    ]
+
+
+def report_form(t: Translator) -> Form:
+    narrative = TextInput(
+        "narrative",
+        t("What happened?"),
+        multiline=True,
+        max_length=FORM_MAX,
+        placeholder=t("In your own words. A few sentences are enough."),
+    )
+    return Form(
+        FORM_FULL,
+        t("Make a report"),
+        t("Send report"),
+        [narrative, *_optional_fields(t)],
+        intro=[
+            Text.of(t("Only the description is needed; everything else is optional.")),
+            _safety_note(t),
+        ],
+        cancel_label=t("Cancel"),
+    )
+
+
+def details_form(t: Translator) -> Form:
+    return Form(
+        FORM_DETAILS,
+        t("Add details"),
+        t("Send report"),
+        _optional_fields(t),
+        intro=[Text.of(t("Your description is kept. Answer what you like and skip the rest."))],
+        cancel_label=t("Back"),
+    )
+
+
+def draft_message(t: Translator, narrative: str) -> Message:
+    return Message(
+        summary=t("Do you want to send this as a report?"),
+        blocks=[
+            Text.of(Strong(t("Do you want to send this as a report?"))),
+            Quote(summarise(narrative, 1500)),
+            Text.of(t("You can send it now, or first add details such as when and where.")),
+            Actions(
+                [
+                    Button(t("Send report"), "report.send", style="primary"),
+                    Button(t("Add details"), "report.details"),
+                    Button(t("Don't send"), "report.discard"),
+                ]
+            ),
+            _safety_note(t),
+        ],
+    )
+
+
+class ReportDialog:
+    def __init__(self, ctx: DialogContext) -> None:
+        self.ctx = ctx
+
+    async def take_story(self, actor: Actor, text: str, t: Translator) -> Response:
+        """Free text in a personal chat: start or extend the draft."""
+        draft = await self.ctx.states.get(DRAFT, actor)
+        narrative = f"{draft['narrative']}\n\n{text}" if draft else text
+        if len(narrative) > NARRATIVE_MAX:
+            notice = t(
+                "That is more than I can take in one report ({limit} characters). "
+                "Your earlier text is kept; please send the rest shorter.",
+                limit=NARRATIVE_MAX,
+            )
+            return Response(messages=[Message(notice, [Text.of(notice)])])
+        await self.ctx.states.put(DRAFT, actor, {"narrative": narrative}, DRAFT_TTL)
+        return Response(messages=[draft_message(t, narrative)])
+
+    async def send_draft(self, event: ActionInvoked, t: Translator) -> Response:
+        draft = await self.ctx.states.get(DRAFT, event.actor)
+        if not draft:
+            return _expired(t)
+        case = await self._store(event.actor, NewReport(draft["narrative"], language=t.language))
+        return Response(replace=self._receipt(case, t))
+
+    async def discard_draft(self, event: ActionInvoked, t: Translator) -> Response:
+        await self.ctx.states.delete(DRAFT, event.actor)
+        text = t("Not sent. Your text has been deleted.")
+        return Response(replace=Message(text, [Text.of(text)]))
+
+    async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
+        if not await self.ctx.states.get(DRAFT, event.actor):
+            return _expired(t)
+        return Response(form=details_form(t))
+
+    async def submit(self, event: FormSubmitted, t: Translator) -> Response:
+        errors: dict[str, str] = {}
+        values = event.values
+        if event.form_id == FORM_DETAILS:
+            draft = await self.ctx.states.get(DRAFT, event.actor)
+            if not draft:
+                return _expired(t)
+            narrative = str(draft["narrative"])
+        else:
+            too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
+            narrative = text_value(values, "narrative", FORM_MAX, errors, too_long)
+            if not narrative and not errors:
+                errors["narrative"] = t("Please describe briefly what happened.")
+        location = text_value(values, "location", 200, errors, t("Please keep it short."))
+        if errors:
+            return Response(errors=errors)
+        feedback = yes_no(values, "feedback")
+        report = NewReport(
+            narrative,
+            category=enum_value(values, "category", Category),
+            when=enum_value(values, "when", When),
+            location=location or None,
+            danger_now=yes_no(values, "danger"),
+            wants_feedback=feedback is not False,
+            manager_consent=yes_no(values, "manager"),
+            language=t.language,
+        )
+        case = await self._store(event.actor, report)
+        return Response(messages=[self._receipt(case, t)])
+
+    async def _store(self, actor: Actor, report: NewReport) -> Case:
+        case = await self.ctx.cases.report(
+            report, Reporter(actor.platform, actor.user_id, actor.name)
+        )
+        # The draft goes only after the case is committed: a failure above keeps it.
+        await self.ctx.states.delete(DRAFT, actor)
+        return case
+
+    def _receipt(self, case: Case, t: Translator) -> Message:
+        settings = self.ctx.settings
+        return receipt(
+            case,
+            t,
+            settings.coordinator_contact,
+            settings.support_contacts,
+            settings.first_contact_hours,
+            settings.urgent_contact_minutes,
+        )
+
+
+def _expired(t: Translator) -> Response:
+    text = t(
+        "I no longer have your draft (drafts are kept for 24 hours). "
+        "Please type what happened once more."
+    )
+    blocks: list[Block] = [Text.of(text)]
+    return Response(messages=[Message(text, blocks)])

@@ -1,0 +1,187 @@
+"""The dialog router: the core's ``Handler``. One neutral event in, a ``Response`` out."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.case.models import EventKind
+from bot.case.service import CaseError
+from bot.events import (
+    ActionInvoked,
+    CommandInvoked,
+    Event,
+    FormSubmitted,
+    HomeOpened,
+    MessageReceived,
+)
+from bot.i18n import Translator
+from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean
+from bot.ui import Message, Response, Text
+from dialogs import coordinator as coord
+from dialogs import report as rep
+from dialogs import reporter as fu
+from dialogs.context import DialogContext
+from dialogs.coordinator import CoordinatorDialog
+from dialogs.forms import int_state, text_value
+from dialogs.menu import MenuDialog
+from dialogs.report import ReportDialog
+from dialogs.reporter import ReporterDialog
+
+log = logging.getLogger(__name__)
+
+GREETINGS = {
+    "hoi",
+    "hallo",
+    "hi",
+    "hey",
+    "hello",
+    "help",
+    "menu",
+    "start",
+    "melden",
+    "melding",
+    "ik wil iets melden",
+    "iets melden",
+    "report",
+    "goedemorgen",
+    "goedemiddag",
+}
+STATUS_WORDS = {"status", "mijn meldingen", "my reports"}
+
+# The field that shows a general failure when a form cannot be handled.
+FIRST_FIELD = {
+    rep.FORM_FULL: "narrative",
+    rep.FORM_DETAILS: "category",
+    coord.FORM_QUESTION: "question",
+    coord.FORM_STATUS: "status",
+    coord.FORM_CLOSE: "summary",
+    fu.FORM_ANSWER: "text",
+    fu.FORM_ADDITION: "text",
+}
+
+
+def _say(text: str) -> Message:
+    return Message(text, [Text.of(text)])
+
+
+class Dialogs:
+    def __init__(self, ctx: DialogContext) -> None:
+        self.ctx = ctx
+        self.report = ReportDialog(ctx)
+        self.coordinator = CoordinatorDialog(ctx)
+        self.reporter = ReporterDialog(ctx)
+        self.menu = MenuDialog(ctx)
+
+    async def handle(self, event: Event) -> Response:
+        t = await self.ctx.translator_for(event.actor)
+        try:
+            return await self._route(event, t)
+        except CaseError as refusal:
+            text = t(refusal.reason, **refusal.values)
+            return Response(private=[_say(text)])
+        except TooLong as too_long:
+            text = t(
+                "That message is too long; please keep it under {limit} characters.",
+                limit=too_long.limit,
+            )
+            return Response(private=[_say(text)])
+        except Exception:
+            log.exception("could not handle %s", type(event).__name__)
+            text = t(
+                "Something went wrong on our side and nothing was saved. "
+                "Please try again in a minute."
+            )
+            field = FIRST_FIELD.get(event.form_id) if isinstance(event, FormSubmitted) else None
+            if field:
+                return Response(errors={field: text})
+            return Response(private=[_say(text)])
+
+    async def _route(self, event: Event, t: Translator) -> Response:
+        match event:
+            case HomeOpened():
+                return self.menu.home(t)
+            case CommandInvoked(command="report"):
+                return Response(form=rep.report_form(t))
+            case CommandInvoked():
+                return self.menu.show(t)
+            case MessageReceived(address=address) if address.personal:
+                return await self._personal_text(event, t)
+            case MessageReceived():
+                return Response()
+            case ActionInvoked():
+                return await self._action(event, t)
+            case FormSubmitted():
+                return await self._form(event, t)
+        return Response()
+
+    async def _personal_text(self, event: MessageReceived, t: Translator) -> Response:
+        text = clean(event.text, NARRATIVE_MAX)
+        if not text:
+            return Response()
+        words = " ".join(text.lower().strip(" .!?").split())
+        pending = await self.reporter.pending_question(event.actor)
+        if pending is not None and words not in GREETINGS:
+            return await self.reporter.send(
+                event.actor, pending, clean(text, MESSAGE_MAX), EventKind.ANSWER, t
+            )
+        addition = await self.reporter.reference_in(event.actor, text)
+        if addition and addition[1]:
+            case_id, rest = addition
+            return await self.reporter.send(
+                event.actor, case_id, clean(rest, MESSAGE_MAX), EventKind.ADDITION, t
+            )
+        if words in GREETINGS:
+            return self.menu.show(t)
+        if words in STATUS_WORDS:
+            return await self.menu.my_reports(event.actor, t)
+        return await self.report.take_story(event.actor, text, t)
+
+    async def _action(self, event: ActionInvoked, t: Translator) -> Response:
+        action = event.action_id
+        case_id = int_state(event.value)
+        match action:
+            case "report.start":
+                return Response(form=rep.report_form(t))
+            case "report.send":
+                return await self.report.send_draft(event, t)
+            case "report.details":
+                return await self.report.open_details(event, t)
+            case "report.discard":
+                return await self.report.discard_draft(event, t)
+            case "menu.mine":
+                return await self.menu.my_reports(event.actor, t)
+            case "menu.language":
+                return await self.menu.switch_language(event.actor, event.value)
+            case "case.add_info" if case_id is not None:
+                return Response(form=fu.follow_up_form(t, fu.FORM_ADDITION, case_id))
+            case "case.answer" if case_id is not None:
+                return Response(form=fu.follow_up_form(t, fu.FORM_ANSWER, case_id))
+            case "case.claim" | "case.reopen" | "case.ask" | "case.status" | "case.close" if (
+                case_id is not None
+            ):
+                return await self.coordinator.act(event, case_id)
+        log.info("ignored unknown action %s", action)
+        return Response()
+
+    async def _form(self, event: FormSubmitted, t: Translator) -> Response:
+        if event.form_id in {rep.FORM_FULL, rep.FORM_DETAILS}:
+            return await self.report.submit(event, t)
+        if event.form_id in {coord.FORM_QUESTION, coord.FORM_STATUS, coord.FORM_CLOSE}:
+            return await self.coordinator.submit(event)
+        case_id = int_state(event.state)
+        if event.form_id in {fu.FORM_ANSWER, fu.FORM_ADDITION} and case_id is not None:
+            errors: dict[str, str] = {}
+            text = text_value(
+                event.values,
+                "text",
+                MESSAGE_MAX,
+                errors,
+                t("Please keep it under {limit} characters.", limit=MESSAGE_MAX),
+            )
+            if not text and not errors:
+                errors["text"] = t("Please type something first.")
+            if errors:
+                return Response(errors=errors)
+            kind = EventKind.ANSWER if event.form_id == fu.FORM_ANSWER else EventKind.ADDITION
+            return await self.reporter.send(event.actor, case_id, text, kind, t)
+        return Response()

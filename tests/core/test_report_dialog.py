@@ -1,0 +1,74 @@
+"""The report dialog against the real core and database, with a fake platform."""
+
+from __future__ import annotations
+
+import re
+
+from bot.case.models import Category, Reporter, Status
+from tests.core.conftest import AHMED, SANNE, Harness
+from tests.text import buttons, text_of
+
+REFERENCE = re.compile(r"M-\d{4}-\d{4}")
+
+
+async def test_a_story_in_a_dm_becomes_a_case_in_two_steps(bot: Harness) -> None:
+    draft = await bot.say(SANNE, "Een man schreeuwde aan de balie dat hij me zou opwachten.")
+    assert "report.send" in buttons(draft.messages[0])
+    assert not bot.platform.sent, "nothing reaches coordinators before the report is sent"
+
+    sent = await bot.press(SANNE, "report.send")
+    receipt = text_of(sent.replace)  # type: ignore[arg-type]
+    reference = REFERENCE.search(receipt)
+    assert reference, receipt
+    assert "Jan Jansen" in receipt and "Els Bakker" in receipt
+    assert "case.add_info" in buttons(sent.replace)  # type: ignore[arg-type]
+
+    await bot.settle()
+    [root] = bot.platform.roots()
+    assert reference.group() in text_of(root.message)
+    assert "opwachten" in text_of(root.message)
+    [full_report] = bot.platform.thread(root.ref)
+    assert "Een man schreeuwde" in text_of(full_report.message)
+
+
+async def test_greeting_shows_the_menu_not_a_draft(bot: Harness) -> None:
+    response = await bot.say(SANNE, "Ik wil iets melden")
+    assert "report.start" in buttons(response.messages[0])
+    started = await bot.press(SANNE, "report.start")
+    assert started.form is not None and started.form.form_id == "report"
+
+
+async def test_the_form_needs_only_a_description(bot: Harness) -> None:
+    opened = await bot.command(SANNE)
+    assert opened.form is not None
+    required = [f.id for f in opened.form.fields if not getattr(f, "optional", True)]
+    assert required == ["narrative"]
+
+    empty = await bot.submit(SANNE, "report", {"narrative": "   "})
+    assert "narrative" in empty.errors and not empty.messages
+
+    done = await bot.submit(SANNE, "report", {"narrative": "Uitgescholden door een klant."})
+    assert REFERENCE.search(text_of(done.messages[0]))
+
+
+async def test_details_after_a_draft_are_the_third_and_last_step(bot: Harness) -> None:
+    await bot.say(AHMED, "Er staan elke ochtend busjes met arbeiders voor het pand.")
+    details = await bot.press(AHMED, "report.details")
+    assert details.form is not None and details.form.form_id == "report.details"
+    done = await bot.submit(
+        AHMED,
+        "report.details",
+        {
+            "category": "trafficking",
+            "when": "earlier",
+            "location": "Industrieweg",
+            "danger": "no",
+            "feedback": "yes",
+            "manager": "unknown",
+        },
+    )
+    assert REFERENCE.search(text_of(done.messages[0]))
+    [case] = await bot.runtime.cases.cases_of(Reporter("web", AHMED.user_id))
+    assert case.report.category is Category.TRAFFICKING
+    assert case.report.location == "Industrieweg"
+    assert case.status is Status.NEW
