@@ -97,7 +97,9 @@ class CaseService:
                 case.measure = measure
             kind = EventKind.CLOSED if status is Status.CLOSED else EventKind.STATUS
             case.closed_at = self.clock() if status is Status.CLOSED else None
-            await self._record(tx, case, kind, actor, text=message, status=status, measure=measure)
+            await self._record(
+                tx, case, kind, actor, text=message, note=note, status=status, measure=measure
+            )
         return case
 
     async def close(self, actor: Actor, case_id: int, summary: str, message: str | None) -> Case:
