@@ -67,7 +67,9 @@ async def test_question_reaches_the_reporter_and_the_answer_the_thread(bot: Harn
     root = _root(bot)
     form = await bot.press(JAN, "case.ask", str(case_id), root.ref)
     assert form.form is not None
-    await bot.submit(JAN, form.form.form_id, {"question": "Was er een collega bij?"}, form.form.state)
+    await bot.submit(
+        JAN, form.form.form_id, {"question": "Was er een collega bij?"}, form.form.state
+    )
     await bot.settle()
     [question] = bot.platform.dms(SANNE.user_id)
     assert "Was er een collega bij?" in text_of(question.message)
@@ -82,12 +84,14 @@ async def test_status_with_a_measure_and_closing_reach_the_reporter(bot: Harness
     case_id = await _report(bot)
     await bot.press(JAN, "case.claim", str(case_id))
     await bot.submit(
-        JAN, "case.status",
+        JAN,
+        "case.status",
         {"status": "measure", "measure": "warning_letter", "message": "De brief is verstuurd."},
         str(case_id),
     )
     await bot.submit(
-        JAN, "case.close",
+        JAN,
+        "case.close",
         {"summary": "Intern: burger kent de norm nu.", "message": "Dank voor je melding."},
         str(case_id),
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.case.models import Category, Reporter, Status
+from storage.cases import SqlCaseRepository
 from tests.core.conftest import AHMED, SANNE, Harness
 from tests.text import buttons, text_of
 
@@ -72,3 +75,53 @@ async def test_details_after_a_draft_are_the_third_and_last_step(bot: Harness) -
     assert case.report.category is Category.TRAFFICKING
     assert case.report.location == "Industrieweg"
     assert case.status is Status.NEW
+
+
+async def test_the_receipt_speaks_dutch_by_default(bot: Harness) -> None:
+    done = await bot.submit(SANNE, "report", {"narrative": "Bedreigd aan de telefoon."})
+    text = text_of(done.messages[0])
+    assert "Je melding is ontvangen" in text
+    assert "neemt binnen 24 uur contact met je op" in text
+
+
+async def test_danger_now_promises_the_urgent_line(bot: Harness) -> None:
+    done = await bot.submit(
+        SANNE, "report", {"narrative": "Hij staat buiten te wachten.", "danger": "yes"}
+    )
+    assert "binnen 30 minuten" in text_of(done.messages[0])
+    await bot.settle()
+    assert "SPOED" in text_of(bot.platform.roots()[0].message)
+
+
+async def test_english_is_selectable_and_remembered(bot: Harness) -> None:
+    switched = await bot.press(SANNE, "menu.language", "en")
+    assert "Make a report" in text_of(switched.messages[0])
+    done = await bot.submit(SANNE, "report", {"narrative": "Shouted at by a visitor."})
+    assert "Your report has been received" in text_of(done.messages[0])
+
+
+async def test_hidden_characters_are_removed_from_the_story(bot: Harness) -> None:
+    draft = await bot.say(SANNE, "Bedreigd\u202e door\x00 een klant")
+    quoted = text_of(draft.messages[0])
+    assert "Bedreigd door een klant" in quoted
+    assert "\u202e" not in quoted and "\x00" not in quoted
+
+
+async def test_a_report_is_never_confirmed_before_it_is_stored(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.say(SANNE, "Een bezoeker gooide een stoel om.")
+
+    async def database_down(*_args: object) -> None:
+        raise ConnectionError("database unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlCaseRepository, "create", database_down)
+        failed = await bot.press(SANNE, "report.send")
+    assert failed.replace is None
+    assert not REFERENCE.search("".join(text_of(m) for m in failed.private))
+    assert "niets opgeslagen" in text_of(failed.private[0])
+
+    retried = await bot.press(SANNE, "report.send")
+    assert retried.replace is not None, "the draft survived the failure"
+    assert "stoel" in text_of(retried.replace) or REFERENCE.search(text_of(retried.replace))
