@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.case.models import Category
+
 Language = Literal["nl", "en"]
 
 
@@ -34,12 +36,6 @@ class Contact(BaseModel):
     photo_url: str | None = None
     phone: str | None = None
     email: str | None = None
-
-
-class CategorySetting(BaseModel):
-    key: str
-    label_nl: str
-    label_en: str
 
 
 def _comma_list(value: object) -> object:
@@ -68,7 +64,10 @@ class Settings(BaseSettings):
         name="Het meldpunt", role="Coördinator agressie en signalen"
     )
     support_contacts: list[Contact] = []
-    categories: list[CategorySetting] | None = None
+    categories: list[Category] = Field(
+        default_factory=lambda: list(Category),
+        description="The categories offered to reporters, in this order.",
+    )
     first_contact_hours: int = Field(default=24, ge=1)
     urgent_contact_minutes: int = Field(default=30, ge=1)
 

@@ -42,13 +42,13 @@ def _safety_note(t: Translator) -> Note:
     return Note(t("In immediate danger? Call 112 first."))
 
 
-def _optional_fields(t: Translator) -> list[TextInput | Choice]:
+def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
     yes_no_unknown = [Option(YES, t("Yes")), Option(NO, t("No")), Option(UNKNOWN, t("Not sure"))]
     return [
         Choice(
             "category",
             t("What kind of incident?"),
-            [Option(c.value, t(label)) for c, label in CATEGORY_LABELS.items()],
+            [Option(c.value, t(CATEGORY_LABELS[c])) for c in categories],
         ),
         Choice("when", t("When?"), [Option(w.value, t(label)) for w, label in WHEN_LABELS.items()]),
         TextInput(
@@ -73,7 +73,7 @@ def _optional_fields(t: Translator) -> list[TextInput | Choice]:
     ]
 
 
-def report_form(t: Translator) -> Form:
+def report_form(t: Translator, categories: list[Category]) -> Form:
     narrative = TextInput(
         "narrative",
         t("What happened?"),
@@ -85,7 +85,7 @@ def report_form(t: Translator) -> Form:
         FORM_FULL,
         t("Make a report"),
         t("Send report"),
-        [narrative, *_optional_fields(t)],
+        [narrative, *_optional_fields(t, categories)],
         intro=[
             Text.of(t("Only the description is needed; everything else is optional.")),
             _safety_note(t),
@@ -94,12 +94,12 @@ def report_form(t: Translator) -> Form:
     )
 
 
-def details_form(t: Translator) -> Form:
+def details_form(t: Translator, categories: list[Category]) -> Form:
     return Form(
         FORM_DETAILS,
         t("Add details"),
         t("Send report"),
-        _optional_fields(t),
+        _optional_fields(t, categories),
         intro=[Text.of(t("Your description is kept. Answer what you like and skip the rest."))],
         cancel_label=t("Back"),
     )
@@ -157,7 +157,7 @@ class ReportDialog:
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
         if not await self.ctx.states.get(DRAFT, event.actor):
             return _expired(t)
-        return Response(form=details_form(t))
+        return Response(form=details_form(t, self.ctx.settings.categories))
 
     async def submit(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}

@@ -101,7 +101,7 @@ class Dialogs:
             case HomeOpened():
                 return self.menu.home(t)
             case CommandInvoked(command="report"):
-                return Response(form=rep.report_form(t))
+                return Response(form=rep.report_form(t, self.ctx.settings.categories))
             case CommandInvoked():
                 return self.menu.show(t)
             case MessageReceived(address=address) if address.personal:
@@ -141,7 +141,7 @@ class Dialogs:
         case_id = int_state(event.value)
         match action:
             case "report.start":
-                return Response(form=rep.report_form(t))
+                return Response(form=rep.report_form(t, self.ctx.settings.categories))
             case "report.send":
                 return await self.report.send_draft(event, t)
             case "report.details":
