@@ -1,0 +1,39 @@
+"""``WebChatAdapter``: the local web chat, wired together for the composition root."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from adapters.web.app import Routes
+from adapters.web.chrome import Chrome
+from adapters.web.hub import Hub
+from adapters.web.inbound import Dispatcher
+from adapters.web.messenger import WebMessenger
+from adapters.web.personas import Personas
+from adapters.web.present import Presenter
+from adapters.web.store import Conversations
+from bot.ports import Handler
+from bot.settings import Settings
+
+
+class WebChatAdapter:
+    """Three panes on one page (a staff chat, the coordinator channel, a team channel).
+
+    ``messenger`` is what the core sends through; ``mount`` adds the page and its routes.
+    """
+
+    def __init__(self, settings: Settings, handler: Handler) -> None:
+        chrome = Chrome(settings.language)
+        personas = Personas(settings.web_coordinators, chrome)
+        self.conversations = Conversations()
+        self.messenger = WebMessenger(
+            self.conversations, settings.web_coordinators, chrome("earlier_message")
+        )
+        self.hub = Hub()
+        presenter = Presenter(chrome, personas)
+        self.conversations.listen(lambda change: self.hub.publish(presenter.change(change)))
+        dispatcher = Dispatcher(self.conversations, personas, handler, chrome)
+        self._routes = Routes(dispatcher, self.conversations, presenter, self.hub, chrome, personas)
+
+    def mount(self, app: web.Application) -> None:
+        self._routes.add_to(app)

@@ -1,0 +1,189 @@
+"""HTTP routes of the web chat: the page, its assets, the live stream and four JSON actions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from adapters.web import page
+from adapters.web.chrome import Chrome
+from adapters.web.guard import (
+    CONTENT_SECURITY_POLICY,
+    SECURITY_HEADERS,
+    BadBody,
+    BodyTooLarge,
+    local_host,
+    read_json,
+    same_origin,
+)
+from adapters.web.hub import CLOSE, Hub
+from adapters.web.inbound import Dispatcher, Refused
+from adapters.web.personas import PANES, Pane, Personas
+from adapters.web.present import Presenter
+from adapters.web.store import Conversations
+
+HEARTBEAT_SECONDS = 15.0
+Body = dict[str, Any]
+Action = Callable[[Body], Awaitable[dict[str, Any]]]
+
+
+class Routes:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        conversations: Conversations,
+        presenter: Presenter,
+        hub: Hub,
+        chrome: Chrome,
+        personas: Personas,
+    ) -> None:
+        self._dispatcher = dispatcher
+        self._conversations = conversations
+        self._presenter = presenter
+        self._hub = hub
+        self._chrome = chrome
+        self._personas = personas
+
+    def add_to(self, app: web.Application) -> None:
+        app.router.add_get("/", self.page)
+        app.router.add_get("/web/static/{name}", self.asset)
+        app.router.add_get("/web/api/stream", self.stream)
+        app.router.add_post("/web/api/message", self._post(self._message))
+        app.router.add_post("/web/api/action", self._post(self._action))
+        app.router.add_post("/web/api/form", self._post(self._form))
+        app.router.add_post("/web/api/home", self._post(self._home))
+        app.on_shutdown.append(self._shutdown)
+
+    # -- GET ----------------------------------------------------------------------------
+
+    async def page(self, request: web.Request) -> web.Response:
+        if not local_host(request):
+            return self._forbidden()
+        html = page.index(self._chrome, self._personas)
+        headers = {**SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+        return web.Response(text=html, content_type="text/html", headers=headers)
+
+    async def asset(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if not local_host(request):
+            return self._forbidden()
+        if name not in page.ASSETS:
+            raise web.HTTPNotFound
+        return web.Response(
+            body=page.asset(name),
+            content_type=page.ASSETS[name],
+            charset="utf-8",
+            headers=SECURITY_HEADERS,
+        )
+
+    async def stream(self, request: web.Request) -> web.StreamResponse:
+        if not local_host(request):
+            return self._forbidden()
+        response = web.StreamResponse(
+            headers={**SECURITY_HEADERS, "Content-Type": "text/event-stream"}
+        )
+        await response.prepare(request)
+        queue = self._hub.subscribe()
+        try:
+            await response.write(b"retry: 2000\n\n")
+            await response.write(self._presenter.snapshot(self._conversations).encode())
+            while True:
+                try:
+                    push = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    await response.write(b": still here\n\n")
+                    continue
+                if push is CLOSE:
+                    break
+                await response.write(push.encode())
+        except ConnectionResetError:
+            pass  # the browser went away; it reconnects by itself
+        finally:
+            self._hub.unsubscribe(queue)
+        return response
+
+    async def _shutdown(self, _app: web.Application) -> None:
+        self._hub.close()
+
+    # -- POST ---------------------------------------------------------------------------
+
+    def _post(self, action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def handle(request: web.Request) -> web.Response:
+            if not local_host(request) or not same_origin(request):
+                return self._json({"ok": False, "error": self._chrome("error_cross_origin")}, 403)
+            try:
+                body = await read_json(request)
+                if not isinstance(body, dict):
+                    raise BadBody("shape")
+                result = await action(body)
+            except BodyTooLarge:
+                return self._json({"ok": False, "error": self._chrome("error_body_too_large")}, 413)
+            except BadBody:
+                return self._json({"ok": False, "error": self._chrome("error_bad_request")}, 400)
+            except Refused as refusal:
+                return self._json({"ok": False, "error": refusal.message}, refusal.status)
+            status = 422 if result.get("ok") is False else 200
+            return self._json(result, status)
+
+        return handle
+
+    async def _message(self, body: Body) -> dict[str, Any]:
+        return await self._dispatcher.text(
+            _pane(body), _text(body, "persona"), _text(body, "text"), _optional(body, "thread")
+        )
+
+    async def _action(self, body: Body) -> dict[str, Any]:
+        return await self._dispatcher.action(
+            _pane(body),
+            _text(body, "persona"),
+            _optional(body, "message"),
+            _text(body, "action"),
+            _text(body, "value", allow_empty=True),
+        )
+
+    async def _form(self, body: Body) -> dict[str, Any]:
+        answers = body.get("values")
+        if not isinstance(answers, dict):
+            raise BadBody("values")
+        return await self._dispatcher.submit(_text(body, "token"), answers)
+
+    async def _home(self, body: Body) -> dict[str, Any]:
+        return await self._dispatcher.home(_text(body, "persona"))
+
+    # -- responses ----------------------------------------------------------------------
+
+    @staticmethod
+    def _json(data: dict[str, Any], status: int) -> web.Response:
+        return web.json_response(data, status=status, headers=SECURITY_HEADERS)
+
+    def _forbidden(self) -> web.Response:
+        return web.Response(
+            text=self._chrome("error_cross_origin"), status=403, headers=SECURITY_HEADERS
+        )
+
+
+def _text(body: Body, key: str, *, allow_empty: bool = False) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or (not value and not allow_empty):
+        raise BadBody(key)
+    return value
+
+
+def _optional(body: Body, key: str) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise BadBody(key)
+    return value
+
+
+def _pane(body: Body) -> Pane:
+    value = body.get("pane")
+    for pane in PANES:
+        if value == pane:
+            return pane
+    raise BadBody("pane")

@@ -1,0 +1,190 @@
+"""The web chat's own wording (its chrome), in Dutch and English.
+
+The dialogs' texts come from the core; these are only the words around them:
+pane titles, buttons of the page itself, and the messages of its own refusals.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+_NL: Final[dict[str, str]] = {
+    "page_title": "meldbot — lokale webchat",
+    "page_intro": (
+        "Lokale proefomgeving: kies per paneel wie je bent. Alles blijft op deze computer."
+    ),
+    "skip_to_chat": "Naar de chat",
+    "chat_title": "Chat met meldbot",
+    "coordinators_title": "Coördinatorenkanaal",
+    "team_title": "Teamkanaal",
+    "persona_label": "Ik ben",
+    "group_staff": "Medewerkers",
+    "group_coordinators": "Coördinatoren",
+    "role_staff": "medewerker",
+    "role_coordinator": "coördinator",
+    "role_not_coordinator": "geen coördinator",
+    "coordinator_default": "Coördinator",
+    "composer_chat": "Bericht aan meldbot",
+    "composer_channel": "Bericht in het kanaal",
+    "composer_reply": "Reageer in deze zaak",
+    "composer_hint": "Enter verstuurt, Shift+Enter maakt een nieuwe regel.",
+    "send": "Versturen",
+    "sending": "Bezig met versturen…",
+    "messages": "Berichten",
+    "cases": "Zaken",
+    "bot_name": "meldbot",
+    "edited": "bijgewerkt",
+    "private": "Alleen zichtbaar voor jou",
+    "dismiss": "Sluiten",
+    "reply_one": "1 reactie",
+    "reply_many": "{count} reacties",
+    "no_replies": "Nog geen reacties",
+    "empty_chat": "Nog geen berichten. Typ hieronder wat er gebeurde, of kies een knop hierboven.",
+    "empty_coordinators": "Nog geen zaken. Nieuwe meldingen verschijnen hier als zaak.",
+    "empty_team": "Nog geen berichten in dit kanaal.",
+    "new_for": "{count} nieuw",
+    "live_new": "Nieuw bericht in {pane}: {summary}",
+    "connecting": "Verbinden…",
+    "connected": "Verbonden",
+    "disconnected": "Verbinding verbroken, opnieuw verbinden…",
+    "optional": "optioneel",
+    "required": "verplicht",
+    "no_choice": "Geen keuze",
+    "cancel": "Annuleren",
+    "earlier_message": "Eerder bericht (niet meer beschikbaar na een herstart van meldbot)",
+    "error_required": "Vul dit veld in.",
+    "error_choose": "Maak een keuze.",
+    "error_choice_unknown": "Kies een van de mogelijkheden.",
+    "error_field_too_long": "Maximaal {limit} tekens; nu {length}.",
+    "error_text_empty": "Je bericht is leeg.",
+    "error_text_too_long": (
+        "Je bericht is te lang ({length} tekens; maximaal {limit}). "
+        "Er is niets verloren: je tekst staat nog in het invoerveld. "
+        "Verstuur het in delen."
+    ),
+    "error_body_too_large": (
+        "Dit is te veel tekst in één keer. Er is niets verloren: je tekst staat nog "
+        "in het invoerveld. Verstuur het in delen."
+    ),
+    "error_bad_request": (
+        "Dit verzoek kon meldbot niet lezen. Vernieuw de pagina en probeer het opnieuw."
+    ),
+    "error_cross_origin": "Geweigerd: dit verzoek kwam niet van deze pagina.",
+    "error_persona": "Onbekende persoon voor dit paneel. Vernieuw de pagina.",
+    "error_stale": "Dit bericht is intussen bijgewerkt. Kijk nog eens en probeer het opnieuw.",
+    "error_form_gone": "Dit formulier is verlopen. Open het opnieuw; er is nog niets verstuurd.",
+    "error_handler": (
+        "Er ging iets mis bij meldbot. Er is niets verloren: probeer het zo opnieuw."
+    ),
+    "error_network": "Geen verbinding met meldbot. Je tekst staat nog in het invoerveld.",
+    "form_errors": "Niet alles is goed ingevuld. Bekijk de velden met een melding.",
+}
+
+_EN: Final[dict[str, str]] = {
+    "page_title": "meldbot — local web chat",
+    "page_intro": (
+        "Local test surface: choose who you are in each pane. Everything stays on this computer."
+    ),
+    "skip_to_chat": "Skip to the chat",
+    "chat_title": "Chat with meldbot",
+    "coordinators_title": "Coordinator channel",
+    "team_title": "Team channel",
+    "persona_label": "I am",
+    "group_staff": "Staff",
+    "group_coordinators": "Coordinators",
+    "role_staff": "staff",
+    "role_coordinator": "coordinator",
+    "role_not_coordinator": "not a coordinator",
+    "coordinator_default": "Coordinator",
+    "composer_chat": "Message to meldbot",
+    "composer_channel": "Message in the channel",
+    "composer_reply": "Reply in this case",
+    "composer_hint": "Enter sends, Shift+Enter starts a new line.",
+    "send": "Send",
+    "sending": "Sending…",
+    "messages": "Messages",
+    "cases": "Cases",
+    "bot_name": "meldbot",
+    "edited": "edited",
+    "private": "Only visible to you",
+    "dismiss": "Dismiss",
+    "reply_one": "1 reply",
+    "reply_many": "{count} replies",
+    "no_replies": "No replies yet",
+    "empty_chat": "No messages yet. Type what happened below, or choose a button above.",
+    "empty_coordinators": "No cases yet. New reports appear here as a case.",
+    "empty_team": "No messages in this channel yet.",
+    "new_for": "{count} new",
+    "live_new": "New message in {pane}: {summary}",
+    "connecting": "Connecting…",
+    "connected": "Connected",
+    "disconnected": "Connection lost, reconnecting…",
+    "optional": "optional",
+    "required": "required",
+    "no_choice": "No choice",
+    "cancel": "Cancel",
+    "earlier_message": "Earlier message (no longer available after meldbot restarted)",
+    "error_required": "Please fill in this field.",
+    "error_choose": "Please make a choice.",
+    "error_choice_unknown": "Choose one of the options.",
+    "error_field_too_long": "At most {limit} characters; now {length}.",
+    "error_text_empty": "Your message is empty.",
+    "error_text_too_long": (
+        "Your message is too long ({length} characters; at most {limit}). "
+        "Nothing is lost: your text is still in the input field. Send it in parts."
+    ),
+    "error_body_too_large": (
+        "This is too much text at once. Nothing is lost: your text is still in the "
+        "input field. Send it in parts."
+    ),
+    "error_bad_request": "meldbot could not read this request. Reload the page and try again.",
+    "error_cross_origin": "Refused: this request did not come from this page.",
+    "error_persona": "Unknown person for this pane. Reload the page.",
+    "error_stale": "This message has changed in the meantime. Have another look and try again.",
+    "error_form_gone": "This form has expired. Open it again; nothing has been sent yet.",
+    "error_handler": "Something went wrong in meldbot. Nothing is lost: try again in a moment.",
+    "error_network": "No connection to meldbot. Your text is still in the input field.",
+    "form_errors": "Not everything is filled in correctly. Check the fields with a message.",
+}
+
+# Strings the browser script needs; the rest are used on the server only.
+CLIENT_KEYS: Final[tuple[str, ...]] = (
+    "chat_title",
+    "coordinators_title",
+    "team_title",
+    "composer_reply",
+    "send",
+    "sending",
+    "bot_name",
+    "private",
+    "dismiss",
+    "reply_one",
+    "reply_many",
+    "no_replies",
+    "empty_chat",
+    "empty_coordinators",
+    "empty_team",
+    "new_for",
+    "live_new",
+    "connecting",
+    "connected",
+    "disconnected",
+    "error_text_empty",
+    "error_network",
+    "error_handler",
+)
+
+
+class Chrome:
+    """The page's wording in one language; ``chrome("key", n=1)`` fills placeholders."""
+
+    def __init__(self, language: str) -> None:
+        self.language = "en" if language == "en" else "nl"
+        self._texts = _EN if self.language == "en" else _NL
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self._texts[key]
+        return text.format(**values) if values else text
+
+    def client(self) -> dict[str, str]:
+        return {key: self._texts[key] for key in CLIENT_KEYS}

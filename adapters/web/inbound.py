@@ -1,0 +1,231 @@
+"""From what a person does in a pane to a neutral event, and the core's Response back.
+
+Which persona may act where is checked here; whether they may *do* it (claim a case …)
+is the core's decision, because a button press is input, never proof.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from adapters.web import forms
+from adapters.web.chrome import Chrome
+from adapters.web.forms import HOME, OpenForm, OpenForms
+from adapters.web.personas import Pane, Persona, Personas
+from adapters.web.store import Conversations, Entry
+from bot.events import (
+    ActionInvoked,
+    Actor,
+    Address,
+    Event,
+    FormSubmitted,
+    HomeOpened,
+    MessageReceived,
+    MessageRef,
+)
+from bot.ports import Handler
+from bot.text import MESSAGE_MAX, NARRATIVE_MAX
+from bot.ui import Actions, Form, Message, Response, Text
+
+log = logging.getLogger(__name__)
+
+# The same limits the core applies: a story in the personal chat, a message in a channel.
+TEXT_LIMITS: dict[Pane, int] = {
+    "chat": NARRATIVE_MAX,
+    "coordinators": MESSAGE_MAX,
+    "team": MESSAGE_MAX,
+}
+Json = dict[str, Any]
+
+
+class Refused(Exception):
+    """A request the web chat will not pass on; ``message`` is shown to the person."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _has_button(message: Message | None, action_id: str, value: str) -> bool:
+    if message is None:
+        return False
+    return any(
+        button.action_id == action_id and button.value == value
+        for block in message.blocks
+        if isinstance(block, Actions)
+        for button in block.buttons
+    )
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        conversations: Conversations,
+        personas: Personas,
+        handler: Handler,
+        chrome: Chrome,
+    ) -> None:
+        self._conversations = conversations
+        self._personas = personas
+        self._handler = handler
+        self._chrome = chrome
+        self._forms = OpenForms()
+
+    # -- the four things a person can do --------------------------------------------
+
+    async def text(self, pane: Pane, persona_id: str, text: str, thread: str | None) -> Json:
+        person = self._persona(pane, persona_id)
+        limit = TEXT_LIMITS[pane]
+        if len(text) > limit:
+            raise Refused(400, self._chrome("error_text_too_long", length=len(text), limit=limit))
+        if not text.strip():
+            raise Refused(400, self._chrome("error_text_empty"))
+        address = self._text_address(pane, person, thread)
+        mine = self._conversations.append(
+            address.conversation,
+            Message(text, (Text.of(text),)),
+            thread=address.thread,
+            author_kind="person",
+            author_name=person.name,
+        )
+        try:
+            response = await self._call(MessageReceived(self._actor(person), address, text))
+        except Refused:
+            self._conversations.remove(mine.id)  # the text stays in the browser's input
+            raise
+        return self._apply(response, pane, person, address, origin=None)
+
+    async def action(
+        self, pane: Pane, persona_id: str, message_id: str | None, action_id: str, value: str
+    ) -> Json:
+        person = self._persona(pane, persona_id)
+        if message_id is None:  # a home button, at the top of the chat pane
+            if pane != "chat" or not _has_button(
+                self._conversations.home(person.id), action_id, value
+            ):
+                raise Refused(409, self._chrome("error_stale"))
+            address = self._dm(person)
+            event = ActionInvoked(self._actor(person), address, action_id, value, None)
+            return self._apply(await self._call(event), pane, person, address, origin=HOME)
+        entry = self._conversations.get(message_id)
+        if (
+            entry is None
+            or entry.conversation != self._conversation(pane, person)
+            or entry.visible_to not in (None, person.id)
+            or not _has_button(entry.message, action_id, value)
+        ):
+            raise Refused(409, self._chrome("error_stale"))
+        address = self._entry_address(entry)
+        ref = MessageRef("web", entry.conversation, entry.id)
+        event = ActionInvoked(self._actor(person), address, action_id, value, ref)
+        return self._apply(await self._call(event), pane, person, address, origin=entry.id)
+
+    async def submit(self, token: str, answers: Mapping[str, object]) -> Json:
+        opened = self._forms.take(token)
+        if opened is None:
+            raise Refused(410, self._chrome("error_form_gone"))
+        person = self._persona(opened.pane, opened.persona)
+        raw = {key: value if isinstance(value, str) else "" for key, value in answers.items()}
+        values, errors = forms.check(opened.form, raw, self._chrome)
+        if errors:
+            self._forms.put_back(opened)
+            return self._form_refused(opened, raw, errors)
+        event = FormSubmitted(self._actor(person), opened.form.form_id, values, opened.form.state)
+        try:
+            response = await self._call(event)
+        except Refused:
+            self._forms.put_back(opened)
+            raise
+        if response.errors:
+            self._forms.put_back(opened)
+            return self._form_refused(opened, raw, response.errors)
+        result = self._apply(response, opened.pane, person, self._dm(person), opened.origin)
+        return {**result, "closeForm": True}
+
+    async def home(self, persona_id: str) -> Json:
+        person = self._persona("chat", persona_id)
+        response = await self._call(HomeOpened(self._actor(person)))
+        return self._apply(response, "chat", person, self._dm(person), origin=HOME)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    async def _call(self, event: Event) -> Response:
+        try:
+            return await self._handler(event)
+        except Exception:
+            # No user text or name in the log line: only what kind of event failed.
+            log.exception("web chat: the core failed on a %s", type(event).__name__)
+            raise Refused(500, self._chrome("error_handler")) from None
+
+    def _apply(
+        self, response: Response, pane: Pane, person: Persona, address: Address, origin: str | None
+    ) -> Json:
+        conversations = self._conversations
+        if response.replace is not None and origin is not None:
+            if origin == HOME:
+                conversations.set_home(person.id, response.replace)
+            elif conversations.get(origin) is not None:
+                conversations.replace(origin, response.replace)
+        for message in response.messages:
+            conversations.append(address.conversation, message, thread=address.thread)
+        private_to = None if address.personal else person.id
+        for message in response.private:
+            conversations.append(
+                address.conversation, message, thread=address.thread, visible_to=private_to
+            )
+        if response.home is not None:
+            conversations.set_home(person.id, response.home)
+        result: Json = {"ok": True}
+        if response.form is not None:
+            result["form"] = self._open_form(response.form, pane, person, origin)
+        return result
+
+    def _open_form(self, form: Form, pane: Pane, person: Persona, origin: str | None) -> Json:
+        opened = self._forms.open(form, pane, person.id, origin)
+        return {
+            "token": opened.token,
+            "html": forms.html(opened, self._chrome, self._personas.name),
+        }
+
+    def _form_refused(
+        self, opened: OpenForm, raw: Mapping[str, str], errors: Mapping[str, str]
+    ) -> Json:
+        html = forms.html(opened, self._chrome, self._personas.name, raw, errors)
+        return {"ok": False, "form": {"token": opened.token, "html": html}}
+
+    def _persona(self, pane: Pane, persona_id: str) -> Persona:
+        person = self._personas.get(pane, persona_id)
+        if person is None:
+            raise Refused(400, self._chrome("error_persona"))
+        return person
+
+    @staticmethod
+    def _actor(person: Persona) -> Actor:
+        return Actor("web", person.id, person.name)
+
+    @staticmethod
+    def _dm(person: Persona) -> Address:
+        return Address("web", f"dm:{person.id}", personal=True)
+
+    def _conversation(self, pane: Pane, person: Persona) -> str:
+        return f"dm:{person.id}" if pane == "chat" else pane
+
+    def _text_address(self, pane: Pane, person: Persona, thread: str | None) -> Address:
+        if pane == "chat":
+            return self._dm(person)
+        if thread is None:
+            return Address("web", pane)
+        root = self._conversations.get(thread)
+        if root is None or root.conversation != pane or root.thread is not None:
+            raise Refused(409, self._chrome("error_stale"))
+        return Address("web", pane, thread=root.id)
+
+    @staticmethod
+    def _entry_address(entry: Entry) -> Address:
+        if entry.conversation.startswith("dm:"):
+            return Address("web", entry.conversation, personal=True)
+        # A button in a channel acts inside that message's thread (the case's thread).
+        return Address("web", entry.conversation, thread=entry.thread or entry.id)

@@ -1,0 +1,65 @@
+"""The page itself: index.html filled in with the wording and personas, and its assets."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from string import Template
+
+from adapters.web.chrome import Chrome
+from adapters.web.personas import PANES, Pane, Personas
+from adapters.web.render import e
+
+STATIC = files("adapters.web") / "static"
+ASSETS = {"app.js": "text/javascript", "style.css": "text/css"}
+
+
+def asset(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+def _options(personas: Personas, pane: Pane, chrome: Chrome) -> str:
+    groups: dict[str, list[str]] = {}
+    for person in personas.for_pane(pane):
+        groups.setdefault(person.group, []).append(
+            f'<option value="{e(person.id)}">{e(person.label)}</option>'
+        )
+    if len(groups) == 1:
+        return "".join(next(iter(groups.values())))
+    return "".join(
+        f'<optgroup label="{e(chrome("group_" + group))}">{"".join(options)}</optgroup>'
+        for group, options in groups.items()
+    )
+
+
+def _client_data(chrome: Chrome) -> str:
+    """The browser's wording as a JSON data island; ``<`` escaped so it cannot end the tag."""
+    text = json.dumps({"labels": chrome.client()}, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def index(chrome: Chrome, personas: Personas) -> str:
+    template = Template((STATIC / "index.html").read_text(encoding="utf-8"))
+    values = {key: e(chrome(key)) for key in _PAGE_KEYS}
+    values.update({f"personas_{pane}": _options(personas, pane, chrome) for pane in PANES})
+    values["lang"] = chrome.language
+    values["client_data"] = _client_data(chrome)
+    return template.substitute(values)
+
+
+_PAGE_KEYS = (
+    "page_title",
+    "page_intro",
+    "skip_to_chat",
+    "chat_title",
+    "coordinators_title",
+    "team_title",
+    "persona_label",
+    "composer_chat",
+    "composer_channel",
+    "composer_hint",
+    "send",
+    "messages",
+    "cases",
+    "connecting",
+)

@@ -1,0 +1,521 @@
+// meldbot local web chat: three panes kept in sync with the server over Server-Sent Events.
+//
+// Safety: every message and form arrives as HTML rendered *and escaped* on the server
+// (adapters/web/render.py). Anything this script adds itself (summaries, labels, errors,
+// counts) goes in with textContent, never as markup.
+
+const data = JSON.parse(document.getElementById("client-data").textContent);
+const labels = data.labels;
+
+function t(key, values = {}) {
+  return labels[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+/** Server-rendered, server-escaped HTML to nodes. */
+function fromServer(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
+}
+
+const messages = new Map(); // id -> message JSON from the server
+const homes = new Map(); // persona -> home HTML
+const openThreads = new Set(); // root ids whose replies are shown
+const freshThreads = new Set(); // root ids with replies not yet seen
+const dismissed = new Set(); // private messages the person closed
+const unread = new Map(); // persona -> new messages in their personal chat
+const seen = new WeakMap(); // element -> the HTML it was built from
+
+const panes = {};
+for (const section of document.querySelectorAll("[data-pane]")) {
+  const name = section.dataset.pane;
+  panes[name] = {
+    name,
+    section,
+    title: section.querySelector("h2"),
+    select: section.querySelector("[data-persona-for]"),
+    list: section.querySelector("[data-list]"),
+    scroll: section.querySelector("[data-scroll]"),
+    home: section.querySelector("[data-home]"),
+    notice: section.querySelector("[data-notice]"),
+  };
+}
+for (const option of document.querySelectorAll("[data-persona-for] option")) {
+  option.dataset.label = option.textContent;
+}
+
+// -- who is looking at which pane -----------------------------------------------------
+
+function persona(pane) {
+  return panes[pane].select.value;
+}
+
+function conversationOf(pane) {
+  return pane === "chat" ? `dm:${persona("chat")}` : pane;
+}
+
+function paneOf(message) {
+  return message.conversation.startsWith("dm:") ? "chat" : message.conversation;
+}
+
+function shows(pane, message) {
+  return (
+    message.conversation === conversationOf(pane) &&
+    (!message.visibleTo || message.visibleTo === persona(pane)) &&
+    !dismissed.has(message.id)
+  );
+}
+
+function bySeq(a, b) {
+  return a.seq - b.seq;
+}
+
+// -- building the lists ---------------------------------------------------------------
+
+/** Put `keys` into `list` in order, reusing children by data-key so focus is kept. */
+function reconcile(list, keys, build, refresh) {
+  const existing = new Map();
+  for (const child of list.children) existing.set(child.dataset.key, child);
+  let cursor = list.firstElementChild;
+  for (const key of keys) {
+    let node = existing.get(key);
+    if (node) {
+      existing.delete(key);
+      refresh(node);
+      if (node !== cursor) list.insertBefore(node, cursor);
+      else cursor = cursor.nextElementSibling;
+    } else {
+      node = build(key);
+      node.dataset.key = key;
+      list.insertBefore(node, cursor);
+    }
+  }
+  for (const stale of existing.values()) {
+    rescueFocus(stale);
+    stale.remove();
+  }
+}
+
+/** If focus is inside `node`, which is about to go, move it somewhere sensible. */
+function rescueFocus(node, replacement) {
+  if (!node.contains(document.activeElement)) return;
+  const target = replacement ?? node.closest("[data-pane]")?.querySelector("h2");
+  requestAnimationFrame(() => target?.focus());
+}
+
+function articleFor(message) {
+  const article = document.createElement("article");
+  article.className = `msg msg--${message.author}`;
+  if (message.visibleTo) article.classList.add("msg--private");
+  article.dataset.messageId = message.id;
+  article.tabIndex = -1;
+  article.append(fromServer(message.html));
+  if (message.visibleTo) {
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn btn--quiet msg__dismiss";
+    close.dataset.dismiss = message.id;
+    close.textContent = t("dismiss");
+    article.append(close);
+  }
+  seen.set(article, message.html);
+  return article;
+}
+
+/** Keep an item's article in step with its message. */
+function refreshArticle(holder, message) {
+  const current = holder.querySelector(":scope > article");
+  if (current && seen.get(current) === message.html) return;
+  const article = articleFor(message);
+  if (current) {
+    rescueFocus(current, article);
+    current.replaceWith(article);
+  } else {
+    holder.prepend(article);
+  }
+}
+
+function messageItem(message) {
+  const item = document.createElement("li");
+  item.className = "msg-item";
+  item.append(articleFor(message));
+  return item;
+}
+
+function childrenOf(pane, rootId) {
+  return [...messages.values()].filter((m) => m.thread === rootId && shows(pane, m)).sort(bySeq);
+}
+
+function syncMessages(list, pane, items) {
+  reconcile(
+    list,
+    items.map((m) => m.id),
+    (id) => messageItem(messages.get(id)),
+    (node) => refreshArticle(node, messages.get(node.dataset.key)),
+  );
+}
+
+function replyCount(count) {
+  if (count === 0) return t("no_replies");
+  return count === 1 ? t("reply_one") : t("reply_many", { count });
+}
+
+function composerFor(rootId) {
+  const form = document.createElement("form");
+  form.className = "composer composer--reply";
+  form.dataset.composer = "";
+  form.dataset.thread = rootId;
+  const id = `reply-${rootId}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = t("composer_reply");
+  const text = document.createElement("textarea");
+  text.id = id;
+  text.name = "text";
+  text.rows = 2;
+  const error = document.createElement("p");
+  error.className = "composer__error";
+  error.id = `${id}-error`;
+  error.setAttribute("role", "alert");
+  text.setAttribute("aria-describedby", error.id);
+  const send = document.createElement("button");
+  send.type = "submit";
+  send.className = "btn btn--primary";
+  send.textContent = t("send");
+  form.append(label, text, error, send);
+  return form;
+}
+
+/** A root message with its private notes and (in the coordinator pane) its thread. */
+function rootItem(pane, rootId) {
+  const item = document.createElement("li");
+  item.className = pane === "coordinators" ? "case" : "msg-item";
+  const privateNotes = document.createElement("ol");
+  privateNotes.className = "private-notes";
+  privateNotes.dataset.private = "";
+  item.append(privateNotes);
+  const replies = document.createElement("ol");
+  replies.className = "replies";
+  replies.dataset.replies = "";
+  if (pane === "coordinators") {
+    const thread = document.createElement("details");
+    thread.className = "thread";
+    thread.open = openThreads.has(rootId);
+    const summary = document.createElement("summary");
+    thread.append(summary, replies, composerFor(rootId));
+    thread.addEventListener("toggle", () => {
+      if (thread.open) {
+        openThreads.add(rootId);
+        freshThreads.delete(rootId);
+        thread.classList.remove("thread--fresh");
+      } else {
+        openThreads.delete(rootId);
+      }
+    });
+    item.append(thread);
+  } else {
+    item.append(replies);
+  }
+  refreshRoot(pane, item, rootId);
+  return item;
+}
+
+function refreshRoot(pane, item, rootId) {
+  refreshArticle(item, messages.get(rootId));
+  const children = childrenOf(pane, rootId);
+  syncMessages(
+    item.querySelector("[data-private]"),
+    pane,
+    children.filter((m) => m.visibleTo),
+  );
+  const replies = children.filter((m) => !m.visibleTo);
+  syncMessages(item.querySelector("[data-replies]"), pane, replies);
+  const thread = item.querySelector("details");
+  if (thread) {
+    thread.querySelector("summary").textContent = replyCount(replies.length);
+    thread.classList.toggle("thread--fresh", freshThreads.has(rootId));
+  }
+}
+
+function renderPane(pane) {
+  const { list, scroll } = panes[pane];
+  const nearBottom = scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 80;
+  const roots = [...messages.values()].filter((m) => !m.thread && shows(pane, m)).sort(bySeq);
+  const keys = roots.map((m) => m.id);
+  if (keys.length === 0) keys.push("empty");
+  reconcile(
+    list,
+    keys,
+    (id) => (id === "empty" ? emptyItem(pane) : rootItem(pane, id)),
+    (node) => node.dataset.key !== "empty" && refreshRoot(pane, node, node.dataset.key),
+  );
+  if (pane === "chat") renderHome();
+  if (nearBottom) scroll.scrollTop = scroll.scrollHeight;
+}
+
+function emptyItem(pane) {
+  const item = document.createElement("li");
+  item.className = "empty";
+  item.textContent = t(`empty_${pane}`);
+  return item;
+}
+
+function renderHome() {
+  const { home } = panes.chat;
+  const html = homes.get(persona("chat")) ?? "";
+  if (seen.get(home) === html) return;
+  rescueFocus(home);
+  home.replaceChildren(fromServer(html));
+  home.hidden = html === "";
+  seen.set(home, html);
+}
+
+function renderAll() {
+  for (const pane of Object.keys(panes)) renderPane(pane);
+  renderUnread();
+}
+
+function renderUnread() {
+  for (const option of panes.chat.select.options) {
+    const count = unread.get(option.value) ?? 0;
+    option.textContent = count
+      ? `${option.dataset.label} — ${t("new_for", { count })}`
+      : option.dataset.label;
+  }
+}
+
+// -- changes from the server ----------------------------------------------------------
+
+function announce(text) {
+  const live = document.getElementById("live");
+  live.textContent = "";
+  requestAnimationFrame(() => {
+    live.textContent = text;
+  });
+}
+
+function upsert(message) {
+  const isNew = !messages.has(message.id);
+  messages.set(message.id, message);
+  const pane = paneOf(message);
+  if (isNew && message.thread && !openThreads.has(message.thread) && !message.visibleTo) {
+    freshThreads.add(message.thread);
+  }
+  if (isNew && pane === "chat" && message.conversation !== conversationOf("chat")) {
+    const owner = message.conversation.slice(3);
+    unread.set(owner, (unread.get(owner) ?? 0) + 1);
+    renderUnread();
+  }
+  renderPane(pane);
+  if (isNew && message.author === "bot" && shows(pane, message)) {
+    announce(t("live_new", { pane: panes[pane].title.textContent, summary: message.summary }));
+  }
+}
+
+function setStatus(state) {
+  const status = document.getElementById("status");
+  status.dataset.state = state;
+  status.textContent = t(state);
+}
+
+function connect() {
+  const source = new EventSource("/web/api/stream");
+  source.addEventListener("snapshot", (event) => {
+    const snapshot = JSON.parse(event.data);
+    messages.clear();
+    for (const message of snapshot.messages) messages.set(message.id, message);
+    homes.clear();
+    for (const home of snapshot.homes) homes.set(home.persona, home.html);
+    renderAll();
+    setStatus("connected");
+    document.body.dataset.ready = "true";
+  });
+  source.addEventListener("message", (event) => upsert(JSON.parse(event.data)));
+  source.addEventListener("remove", (event) => {
+    const { id } = JSON.parse(event.data);
+    const message = messages.get(id);
+    if (!message) return;
+    messages.delete(id);
+    renderPane(paneOf(message));
+  });
+  source.addEventListener("home", (event) => {
+    const home = JSON.parse(event.data);
+    homes.set(home.persona, home.html);
+    renderHome();
+  });
+  source.addEventListener("close", () => {
+    source.close();
+    setStatus("disconnected");
+    setTimeout(connect, 2000);
+  });
+  source.addEventListener("error", () => setStatus("disconnected"));
+}
+
+// -- talking to the server ------------------------------------------------------------
+
+async function post(path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, error: t("error_network") };
+  }
+  try {
+    return await response.json();
+  } catch {
+    return { ok: false, error: t("error_handler") };
+  }
+}
+
+function notify(pane, text) {
+  panes[pane].notice.textContent = text ?? "";
+}
+
+async function openHome() {
+  const result = await post("/web/api/home", { persona: persona("chat") });
+  if (!result.ok) notify("chat", result.error);
+}
+
+// -- the form dialog ------------------------------------------------------------------
+
+const dialog = document.getElementById("form-dialog");
+let formOpener = null;
+let formPane = null;
+
+function showForm(form, pane, opener) {
+  dialog.replaceChildren(fromServer(form.html));
+  if (pane) formPane = pane;
+  if (opener) formOpener = opener;
+  if (!dialog.open) dialog.showModal();
+  const target =
+    dialog.querySelector('[aria-invalid="true"]') ??
+    dialog.querySelector("input:not([type=hidden]), textarea, select");
+  (target ?? dialog.querySelector("button"))?.focus();
+}
+
+dialog.addEventListener("close", () => {
+  dialog.replaceChildren();
+  const back = formOpener?.isConnected ? formOpener : panes[formPane]?.title;
+  formOpener = null;
+  back?.focus();
+});
+
+dialog.addEventListener("click", (event) => {
+  if (event.target.closest("[data-close]")) dialog.close();
+});
+
+dialog.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const submit = form.querySelector('button[type="submit"]');
+  const values = {};
+  for (const [name, value] of new FormData(form)) values[name] = String(value);
+  submit.disabled = true;
+  const result = await post("/web/api/form", { token: form.dataset.token, values });
+  submit.disabled = false;
+  if (result.form) {
+    showForm(result.form);
+  } else if (result.ok) {
+    dialog.close();
+  } else {
+    const error = form.querySelector(".form__error");
+    error.textContent = result.error ?? t("error_handler");
+    submit.focus();
+  }
+});
+
+// -- what people do -------------------------------------------------------------------
+
+document.addEventListener("click", async (event) => {
+  const dismiss = event.target.closest("[data-dismiss]");
+  if (dismiss) {
+    dismissed.add(dismiss.dataset.dismiss);
+    renderPane(dismiss.closest("[data-pane]").dataset.pane);
+    return;
+  }
+  const button = event.target.closest("button[data-action-id]");
+  if (!button || dialog.contains(button)) return;
+  const pane = button.closest("[data-pane]").dataset.pane;
+  const holder = button.closest("[data-message-id]");
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  notify(pane, "");
+  const result = await post("/web/api/action", {
+    pane,
+    persona: persona(pane),
+    message: holder ? holder.dataset.messageId : null,
+    action: button.dataset.actionId,
+    value: button.dataset.value ?? "",
+  });
+  button.disabled = false;
+  button.removeAttribute("aria-busy");
+  if (!result.ok) notify(pane, result.error);
+  if (result.form) showForm(result.form, pane, button);
+});
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("[data-composer]");
+  if (!form) return;
+  event.preventDefault();
+  const pane = form.closest("[data-pane]").dataset.pane;
+  const text = form.querySelector("textarea");
+  const error = form.querySelector(".composer__error");
+  const send = form.querySelector('button[type="submit"]');
+  if (!text.value.trim()) {
+    error.textContent = t("error_text_empty");
+    text.focus();
+    return;
+  }
+  error.textContent = "";
+  send.disabled = true;
+  send.textContent = t("sending");
+  const result = await post("/web/api/message", {
+    pane,
+    persona: persona(pane),
+    text: text.value,
+    thread: form.dataset.thread ?? null,
+  });
+  send.disabled = false;
+  send.textContent = t("send");
+  if (result.ok) {
+    text.value = "";
+  } else {
+    error.textContent = result.error ?? t("error_handler");
+    text.focus();
+  }
+  if (result.form) showForm(result.form, pane, text);
+});
+
+document.addEventListener("keydown", (event) => {
+  const text = event.target.closest?.("[data-composer] textarea");
+  if (!text || event.key !== "Enter" || event.isComposing) return;
+  if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+  event.preventDefault();
+  text.form.requestSubmit();
+});
+
+for (const pane of Object.values(panes)) {
+  const key = `meldbot.persona.${pane.name}`;
+  const remembered = sessionStorage.getItem(key);
+  if (remembered && [...pane.select.options].some((o) => o.value === remembered)) {
+    pane.select.value = remembered;
+  }
+  pane.select.addEventListener("change", () => {
+    sessionStorage.setItem(key, pane.select.value);
+    notify(pane.name, "");
+    if (pane.name === "chat") {
+      unread.delete(pane.select.value);
+      renderUnread();
+      openHome();
+    }
+    renderPane(pane.name);
+  });
+}
+
+setStatus("connecting");
+connect();
+openHome();
