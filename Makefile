@@ -1,0 +1,39 @@
+# The two commands: `make start` runs meldbot on its embedded default (SQLite, local web
+# chat, no credentials); `make test` installs everything the suite needs and runs it all.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: start test install install-test check bench translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	scripts/system-packages
+	$(BIN)/pip install --quiet -e '.[test]'
+
+start: install
+	$(BIN)/meldbot serve
+
+check:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install-test check
+	$(BIN)/pytest
+	$(BIN)/python -m benchmarks.report_latency
+
+bench: install-test
+	$(BIN)/python -m benchmarks.report_latency
+
+# Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
+translations: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k CaseError -k NotAllowed \
+		--no-location --sort-output -o /tmp/meldbot.pot bot dialogs
+	$(BIN)/pybabel update -D meldbot -i /tmp/meldbot.pot -d bot/locale -l nl --no-location
