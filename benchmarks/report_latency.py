@@ -29,6 +29,7 @@ class TimedChannel:
 
     def __init__(self) -> None:
         self.alerts: dict[str, float] = {}
+        self.arrived = asyncio.Event()
         self._count = 0
 
     async def send(self, address: Address, message: Message) -> MessageRef:
@@ -36,6 +37,7 @@ class TimedChannel:
         if address.thread is None and address.conversation == "coordinators":
             reference = message.summary.split(" · ")[0].split()[-1]
             self.alerts[reference] = time.perf_counter()
+            self.arrived.set()
         return MessageRef("web", address.conversation, str(self._count))
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -75,7 +77,8 @@ async def _report(runtime: object, number: int) -> tuple[str, float, float]:
 async def _wait_for(channel: TimedChannel, count: int) -> None:
     async with asyncio.timeout(120):
         while len(channel.alerts) < count:
-            await asyncio.sleep(0.001)
+            await channel.arrived.wait()
+            channel.arrived.clear()
 
 
 async def main() -> None:
