@@ -1,0 +1,83 @@
+"""``SlackAdapter``: the Slack side of meldbot, as the composition root wires it."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+
+from adapters.slack.client import quiet_logger, web_client
+from adapters.slack.listeners import Listeners
+from adapters.slack.messenger import SlackMessenger
+from adapters.slack.replies import Replies
+from bot.i18n import translator
+from bot.ports import FirstDelivery, Handler
+from bot.settings import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SHORTENED = "(Shortened: the rest did not fit in one Slack message.)"
+
+
+class SlackAdapter:
+    """Receives Slack requests (HTTP or Socket Mode) and sends through the Web API.
+
+    ``messenger`` implements the core's ``Messenger`` port; ``mount`` adds
+    ``POST /slack/events``; ``start``/``stop`` run Socket Mode when an app token is set.
+    """
+
+    def __init__(self, settings: Settings, handler: Handler, first_delivery: FirstDelivery):
+        if not settings.slack_bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is missing: the Slack adapter cannot send without it."
+            )
+        self.settings = settings
+        self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
+        self.messenger = SlackMessenger(
+            self.client, settings, shortened_note=translator(settings.language)(SHORTENED)
+        )
+        self.app = AsyncApp(
+            name="meldbot",
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            logger=quiet_logger("meldbot.slack.bolt"),
+        )
+        Listeners(
+            handler, first_delivery, self.messenger, Replies(self.client, self.messenger)
+        ).register(self.app)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def mount(self, app: web.Application) -> None:
+        """Adds ``POST /slack/events`` (HTTP mode); only with a signing secret to verify it."""
+        if not self.settings.slack_signing_secret:
+            log.info("slack: no signing secret, so no HTTP endpoint (Socket Mode only)")
+            return
+        app.router.add_post(EVENTS_PATH, self.receive)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """One Slack request: bolt verifies the signature (401 otherwise) and acks."""
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def start(self) -> None:
+        """Connects Socket Mode when ``SLACK_APP_TOKEN`` is set; HTTP mode needs nothing."""
+        if not self.settings.slack_app_token or self._socket is not None:
+            return
+        self._socket = AsyncSocketModeHandler(
+            self.app,
+            app_token=self.settings.slack_app_token,
+            logger=quiet_logger("meldbot.slack.socket"),
+            web_client=self.client,
+        )
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("slack: connected in Socket Mode")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            socket, self._socket = self._socket, None
+            await socket.close_async()  # type: ignore[no-untyped-call]
+            log.info("slack: Socket Mode closed")

@@ -1,0 +1,39 @@
+"""The Slack Web API client: our base URL, 429s answered by waiting, quiet logs."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+TIMEOUT_SECONDS = 10
+RATE_LIMIT_RETRIES = 2
+
+
+def quiet_logger(name: str) -> logging.Logger:
+    """A logger for library internals that stays at WARNING.
+
+    slack_sdk logs request bodies at DEBUG and bolt logs rejected payloads at INFO:
+    those carry user ids next to message text, which meldbot never writes to a log.
+    """
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
+def web_client(token: str, api_url: str) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url if api_url.endswith("/") else api_url + "/",
+        timeout=TIMEOUT_SECONDS,
+        logger=quiet_logger("meldbot.slack.sdk"),
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            # Waits for Slack's Retry-After before trying again.
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )

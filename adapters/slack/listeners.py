@@ -1,0 +1,184 @@
+"""Bolt listeners: Slack requests in, neutral events to the core, its answer carried out.
+
+Log lines name event kinds and outcomes only, never a user id next to any text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.response import BoltResponse
+
+from adapters.slack import inbound, render
+from adapters.slack.messenger import SlackMessenger
+from adapters.slack.replies import Replies
+from bot.events import Address, CommandInvoked, Event
+from bot.ports import DeliveryError, FirstDelivery, Handler
+from bot.ui import Response
+
+log = logging.getLogger(__name__)
+
+REPORT_COMMAND = "/meld"
+REPORT_SHORTCUT = "meld_report"
+ANY = re.compile(r".+")
+
+Body = dict[str, Any]
+
+
+class Listeners:
+    def __init__(
+        self,
+        handler: Handler,
+        first_delivery: FirstDelivery,
+        messenger: SlackMessenger,
+        replies: Replies,
+    ) -> None:
+        self.handler = handler
+        self.first_delivery = first_delivery
+        self.messenger = messenger
+        self.replies = replies
+
+    def register(self, app: AsyncApp) -> None:
+        app.use(self.dedupe)
+        app.event("message")(self.on_message)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.command(REPORT_COMMAND)(self.on_command)
+        app.shortcut(REPORT_SHORTCUT)(self.on_shortcut)
+        app.block_action(ANY)(self.on_action)
+        app.view_submission(ANY)(self.on_view_submission)
+
+    async def dedupe(self, body: Body, next_: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        """Slack redelivers un-acked events with the same ``event_id``: handle each once."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await self.first_delivery(f"slack:{event_id}"):
+            log.info("slack: repeated delivery ignored")
+            return BoltResponse(status=200, body="")
+        await next_()
+        return None
+
+    async def on_message(self, event: Body) -> None:
+        received = inbound.message_received(event)
+        if received is None:
+            return
+        response = await self._handle("message", received)
+        if response is not None:
+            await self._carry_out(
+                "message", response, received.address, user_id=received.actor.user_id
+            )
+
+    async def on_home_opened(self, event: Body) -> None:
+        opened = inbound.home_opened(event)
+        if opened is None:
+            return
+        response = await self._handle("home", opened)
+        if response is not None:
+            await self._carry_out("home", response, None, user_id=opened.actor.user_id)
+
+    async def on_command(self, ack: AsyncAck, command: Body) -> None:
+        await ack()
+        invoked = inbound.command_invoked(command)
+        await self._report(invoked, str(command.get("trigger_id") or ""), "command")
+
+    async def on_shortcut(self, ack: AsyncAck, body: Body) -> None:
+        await ack()
+        actor = inbound.interactive_actor(body)
+        try:
+            address = await self.messenger.personal_address(actor.user_id)
+        except DeliveryError as error:
+            log.error("slack: shortcut failed (%s)", error)
+            return
+        invoked = CommandInvoked(actor, address, "report")
+        await self._report(invoked, str(body.get("trigger_id") or ""), "shortcut")
+
+    async def _report(self, invoked: CommandInvoked, trigger_id: str, kind: str) -> None:
+        response = await self._handle(kind, invoked)
+        if response is None:
+            return
+        if response.form is not None:
+            await self._guard(kind, self.replies.open_form(trigger_id, response.form))
+        # Whatever else the core says goes to the person's DM, never to the
+        # channel the command was typed in: reporting is confidential.
+        await self._carry_out(kind, response, None, user_id=invoked.actor.user_id)
+
+    async def on_action(self, ack: AsyncAck, body: Body) -> None:
+        await ack()
+        origin = inbound.action_origin(body)
+        user_id = inbound.interactive_actor(body).user_id
+        address = origin.address
+        if address is None:
+            try:
+                address = await self.messenger.personal_address(user_id)
+            except DeliveryError as error:
+                log.error("slack: action failed (%s)", error)
+                return
+        invoked = inbound.action_invoked(body, address, origin)
+        response = await self._handle("action", invoked)
+        if response is None:
+            return
+        if response.form is not None:
+            if origin.in_modal and origin.view_id:
+                opening = self.replies.update_form(origin.view_id, response.form)
+            else:
+                opening = self.replies.open_form(str(body.get("trigger_id") or ""), response.form)
+            await self._guard("action", opening)
+        if response.replace is not None and origin.message is not None:
+            await self._guard("action", self.replies.replace(origin.message, response.replace))
+        await self._carry_out("action", response, address, user_id=user_id)
+
+    async def on_view_submission(self, ack: AsyncAck, body: Body) -> None:
+        """The core commits before it answers, so the ack (closing the modal) comes last."""
+        submitted = inbound.form_submitted(body)
+        try:
+            response = await self.handler(submitted)
+        except Exception:
+            log.error("slack: form submission failed in the core (%s)", submitted.form_id)
+            raise  # bolt answers 500: Slack keeps the modal open with an error
+        if response.errors:
+            await ack(response_action="errors", errors=dict(response.errors))
+            log.info("slack: form returned with errors (%s)", submitted.form_id)
+            return
+        if response.form is not None:
+            view = render.modal_view(response.form, self.replies.note)
+            await ack(response_action="update", view=view)
+            log.info("slack: form replaced (%s)", submitted.form_id)
+        else:
+            await ack()
+            log.info("slack: form submitted (%s)", submitted.form_id)
+        await self._carry_out("form", response, None, user_id=submitted.actor.user_id)
+
+    async def _handle(self, kind: str, event: Event) -> Response | None:
+        try:
+            response = await self.handler(event)
+        except Exception:
+            log.exception("slack: %s failed in the core", kind)
+            return None
+        log.info("slack: %s handled", kind)
+        return response
+
+    async def _carry_out(
+        self, kind: str, response: Response, address: Address | None, *, user_id: str | None
+    ) -> None:
+        """Messages to ``address`` (or the person's DM), and the person's Home."""
+        if response.messages:
+            if address is None and user_id is not None:
+                try:
+                    address = await self.messenger.personal_address(user_id)
+                except DeliveryError as error:
+                    log.error("slack: %s reply failed (%s)", kind, error)
+            if address is not None:
+                await self._guard(kind, self.replies.post(address, response.messages))
+        if response.home is not None and user_id is not None:
+            await self._guard(kind, self.replies.publish_home(user_id, response.home))
+
+    async def _guard(self, kind: str, step: Awaitable[None]) -> None:
+        try:
+            await step
+        except DeliveryError as error:
+            log.error("slack: %s reply failed (%s)", kind, error)
+        except Exception:
+            log.exception("slack: %s reply failed", kind)
