@@ -1,0 +1,1 @@
+"""Fakes of the platforms meldbot talks to, for tests."""
