@@ -45,11 +45,10 @@ def case_card(case: Case, t: Translator) -> Message:
     reporter: list[str | Mention | Strong] = [t("Reporter: ")]
     if case.reporter is None:
         reporter.append(t("anonymous"))
+    elif case.reporter.platform == case.coordination_platform:
+        reporter.append(Mention(case.reporter.user_id))  # the platform shows the name
     else:
-        if case.reporter.platform == case.coordination_platform:
-            reporter.append(Mention(case.reporter.user_id))
-            reporter.append(" ")
-        reporter.append(case.reporter.name or "")
+        reporter.append(case.reporter.name or case.reporter.user_id)
     facts = [
         (t("Status"), status_label(t, case.status)),
         (t("Handled by"), case.handler_name or t("nobody yet")),
