@@ -161,18 +161,25 @@ class Listeners:
         return response
 
     async def _carry_out(
-        self, kind: str, response: Response, address: Address | None, *, user_id: str | None
+        self, kind: str, response: Response, address: Address | None, *, user_id: str
     ) -> None:
-        """Messages to ``address`` (or the person's DM), and the person's Home."""
-        if response.messages:
-            if address is None and user_id is not None:
-                try:
-                    address = await self.messenger.personal_address(user_id)
-                except DeliveryError as error:
-                    log.error("slack: %s reply failed (%s)", kind, error)
-            if address is not None:
+        """Messages to ``address`` (or, without one, the person's DM); then Home.
+
+        ``private`` messages are seen only by the person: ephemeral in a channel (in the
+        thread, if any), ordinary messages in their DM.
+        """
+        if (response.messages or response.private) and address is None:
+            try:
+                address = await self.messenger.personal_address(user_id)
+            except DeliveryError as error:
+                log.error("slack: %s reply failed (%s)", kind, error)
+        if address is not None:
+            if response.messages:
                 await self._guard(kind, self.replies.post(address, response.messages))
-        if response.home is not None and user_id is not None:
+            if response.private:
+                private = self.replies.post_private(address, user_id, response.private)
+                await self._guard(kind, private)
+        if response.home is not None:
             await self._guard(kind, self.replies.publish_home(user_id, response.home))
 
     async def _guard(self, kind: str, step: Awaitable[None]) -> None:

@@ -60,6 +60,23 @@ class SlackMessenger:
         log.info("slack: message sent (%d blocks)", len(blocks))
         return MessageRef("slack", str(response["channel"]), str(response["ts"]))
 
+    async def send_private(self, address: Address, user_id: str, message: Message) -> None:
+        """Only ``user_id`` sees it: in a channel an ephemeral message, else a DM message."""
+        _check_platform(address.platform)
+        if address.personal:
+            await self.send(address, message)
+            return
+        blocks = render.message_blocks(message, self.shortened_note)
+        async with delivering():
+            await self.client.chat_postEphemeral(
+                channel=address.conversation,
+                user=user_id,
+                thread_ts=address.thread,
+                text=render.fallback_text(message),
+                blocks=blocks or None,
+            )
+        log.info("slack: private message sent (%d blocks)", len(blocks))
+
     async def update(self, ref: MessageRef, message: Message) -> None:
         _check_platform(ref.platform)
         blocks = render.message_blocks(message, self.shortened_note)

@@ -48,5 +48,11 @@ class Replies:
         for message in messages:
             await self.messenger.send(address, message)
 
+    async def post_private(
+        self, address: Address, user_id: str, messages: Iterable[Message]
+    ) -> None:
+        for message in messages:
+            await self.messenger.send_private(address, user_id, message)
+
     async def replace(self, ref: MessageRef, message: Message) -> None:
         await self.messenger.update(ref, message)

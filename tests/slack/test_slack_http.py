@@ -7,11 +7,11 @@ import json
 import time
 
 from aiohttp import web
-from conftest import SECRET, SeenKeys, SlackSender, StubCore, make_settings
 
 from adapters.slack import SlackAdapter
 from bot.events import MessageReceived
 from tests.fakes.slack_api import FakeSlack, dm_message, event_callback, sign
+from tests.slack.support import SECRET, SeenKeys, SlackSender, StubCore, make_settings
 
 
 async def test_good_signature_is_accepted_and_acked(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import COORDINATOR_CHANNEL, SlackSender, StubCore
-
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -39,6 +37,7 @@ from tests.fakes.slack_api import (
     submitted_view_values,
     view_submission,
 )
+from tests.slack.support import COORDINATOR_CHANNEL, SlackSender, StubCore
 
 REPORT_FORM = Form(
     form_id="report",
@@ -242,6 +241,38 @@ async def test_button_on_a_channel_message(
         "42",
         MessageRef("slack", COORDINATOR_CHANNEL, root_ts),
     )
+
+
+async def test_private_answers_in_a_channel_are_ephemeral_in_the_thread(
+    slack: SlackSender, core: StubCore, fake_slack: FakeSlack
+) -> None:
+    core.answer = lambda event: Response(
+        private=[Message("Alleen coördinatoren", [Text.of("Alleen coördinatoren.")])]
+    )
+    await slack.post(
+        block_actions("UPIET", "case.claim", "42", channel=COORDINATOR_CHANNEL, message_ts="5.5"),
+        form=True,
+    )
+    [private] = await fake_slack.wait_for("chat.postEphemeral")
+    assert private.params["channel"] == COORDINATOR_CHANNEL
+    assert private.params["user"] == "UPIET"
+    assert private.params["thread_ts"] == "5.5"
+    assert private.params["text"] == "Alleen coördinatoren"
+    await fake_slack.settle()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert fake_slack.calls_to("chat.update") == []
+
+
+async def test_private_answers_elsewhere_go_to_the_dm(
+    slack: SlackSender, core: StubCore, fake_slack: FakeSlack
+) -> None:
+    core.answer = lambda event: Response(private=[Message("Alleen voor jou")])
+    await slack.post(block_actions("U1", "menu.mine", channel="DU1", message_ts="6.6"), form=True)
+    await slack.post(slash_command("U2", channel="C0GENERAL"), form=True)
+    await slack.post(global_shortcut("U3"), form=True)
+    posted = await fake_slack.wait_for("chat.postMessage", count=3)
+    assert sorted(p.params["channel"] for p in posted) == ["DU1", "DU2", "DU3"]
+    assert fake_slack.calls_to("chat.postEphemeral") == []
 
 
 async def test_repeated_buttons_come_back_with_their_neutral_action_id(

@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import pytest
 
 from adapters.slack.adapter import EVENTS_PATH
 from adapters.slack.listeners import REPORT_COMMAND, REPORT_SHORTCUT
+
+yaml = pytest.importorskip("yaml", reason="PyYAML reads the manifest")
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTER = ROOT / "adapters" / "slack"
@@ -17,6 +19,7 @@ ADAPTER = ROOT / "adapters" / "slack"
 # Web API methods (as slack_sdk names them) and the bot scopes they need.
 SCOPES = {
     "chat_postMessage": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},
     "chat_update": {"chat:write"},
     "conversations_open": {"im:write"},
     "conversations_members": {"channels:read", "groups:read"},

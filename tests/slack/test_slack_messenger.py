@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import COORDINATOR_CHANNEL, make_settings
 
 from adapters.slack import SlackMessenger, client
 from bot.events import Address, MessageRef
@@ -13,6 +12,7 @@ from bot.ports import DeliveryError
 from bot.settings import ConfigError
 from bot.ui import Message, Text
 from tests.fakes.slack_api import FakeSlack
+from tests.slack.support import COORDINATOR_CHANNEL, make_settings
 
 
 def messenger_for(

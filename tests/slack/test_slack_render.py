@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-from conftest import COORDINATOR_CHANNEL, make_settings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,6 +33,7 @@ from bot.ui import (
     TextInput,
 )
 from tests.fakes.slack_api import FakeSlack
+from tests.slack.support import COORDINATOR_CHANNEL, make_settings
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> & <!everyone> <#C1>"
 HOSTILE_ESCAPED = (

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 
-from conftest import SeenKeys, StubCore, make_settings
-
 from adapters.slack import SlackAdapter
 from bot.events import Actor, Address, MessageReceived
 from bot.ui import Message, Response
 from tests.fakes.slack_api import FakeSlack, dm_message, event_callback
+from tests.slack.support import SeenKeys, StubCore, make_settings
 
 
 async def test_socket_mode_receives_events_and_acks(
