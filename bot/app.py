@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.case.service import CaseService
 from bot.conversations import ConversationStates
 from bot.events import Platform
+from bot.housekeeping import Housekeeper
 from bot.notifications import OutboxDispatcher
 from bot.ports import Messenger
 from bot.settings import Settings
@@ -86,12 +87,15 @@ async def create_app(
         for adapter in adapters:
             await adapter.start()
         outbox.start()
+        housekeeper.start()
         yield
+        await housekeeper.stop()
         await outbox.stop()
         for adapter in adapters:
             await adapter.stop()
         await database.close()
 
+    housekeeper = Housekeeper(database, clock)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -91,9 +91,10 @@ class Database:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def forget_deliveries(self, before: datetime) -> None:
+    async def forget_deliveries(self, before: datetime) -> int:
         async with self._sessions() as session, session.begin():
-            await session.execute(delete(DeliveryRow).where(DeliveryRow.seen_at < before))
+            result = await session.execute(delete(DeliveryRow).where(DeliveryRow.seen_at < before))
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -34,6 +34,12 @@ class SqlDialogStates:
     async def delete(self, key: str) -> None:
         await self._session.execute(delete(DialogStateRow).where(DialogStateRow.key == key))
 
+    async def purge_expired(self, now: datetime) -> int:
+        result = await self._session.execute(
+            delete(DialogStateRow).where(DialogStateRow.expires_at <= now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
 
 class SqlAuditLog:
     def __init__(self, session: AsyncSession) -> None:

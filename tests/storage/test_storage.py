@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from bot.case.models import EventKind, NewReport, Reporter
+from bot.housekeeping import sweep
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
@@ -123,3 +124,16 @@ async def test_audit_records_who_acted_on_a_case(database: Database) -> None:
     async with database.engine.connect() as connection:
         rows = (await connection.execute(text("SELECT actor, action FROM audit_log"))).all()
     assert [tuple(r) for r in rows] == [("web:coord-1", "claim")]
+
+
+async def test_housekeeping_forgets_old_delivery_keys_and_expired_drafts(
+    database: Database,
+) -> None:
+    await database.first_delivery("slack:old", NOW - timedelta(days=2))
+    await database.first_delivery("slack:new", NOW)
+    async with database.transaction() as tx:
+        await tx.dialogs.put("draft:web:a", {"narrative": "x"}, NOW - timedelta(minutes=1))
+        await tx.dialogs.put("draft:web:b", {"narrative": "y"}, NOW + timedelta(hours=1))
+    assert await sweep(database, NOW) == (1, 1)
+    assert await database.first_delivery("slack:old", NOW), "forgotten, so new again"
+    assert not await database.first_delivery("slack:new", NOW)
