@@ -32,7 +32,7 @@ class Presenter:
         }
 
     def home(self, persona: str, message: Message) -> Json:
-        return {"persona": persona, "html": render.message_body(message, self._personas.name)}
+        return {"persona": persona, "html": render.home(message, self._personas.name)}
 
     def snapshot(self, conversations: Conversations) -> Push:
         return Push(

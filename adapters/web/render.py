@@ -136,6 +136,21 @@ def message_body(message: Message, name_of: NameOf) -> str:
     return blocks(message.blocks, name_of)
 
 
+def home(message: Message, name_of: NameOf) -> str:
+    """A persona's home, compact: the buttons and small print stay in sight, the explanation
+    folds away under its heading (the page opens it while the personal chat is empty)."""
+    explained = [item for item in message.blocks if not isinstance(item, Actions | Note)]
+    visible = [item for item in message.blocks if isinstance(item, Actions | Note)]
+    if not explained or not visible:
+        return message_body(message, name_of)
+    title = next((item.text for item in explained if isinstance(item, Heading)), message.summary)
+    rest = [item for item in explained if not (isinstance(item, Heading) and item.text == title)]
+    return (
+        f'<details class="home__more" data-home-more><summary>{e(title)}</summary>'
+        f"{blocks(rest, name_of)}</details>{blocks(visible, name_of)}"
+    )
+
+
 def entry(item: Entry, chrome: Chrome, name_of: NameOf) -> str:
     """One message as shown in a pane: who, when, and the body."""
     author = chrome("bot_name") if item.author_kind == "bot" else item.author_name

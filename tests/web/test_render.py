@@ -222,3 +222,21 @@ def test_check_requires_limits_and_keeps_choices_honest() -> None:
         "danger": None,
         "category": "c2",
     }
+
+
+def test_home_keeps_buttons_and_small_print_in_sight() -> None:
+    message = Message(
+        "Melden",
+        (
+            Heading("Agressie melden"),
+            Text.of(EVIL),
+            Actions((Button("Melding maken", "report.start", style="primary"),)),
+            Note("Direct gevaar? Bel 112."),
+        ),
+    )
+    html = render.home(message, names)
+    assert_inert(html)
+    assert html.startswith('<details class="home__more" data-home-more><summary>Agressie melden')
+    assert html.index("</details>") < html.index("Melding maken") < html.index("Bel 112")
+    plain = Message("Kies", (Actions((Button("A", "a"),)),))
+    assert render.home(plain, names) == render.message_body(plain, names)

@@ -25,6 +25,7 @@ const freshThreads = new Set(); // root ids with replies not yet seen
 const dismissed = new Set(); // private messages the person closed
 const unread = new Map(); // persona -> new messages in their personal chat
 const seen = new WeakMap(); // element -> the HTML it was built from
+let homeFolded = false; // the home's explanation was folded for this persona's chat
 
 const panes = {};
 for (const section of document.querySelectorAll("[data-pane]")) {
@@ -249,7 +250,10 @@ function renderPane(pane) {
     (id) => (id === "empty" ? emptyItem(pane) : rootItem(pane, id)),
     (node) => node.dataset.key !== "empty" && refreshRoot(pane, node, node.dataset.key),
   );
-  if (pane === "chat") renderHome();
+  if (pane === "chat") {
+    renderHome();
+    foldHome();
+  }
   if (nearBottom) scroll.scrollTop = scroll.scrollHeight;
 }
 
@@ -268,6 +272,19 @@ function renderHome() {
   home.replaceChildren(fromServer(html));
   home.hidden = html === "";
   seen.set(home, html);
+  homeFolded = false;
+  foldHome();
+}
+
+// The home's explanation is open for someone who has not talked with meldbot yet, and
+// folds away (once) when their conversation starts; after that it is theirs to open.
+function foldHome() {
+  const more = panes.chat.home.querySelector("[data-home-more]");
+  if (!more || homeFolded) return;
+  const conversation = conversationOf("chat");
+  const talking = [...messages.values()].some((m) => m.conversation === conversation);
+  more.open = !talking;
+  homeFolded = talking;
 }
 
 function renderAll() {
@@ -388,6 +405,8 @@ let formPane = null;
 
 function showForm(form, pane, opener) {
   dialog.replaceChildren(fromServer(form.html));
+  const title = dialog.querySelector("h2");
+  if (title) dialog.setAttribute("aria-labelledby", title.id);
   if (pane) formPane = pane;
   if (opener) formOpener = opener;
   if (!dialog.open) dialog.showModal();
@@ -508,6 +527,8 @@ for (const pane of Object.values(panes)) {
     sessionStorage.setItem(key, pane.select.value);
     notify(pane.name, "");
     if (pane.name === "chat") {
+      homeFolded = false;
+      seen.delete(pane.home);
       unread.delete(pane.select.value);
       renderUnread();
       openHome();
