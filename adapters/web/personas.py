@@ -27,6 +27,8 @@ class Persona:
 
     @property
     def label(self) -> str:
+        if self.name.casefold() == self.role.casefold():
+            return self.name  # "Coördinator", not "Coördinator (coördinator)"
         return f"{self.name} ({self.role})"
 
 

@@ -112,6 +112,9 @@ class StubCore:
     async def _action(self, event: ActionInvoked) -> Response:
         if event.action_id == "report":
             return Response(form=REPORT_FORM)
+        if event.action_id == "rename":
+            field = TextInput("name", "Nieuwe naam", max_length=40)
+            return Response(form=Form("rename", "Naam wijzigen", "Opslaan", (field,)))
         if event.action_id == "consult":
             return Response(messages=[Message("Vertel maar, anoniem.")])
         if event.action_id == "claim":
@@ -131,6 +134,9 @@ class StubCore:
         return Response(messages=[Message(f"Knop {event.action_id}")])
 
     async def _submit(self, event: FormSubmitted) -> Response:
+        if event.form_id == "rename":
+            name = event.values.get("name") or ""
+            return Response(replace=Message(f"Hernoemd: {name}"), private=[Message("Gelukt")])
         description = event.values.get("description") or ""
         if "fout" in description:
             return Response(errors={"description": "Beschrijf het iets anders, alsjeblieft."})

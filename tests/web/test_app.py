@@ -24,7 +24,7 @@ from bot.events import (
 )
 from bot.settings import Settings
 from bot.text import NARRATIVE_MAX
-from bot.ui import Message
+from bot.ui import Actions, Button, Message
 from tests.web.stub import StubCore
 
 Client = TestClient[web.Request, web.Application]
@@ -64,7 +64,7 @@ async def test_page_is_served_with_a_strict_policy(client: Client) -> None:
     html = await response.text()
     assert '<html lang="nl">' in html
     assert "Sanne de Vries (medewerker)" in html
-    assert "Fatima (coördinator)" in html and "Coördinator (coördinator)" in html
+    assert "Fatima (coördinator)" in html and ">Coördinator</option>" in html
     assert "Piet (geen coördinator)" in html
     assert "<script>" not in html and " onclick" not in html
     for asset, kind in (("app.js", "text/javascript"), ("style.css", "text/css")):
@@ -200,6 +200,28 @@ async def test_who_may_act_where(client: Client, adapter: WebChatAdapter) -> Non
     assert [e.message.summary for e in adapter.conversations.replies(root)][-1] == "Ik bel haar"
     bad_thread = {**reply, "thread": "nope"}
     assert (await post(client, "message", bad_thread))[0] == 409
+
+
+async def test_a_form_replaces_the_message_or_home_whose_button_opened_it(
+    client: Client, adapter: WebChatAdapter
+) -> None:
+    rename = Message("Kies", (Actions((Button("Wijzig", "rename"),)),))
+    ref = await adapter.messenger.send(await adapter.messenger.personal_address("sanne"), rename)
+    adapter.conversations.set_home("sanne", rename)
+    for message in (ref.message_id, None):
+        press = {"pane": "chat", "persona": "sanne", "message": message, "action": "rename"}
+        status, body = await post(client, "action", {**press, "value": ""})
+        assert status == 200
+        status, body = await post(
+            client, "form", {"token": body["form"]["token"], "values": {"name": "Zaal 2"}}
+        )
+        assert (status, body) == (200, {"ok": True, "closeForm": True})
+    replaced = adapter.conversations.get(ref.message_id)
+    assert replaced is not None and replaced.message == Message("Hernoemd: Zaal 2")
+    assert adapter.conversations.home("sanne") == Message("Hernoemd: Zaal 2")
+    # private answers in a personal chat are simply messages there
+    assert summaries(adapter, "dm:sanne") == ["Hernoemd: Zaal 2", "Gelukt", "Gelukt"]
+    assert all(e.visible_to is None for e in adapter.conversations)
 
 
 async def test_cross_origin_requests_are_refused(

@@ -143,8 +143,16 @@ function messageItem(message) {
   return item;
 }
 
-function childrenOf(pane, rootId) {
-  return [...messages.values()].filter((m) => m.thread === rootId && shows(pane, m)).sort(bySeq);
+/** Replies shown in a pane, by the root they belong to (one pass over all messages). */
+function repliesIn(pane) {
+  const byRoot = new Map();
+  for (const message of messages.values()) {
+    if (!message.thread || !shows(pane, message)) continue;
+    if (!byRoot.has(message.thread)) byRoot.set(message.thread, []);
+    byRoot.get(message.thread).push(message);
+  }
+  for (const replies of byRoot.values()) replies.sort(bySeq);
+  return byRoot;
 }
 
 function syncMessages(list, pane, items) {
@@ -188,7 +196,7 @@ function composerFor(rootId) {
 }
 
 /** A root message with its private notes and (in the coordinator pane) its thread. */
-function rootItem(pane, rootId) {
+function rootItem(pane, rootId, byRoot) {
   const item = document.createElement("li");
   item.className = pane === "coordinators" ? "case" : "msg-item";
   const privateNotes = document.createElement("ol");
@@ -217,13 +225,13 @@ function rootItem(pane, rootId) {
   } else {
     item.append(replies);
   }
-  refreshRoot(pane, item, rootId);
+  refreshRoot(pane, item, rootId, byRoot);
   return item;
 }
 
-function refreshRoot(pane, item, rootId) {
+function refreshRoot(pane, item, rootId, byRoot) {
   refreshArticle(item, messages.get(rootId));
-  const children = childrenOf(pane, rootId);
+  const children = byRoot.get(rootId) ?? [];
   syncMessages(
     item.querySelector("[data-private]"),
     pane,
@@ -244,11 +252,12 @@ function renderPane(pane) {
   const roots = [...messages.values()].filter((m) => !m.thread && shows(pane, m)).sort(bySeq);
   const keys = roots.map((m) => m.id);
   if (keys.length === 0) keys.push("empty");
+  const byRoot = repliesIn(pane);
   reconcile(
     list,
     keys,
-    (id) => (id === "empty" ? emptyItem(pane) : rootItem(pane, id)),
-    (node) => node.dataset.key !== "empty" && refreshRoot(pane, node, node.dataset.key),
+    (id) => (id === "empty" ? emptyItem(pane) : rootItem(pane, id, byRoot)),
+    (node) => node.dataset.key !== "empty" && refreshRoot(pane, node, node.dataset.key, byRoot),
   );
   if (pane === "chat") {
     renderHome();
