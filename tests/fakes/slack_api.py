@@ -151,10 +151,14 @@ class FakeSlack:
         ]
 
     def replies(self, channel: str, thread_ts: str) -> list[Posted]:
+        """Replies in a thread that everyone sees (not ephemeral ones)."""
         return [
             m
             for m in self.messages
-            if m.channel == channel and m.thread_ts == thread_ts and m.ts != thread_ts
+            if m.channel == channel
+            and m.thread_ts == thread_ts
+            and m.ts != thread_ts
+            and not m.ephemeral
         ]
 
     def message(self, channel: str, ts: str) -> Posted:
