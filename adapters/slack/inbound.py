@@ -139,6 +139,11 @@ def _element_value(element: Payload) -> str | None:
     return None if value is None else str(value)
 
 
+def view_id(body: Payload) -> str | None:
+    view = body.get("view") or {}
+    return str(view["id"]) if view.get("id") else None
+
+
 def form_submitted(body: Payload) -> FormSubmitted:
     view = body.get("view") or {}
     return FormSubmitted(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -16,6 +16,7 @@ from slack_bolt.response import BoltResponse
 
 from adapters.slack import inbound, render
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.openers import Openers
 from adapters.slack.replies import Replies
 from bot.events import Address, CommandInvoked, Event
 from bot.ports import DeliveryError, FirstDelivery, Handler
@@ -28,6 +29,7 @@ REPORT_SHORTCUT = "meld_report"
 ANY = re.compile(r".+")
 
 Body = dict[str, Any]
+T = TypeVar("T")
 
 
 class Listeners:
@@ -42,6 +44,7 @@ class Listeners:
         self.first_delivery = first_delivery
         self.messenger = messenger
         self.replies = replies
+        self.openers = Openers()
 
     def register(self, app: AsyncApp) -> None:
         app.use(self.dedupe)
@@ -122,10 +125,14 @@ class Listeners:
             return
         if response.form is not None:
             if origin.in_modal and origin.view_id:
-                opening = self.replies.update_form(origin.view_id, response.form)
+                await self._guard("action", self.replies.update_form(origin.view_id, response.form))
             else:
-                opening = self.replies.open_form(str(body.get("trigger_id") or ""), response.form)
-            await self._guard("action", opening)
+                trigger_id = str(body.get("trigger_id") or "")
+                opened = await self._guard(
+                    "action", self.replies.open_form(trigger_id, response.form)
+                )
+                if opened and origin.message is not None:
+                    self.openers.remember(opened, origin.message)
         if response.replace is not None and origin.message is not None:
             await self._guard("action", self.replies.replace(origin.message, response.replace))
         await self._carry_out("action", response, address, user_id=user_id)
@@ -142,13 +149,19 @@ class Listeners:
             await ack(response_action="errors", errors=dict(response.errors))
             log.info("slack: form returned with errors (%s)", submitted.form_id)
             return
+        view_id = inbound.view_id(body)
+        opener = self.openers.get(view_id)
         if response.form is not None:
             view = render.modal_view(response.form, self.replies.note)
             await ack(response_action="update", view=view)
             log.info("slack: form replaced (%s)", submitted.form_id)
         else:
             await ack()
+            self.openers.forget(view_id)
             log.info("slack: form submitted (%s)", submitted.form_id)
+        if response.replace is not None and opener is not None:
+            # The message whose button opened this form, as for a button press.
+            await self._guard("form", self.replies.replace(opener, response.replace))
         await self._carry_out("form", response, None, user_id=submitted.actor.user_id)
 
     async def _handle(self, kind: str, event: Event) -> Response | None:
@@ -182,10 +195,11 @@ class Listeners:
         if response.home is not None:
             await self._guard(kind, self.replies.publish_home(user_id, response.home))
 
-    async def _guard(self, kind: str, step: Awaitable[None]) -> None:
+    async def _guard(self, kind: str, step: Awaitable[T]) -> T | None:
         try:
-            await step
+            return await step
         except DeliveryError as error:
             log.error("slack: %s reply failed (%s)", kind, error)
         except Exception:
             log.exception("slack: %s reply failed", kind)
+        return None

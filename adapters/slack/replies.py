@@ -25,12 +25,16 @@ class Replies:
     def note(self) -> str:
         return self.messenger.shortened_note
 
-    async def open_form(self, trigger_id: str, form: Form) -> None:
-        """``views.open``; the trigger is only valid for 3 s, so this goes first."""
+    async def open_form(self, trigger_id: str, form: Form) -> str:
+        """``views.open``; the trigger is only valid for 3 s, so this goes first.
+
+        Returns the new view's id.
+        """
         view = render.modal_view(form, self.note)
         async with delivering():
-            await self.client.views_open(trigger_id=trigger_id, view=view)
+            response = await self.client.views_open(trigger_id=trigger_id, view=view)
         log.info("slack: form opened (%s)", form.form_id)
+        return str(response["view"]["id"])
 
     async def update_form(self, view_id: str, form: Form) -> None:
         view = render.modal_view(form, self.note)

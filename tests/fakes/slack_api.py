@@ -693,7 +693,11 @@ def block_actions(
 
 
 def view_submission(
-    user: str, callback_id: str, values: Mapping[str, Mapping[str, Any]], metadata: str = ""
+    user: str,
+    callback_id: str,
+    values: Mapping[str, Mapping[str, Any]],
+    metadata: str = "",
+    view_id: str = "VMODAL",
 ) -> str:
     """A modal submitted; ``values`` is Slack's ``state.values`` shape."""
     return interactive(
@@ -704,7 +708,7 @@ def view_submission(
             "api_app_id": "A0MELDBOT",
             "trigger_id": "trigger-submit",
             "view": {
-                "id": "VMODAL",
+                "id": view_id,
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": metadata,

@@ -204,6 +204,38 @@ async def test_a_failing_core_keeps_the_modal_and_confirms_nothing(
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
+async def test_a_form_opened_by_a_button_can_replace_that_message(
+    slack: SlackSender, core: StubCore, fake_slack: FakeSlack
+) -> None:
+    await fake_slack_post(fake_slack, "DU1")
+    draft = fake_slack.messages[0]
+    core.answer = form_for_reports
+    await slack.post(
+        block_actions("U1", "report.details", channel="DU1", message_ts=draft.ts), form=True
+    )
+    await fake_slack.wait_for("views.open")
+    [view_id] = fake_slack.views
+
+    core.answer = lambda event: Response(errors={"narrative": "Te lang."})
+    body = view_submission("U1", "report", {}, view_id=view_id)
+    assert (await (await slack.post(body, form=True)).json())["response_action"] == "errors"
+    core.answer = lambda event: Response(replace=Message("Verstuurd", [Text.of("Ontvangen.")]))
+    assert (await slack.post(body, form=True)).status == 200
+
+    [update] = await fake_slack.wait_for("chat.update")
+    assert (update.params["channel"], update.params["ts"]) == ("DU1", draft.ts)
+    assert fake_slack.message("DU1", draft.ts).text == "Verstuurd"
+
+
+async def test_replace_without_an_opening_message_changes_nothing(
+    slack: SlackSender, core: StubCore, fake_slack: FakeSlack
+) -> None:
+    core.answer = lambda event: Response(replace=Message("Verstuurd"))
+    assert (await slack.post(view_submission("U1", "report", {}), form=True)).status == 200
+    await fake_slack.settle()
+    assert fake_slack.calls_to("chat.update") == []
+
+
 # -- block_actions -----------------------------------------------------------------------
 
 
