@@ -152,7 +152,7 @@ class Form:
     fields: Sequence[Field]
     intro: Sequence[Block] = ()
     state: str = ""
-    cancel_label: str = "Cancel"
+    cancel_label: str | None = None  # None: the surface's own word for cancel
 
 
 @dataclass(slots=True)
@@ -163,7 +163,8 @@ class Response:
     person's personal chat); ``replace`` replaces the message whose button was
     pressed; ``form`` opens a form; ``errors`` keeps a submitted form open with
     per-field messages; ``private`` is shown only to the person who acted (a
-    refusal, a hint) and never to the rest of a channel.
+    refusal, a hint) and never to the rest of a channel. A button pressed on a
+    channel message acts in that message's thread: ``messages`` go there.
     """
 
     messages: list[Message] = field(default_factory=list)

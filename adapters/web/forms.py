@@ -195,7 +195,7 @@ def html(
             parts.append(_text_field(field, key, value, error, chrome))
         else:
             parts.append(_choice_field(field, key, value, error, chrome))
-    cancel = chrome("cancel") if form.cancel_label == "Cancel" else form.cancel_label
+    cancel = form.cancel_label or chrome("cancel")
     parts.append(
         '<div class="form__buttons">'
         f'<button type="submit" class="btn btn--primary">{e(form.submit_label)}</button>'

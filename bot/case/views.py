@@ -126,8 +126,11 @@ def thread_note(case: Case, event: CaseEvent, t: Translator) -> Message:
         blocks += [Text.of(Strong(t("Summary for the file:"))), Quote(event.note)]
     if event.kind in {EventKind.CLAIMED, EventKind.STATUS, EventKind.CLOSED}:
         blocks.append(Note(_feedback_note(case, event, t)))
-    summary = f"{case.reference}: {event.kind.value}"
-    return Message(summary=summary, blocks=blocks)
+    first = blocks[0]
+    headline = (
+        "".join(p for p in first.parts if isinstance(p, str)) if isinstance(first, Text) else ""
+    )
+    return Message(summary=f"{case.reference}: {headline or t('Full report')}", blocks=blocks)
 
 
 def _feedback_note(case: Case, event: CaseEvent, t: Translator) -> str:

@@ -169,7 +169,6 @@ FORM = Form(
     ),
     intro=(Text.of(EVIL),),
     state=EVIL,
-    cancel_label="Cancel",
 )
 
 
