@@ -241,7 +241,7 @@ def modal_view(form: ui.Form, shortened_note: str) -> dict[str, Any]:
         private_metadata=form.state or None,
         title=plain(form.title, VIEW_TITLE),
         submit=plain(form.submit_label, VIEW_TITLE) if fields else None,
-        close=plain(form.cancel_label, VIEW_TITLE),
+        close=plain(form.cancel_label, VIEW_TITLE) if form.cancel_label else None,
         blocks=[*intro, *(field.to_dict() for field in fields)],
     ).to_dict()
     return view

@@ -230,6 +230,15 @@ async def test_modal_within_limits_is_accepted(fake_slack: FakeSlack) -> None:
     assert response["ok"]
 
 
+def test_cancel_label_or_slacks_own_word() -> None:
+    form = Form("report", "Melden", "Versturen", [TextInput("what", "Wat?")])
+    assert "close" not in render.modal_view(form, "")  # Slack shows its own "Cancel"
+    labelled = Form("report", "Melden", "Versturen", [], cancel_label="Sluiten")
+    view = render.modal_view(labelled, "")
+    assert view["close"]["text"] == "Sluiten"
+    assert "submit" not in view  # nothing to submit without fields
+
+
 def test_form_state_over_3000_is_refused_not_cut() -> None:
     form = Form("report", "Melden", "Versturen", [TextInput("what", "Wat?")], state="s" * 3001)
     with pytest.raises(render.RenderError, match="3000"):
