@@ -13,14 +13,14 @@ from adapters.slack.client import quiet_logger, web_client
 from adapters.slack.listeners import Listeners
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.ports import FirstDelivery, Handler
 from bot.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-SHORTENED = "(Shortened: the rest did not fit in one Slack message.)"
+SHORTENED = N_("(Shortened: the rest did not fit in one Slack message.)")
 
 
 class SlackAdapter:

@@ -18,7 +18,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def _extracted() -> set[str]:
     found: set[str] = set()
-    for package in ("bot", "dialogs"):
+    for package in ("bot", "dialogs", "adapters"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):

@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
+import yaml
 
 from adapters.slack.adapter import EVENTS_PATH
 from adapters.slack.listeners import REPORT_COMMAND, REPORT_SHORTCUT
-
-yaml = pytest.importorskip("yaml", reason="PyYAML reads the manifest")
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTER = ROOT / "adapters" / "slack"
