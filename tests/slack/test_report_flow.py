@@ -149,6 +149,7 @@ async def test_report_through_the_meld_modal(meldbot: SlackSender, fake_slack: F
     assert view["callback_id"] == "report"
 
     values = submitted_view_values(view, {"narrative": NARRATIVE, "location": "Balie stadhuis"})
+    started = time.perf_counter()
     submitted = await meldbot.post(
         view_submission("UANNA", view["callback_id"], values, view.get("private_metadata", "")),
         form=True,
@@ -161,6 +162,8 @@ async def test_report_through_the_meld_modal(meldbot: SlackSender, fake_slack: F
     reference = receipt.text.rsplit(": ", 1)[1]
 
     case = await new_case(fake_slack)
+    alerted = time.perf_counter() - started
+    print(f"\nmeldbot slack: modal submit → coordinator alert in {alerted * 1000:.0f} ms")
     assert reference in case.card.text
     assert "<@UANNA>" in str(case.card.blocks)
     assert NARRATIVE in text_of(case.card)  # shown literally ...
