@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.background import BackgroundTask
 from bot.ports import Storage
 
 log = logging.getLogger(__name__)
@@ -25,20 +25,11 @@ async def sweep(storage: Storage, now: datetime) -> tuple[int, int]:
     return deliveries, states
 
 
-class Housekeeper:
+class Housekeeper(BackgroundTask):
     def __init__(self, storage: Storage, clock: Callable[[], datetime]) -> None:
+        super().__init__("meldbot-housekeeping", self._run)
         self._storage = storage
         self._clock = clock
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="meldbot-housekeeping")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         while True:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.background import BackgroundTask
 from bot.case import views
 from bot.case.models import Case, CaseEvent
 from bot.case.service import ALERT, REPORTER, THREAD
@@ -27,7 +28,7 @@ MAX_BACKOFF = 300.0
 POLL_SECONDS = 2.0
 
 
-class OutboxDispatcher:
+class OutboxDispatcher(BackgroundTask):
     def __init__(
         self,
         storage: Storage,
@@ -35,24 +36,15 @@ class OutboxDispatcher:
         settings: Settings,
         clock: Callable[[], datetime],
     ) -> None:
+        super().__init__("meldbot-outbox", self._run)
         self._storage = storage
         self._messengers = messengers
         self._settings = settings
         self._clock = clock
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="meldbot-outbox")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         while True:

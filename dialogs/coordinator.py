@@ -22,6 +22,17 @@ FORM_STATUS = "case.status"
 FORM_CLOSE = "case.close"
 
 
+def _message_to_reporter(t: Translator) -> TextInput:
+    return TextInput(
+        "message",
+        t("Message to the reporter"),
+        multiline=True,
+        optional=True,
+        max_length=MESSAGE_MAX,
+        hint=t("Only sent when the reporter wants feedback."),
+    )
+
+
 def question_form(t: Translator, case_id: int) -> Form:
     return Form(
         FORM_QUESTION,
@@ -52,14 +63,7 @@ def status_form(t: Translator, case_id: int) -> Form:
                 t("Measure"),
                 [Option(m.value, t(label)) for m, label in MEASURE_LABELS.items()],
             ),
-            TextInput(
-                "message",
-                t("Message to the reporter"),
-                multiline=True,
-                optional=True,
-                max_length=MESSAGE_MAX,
-                hint=t("Only sent when the reporter wants feedback."),
-            ),
+            _message_to_reporter(t),
             TextInput(
                 "note",
                 t("Note for coordinators"),
@@ -80,14 +84,7 @@ def close_form(t: Translator, case_id: int) -> Form:
         t("Close case"),
         [
             TextInput("summary", t("Summary for the file"), multiline=True, max_length=MESSAGE_MAX),
-            TextInput(
-                "message",
-                t("Message to the reporter"),
-                multiline=True,
-                optional=True,
-                max_length=MESSAGE_MAX,
-                hint=t("Only sent when the reporter wants feedback."),
-            ),
+            _message_to_reporter(t),
         ],
         state=str(case_id),
         cancel_label=t("Cancel"),
