@@ -73,13 +73,15 @@ def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInpu
     ]
 
 
-def report_form(t: Translator, categories: list[Category]) -> Form:
+def report_form(t: Translator, categories: list[Category], narrative_text: str = "") -> Form:
+    """The full form; ``narrative_text`` pre-fills it (``/meld what happened``)."""
     narrative = TextInput(
         "narrative",
         t("What happened?"),
         multiline=True,
         max_length=FORM_MAX,
         placeholder=t("In your own words. A few sentences are enough."),
+        initial=narrative_text[:FORM_MAX] or None,
     )
     return Form(
         FORM_FULL,

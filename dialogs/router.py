@@ -100,8 +100,9 @@ class Dialogs:
         match event:
             case HomeOpened():
                 return self.menu.home(t)
-            case CommandInvoked(command="report"):
-                return Response(form=rep.report_form(t, self.ctx.settings.categories))
+            case CommandInvoked(command="report", text=text):
+                categories = self.ctx.settings.categories
+                return Response(form=rep.report_form(t, categories, clean(text, NARRATIVE_MAX)))
             case CommandInvoked():
                 return self.menu.show(t)
             case MessageReceived(address=address) if address.personal:

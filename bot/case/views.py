@@ -52,13 +52,18 @@ def case_card(case: Case, t: Translator) -> Message:
     facts = [
         (t("Status"), status_label(t, case.status)),
         (t("Handled by"), case.handler_name or t("nobody yet")),
-        (t("Category"), category_label(t, report.category)),
         (t("Urgency"), t("Danger now") if urgent else t("Normal")),
-        (t("When"), when_label(t, report.when)),
-        (t("Where"), report.location or t("Not given")),
         (t("Wants feedback"), _yes_no(t, report.wants_feedback)),
-        (t("Manager may be involved"), _yes_no(t, report.manager_consent)),
     ]
+    # Optional answers are shown only when given: a short card reads faster.
+    if report.category:
+        facts.append((t("Category"), category_label(t, report.category)))
+    if report.when:
+        facts.append((t("When"), when_label(t, report.when)))
+    if report.location:
+        facts.append((t("Where"), report.location))
+    if report.manager_consent is not None:
+        facts.append((t("Manager may be involved"), _yes_no(t, report.manager_consent)))
     if case.measure:
         facts.append((t("Measure"), measure_label(t, case.measure)))
     blocks: list[Block] = [

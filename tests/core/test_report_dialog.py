@@ -7,6 +7,8 @@ import re
 import pytest
 
 from bot.case.models import Category, Reporter, Status
+from bot.events import Address, CommandInvoked
+from bot.ui import TextInput
 from storage.cases import SqlCaseRepository
 from tests.core.conftest import AHMED, SANNE, Harness
 from tests.text import buttons, text_of
@@ -125,3 +127,17 @@ async def test_a_report_is_never_confirmed_before_it_is_stored(
     retried = await bot.press(SANNE, "report.send")
     assert retried.replace is not None, "the draft survived the failure"
     assert "stoel" in text_of(retried.replace) or REFERENCE.search(text_of(retried.replace))
+
+
+async def test_the_command_text_prefills_the_form(bot: Harness) -> None:
+    opened = await bot.runtime.dialogs.handle(
+        CommandInvoked(
+            SANNE,
+            Address("web", "dm:staff-1", personal=True),
+            "report",
+            "Klant werd boos\x00 bij de balie",
+        )
+    )
+    assert opened.form is not None
+    narrative = next(f for f in opened.form.fields if f.id == "narrative")
+    assert isinstance(narrative, TextInput) and narrative.initial == "Klant werd boos bij de balie"
