@@ -13,7 +13,8 @@ from aiohttp.test_utils import TestClient
 from bot.events import Event
 from bot.settings import Settings
 from bot.ui import Response
-from tests.fakes.slack_api import FakeSlack, sign
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import sign
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 COORDINATOR_CHANNEL = "C0COORD"

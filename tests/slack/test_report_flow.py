@@ -21,9 +21,8 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
 from storage.sealing import new_key
-from tests.fakes.slack_api import (
-    FakeSlack,
-    Posted,
+from tests.fakes.slack_api import FakeSlack, Posted
+from tests.fakes.slack_payloads import (
     block_actions,
     dm_message,
     event_callback,

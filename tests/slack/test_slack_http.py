@@ -10,7 +10,8 @@ from aiohttp import web
 
 from adapters.slack import SlackAdapter
 from bot.events import MessageReceived
-from tests.fakes.slack_api import FakeSlack, dm_message, event_callback, sign
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import dm_message, event_callback, sign
 from tests.slack.support import SECRET, SeenKeys, SlackSender, StubCore, make_settings
 
 

@@ -27,8 +27,8 @@ from bot.ui import (
     Text,
     TextInput,
 )
-from tests.fakes.slack_api import (
-    FakeSlack,
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import (
     block_actions,
     dm_message,
     event_callback,

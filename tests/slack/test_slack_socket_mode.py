@@ -8,7 +8,8 @@ import json
 from adapters.slack import SlackAdapter
 from bot.events import Actor, Address, MessageReceived
 from bot.ui import Message, Response
-from tests.fakes.slack_api import FakeSlack, dm_message, event_callback
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import dm_message, event_callback
 from tests.slack.support import SeenKeys, StubCore, make_settings
 
 
