@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from bot.background import BackgroundTask
 from bot.case import views
 from bot.case.models import Case, CaseEvent
-from bot.case.service import ALERT, REPORTER, THREAD
-from bot.events import Platform
+from bot.case.service import ALERT, REPORTER, THREAD, UNDELIVERED
+from bot.events import Address, Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Notification, Storage
 from bot.settings import Settings
@@ -97,8 +97,8 @@ class OutboxDispatcher(BackgroundTask):
         )
         async with self._storage.transaction() as tx:
             await tx.outbox.failed(notification.id, str(error), retry_at)
-        if retry_at is None and notification.kind == REPORTER and notification.case_id:
-            await self._tell_thread_undelivered(notification.case_id)
+            if retry_at is None and notification.kind == REPORTER:
+                await tx.outbox.enqueue(UNDELIVERED, case_id=notification.case_id)
 
     async def _load(self, notification: Notification) -> tuple[Case, CaseEvent | None]:
         assert notification.case_id is not None
@@ -115,6 +115,12 @@ class OutboxDispatcher(BackgroundTask):
             raise DeliveryError(f"{platform} is not configured", permanent=True)
         return messenger
 
+    @staticmethod
+    def _thread(case: Case) -> Address:
+        if case.alert is None:
+            raise DeliveryError("the case alert is not posted yet")
+        return case.alert.thread()
+
     async def _send(self, notification: Notification) -> None:
         case, event = await self._load(notification)
         t = translator(self._settings.language)
@@ -128,9 +134,9 @@ class OutboxDispatcher(BackgroundTask):
             else:
                 await coordination.update(case.alert, card)
         elif notification.kind == THREAD and event is not None:
-            if case.alert is None:
-                raise DeliveryError("the case alert is not posted yet")
-            await coordination.send(case.alert.thread(), views.thread_note(case, event, t))
+            await coordination.send(self._thread(case), views.thread_note(case, event, t))
+        elif notification.kind == UNDELIVERED:
+            await coordination.send(self._thread(case), views.delivery_failed_note(t))
         elif notification.kind == REPORTER and event is not None and case.reporter:
             reporter_t = translator(case.report.language)
             message = views.reporter_notice(
@@ -143,17 +149,3 @@ class OutboxDispatcher(BackgroundTask):
             await messenger.send(address, message)
         else:
             raise DeliveryError(f"unknown notification {notification.kind}", permanent=True)
-
-    async def _tell_thread_undelivered(self, case_id: int) -> None:
-        async with self._storage.transaction() as tx:
-            case = await tx.cases.get(case_id)
-        if case is None or case.alert is None:
-            return
-        messenger = self._messengers.get(case.coordination_platform)
-        if messenger is None:
-            return
-        note = views.delivery_failed_note(translator(self._settings.language))
-        try:
-            await messenger.send(case.alert.thread(), note)
-        except DeliveryError:
-            log.exception("could not tell case #%s's thread about a failed delivery", case_id)

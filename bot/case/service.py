@@ -27,6 +27,7 @@ from bot.ports import Messenger, Storage, Transaction
 ALERT = "case.alert"
 THREAD = "case.thread"
 REPORTER = "reporter.notice"
+UNDELIVERED = "reporter.undelivered"  # tells the thread that feedback did not arrive
 
 
 class CaseError(Exception):
