@@ -19,9 +19,11 @@ class Strong:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A person on the same platform, by platform user id."""
+    """A person on the same platform, by platform user id; ``name`` for platforms that
+    need one to show (Teams), never for anything else."""
 
     user_id: str
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

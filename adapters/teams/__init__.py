@@ -1,0 +1,1 @@
+"""Microsoft Teams, through the Microsoft 365 Agents SDK."""
