@@ -90,4 +90,20 @@ class HomeOpened:
     actor: Actor
 
 
-Event = MessageReceived | ActionInvoked | FormSubmitted | CommandInvoked | HomeOpened
+@dataclass(frozen=True, slots=True)
+class MembersJoined:
+    """People, or meldbot itself, joined a team or channel (onboarding greets newcomers).
+
+    ``actor`` is whoever the platform names as the cause; ``members`` are the newcomers.
+    """
+
+    actor: Actor
+    address: Address
+    members: tuple[Actor, ...] = ()
+    team: str | None = None
+    bot_added: bool = False
+
+
+Event = (
+    MessageReceived | ActionInvoked | FormSubmitted | CommandInvoked | HomeOpened | MembersJoined
+)

@@ -49,6 +49,18 @@ FirstDelivery = Callable[[str], Awaitable[bool]]
 """True the first time a platform delivery key is seen (Slack retries carry the same event_id)."""
 
 
+class AddressBook(Protocol):
+    """Where a platform can reach people, channels and teams later, by the platform's key.
+
+    Teams lets a bot message a person or channel only with a conversation reference
+    taken from an earlier activity; the adapter keeps them here (sealed, day-stamped).
+    """
+
+    async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None: ...
+
+    async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None: ...
+
+
 class CaseRepository(Protocol):
     async def create(
         self, report: NewReport, reporter: Reporter | None, platform: Platform, now: datetime

@@ -88,6 +88,30 @@ class Settings(BaseSettings):
     slack_coordinator_channel: str | None = None
     slack_coordinators: CommaList = []
 
+    teams_coordinator_channel: str | None = None
+    teams_coordinators: CommaList = []
+    # The Agents SDK's own names, so one set of variables configures both.
+    teams_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID", "teams_client_id"
+        ),
+    )
+    teams_tenant_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID", "teams_tenant_id"
+        ),
+    )
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/",
+        description="Where to reach a channel before Teams has sent meldbot anything from it.",
+    )
+    teams_openid_metadata: str = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        description="Where the keys that sign Teams' requests are published.",
+    )
+
     web_chat: Literal["auto", "on", "off"] = "auto"
     web_coordinators: CommaList = ["coordinator"]
 
@@ -106,7 +130,7 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
         return tuple(sources)
 
-    @field_validator("slack_coordinators", "web_coordinators", mode="before")
+    @field_validator("slack_coordinators", "teams_coordinators", "web_coordinators", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         return _comma_list(value)
@@ -116,9 +140,13 @@ class Settings(BaseSettings):
         return bool(self.slack_bot_token)
 
     @property
+    def teams_enabled(self) -> bool:
+        return bool(self.teams_coordinator_channel)
+
+    @property
     def web_chat_enabled(self) -> bool:
         if self.web_chat == "auto":
-            return not self.slack_enabled
+            return not (self.slack_enabled or self.teams_enabled)
         return self.web_chat == "on"
 
     def check(self) -> None:
@@ -134,6 +162,12 @@ class Settings(BaseSettings):
                     "MELDBOT_SLACK_COORDINATOR_CHANNEL is missing: meldbot needs the id of "
                     "the private channel where coordinators receive cases."
                 )
+        channel = self.teams_coordinator_channel
+        if channel is not None and not (channel.startswith("19:") and "@thread." in channel):
+            raise ConfigError(
+                "MELDBOT_TEAMS_COORDINATOR_CHANNEL must be a channel id such as "
+                "19:…@thread.tacv2 (from the channel's link in Teams)."
+            )
         if not self.database_url.startswith("sqlite") and not self.seal_key:
             raise ConfigError(
                 "MELDBOT_SEAL_KEY is missing: a shared database needs a key from the "

@@ -12,6 +12,7 @@ from bot.events import (
     Event,
     FormSubmitted,
     HomeOpened,
+    MembersJoined,
     MessageReceived,
 )
 from bot.i18n import Translator
@@ -113,6 +114,8 @@ class Dialogs:
                 return await self._action(event, t)
             case FormSubmitted():
                 return await self._form(event, t)
+            case MembersJoined():
+                log.info("members joined (%d)", len(event.members))
         return Response()
 
     async def _personal_text(self, event: MessageReceived, t: Translator) -> Response:

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.events import Platform
 from storage.cases import SqlCaseRepository
 from storage.dialogs import SqlAuditLog, SqlDialogStates
-from storage.models import DeliveryRow
+from storage.models import AddressRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.sealing import Sealer
 
@@ -83,11 +84,13 @@ class Database:
                 audit=SqlAuditLog(session),
             )
 
+    def _insert(self) -> Any:
+        return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+
     async def first_delivery(self, key: str, now: datetime) -> bool:
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         async with self._sessions() as session, session.begin():
             result = await session.execute(
-                insert(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
+                self._insert()(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -95,6 +98,24 @@ class Database:
         async with self._sessions() as session, session.begin():
             result = await session.execute(delete(DeliveryRow).where(DeliveryRow.seen_at < before))
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None:
+        """Keep the newest reference for ``key``; implements ``bot.ports.AddressBook``."""
+        values = {
+            "reference_sealed": self._sealer.seal_json(reference),
+            "seen_on": self._clock().date(),
+        }
+        statement = self._insert()(AddressRow).values(platform=platform, key=key, **values)
+        async with self._sessions() as session, session.begin():
+            # An upsert, not a merge: two instances may see the same person at once.
+            await session.execute(
+                statement.on_conflict_do_update(index_elements=["platform", "key"], set_=values)
+            )
+
+    async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
+        async with self._sessions() as session:
+            row = await session.get(AddressRow, (platform, key))
+            return None if row is None else self._sealer.unseal_json(row.reference_sealed)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -134,6 +135,21 @@ class DeliveryRow(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AddressRow(Base):
+    """How a platform reaches a person, channel or team later (Teams conversation references).
+
+    Only the day is kept, not the time: a precise timestamp could be lined up with an
+    anonymous consultation written in the same minute.
+    """
+
+    __tablename__ = "platform_addresses"
+
+    platform: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    reference_sealed: Mapped[str] = mapped_column(Text)
+    seen_on: Mapped[date] = mapped_column(Date, index=True)
 
 
 class AuditRow(Base):

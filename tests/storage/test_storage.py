@@ -137,3 +137,22 @@ async def test_housekeeping_forgets_old_delivery_keys_and_expired_drafts(
     assert await sweep(database, NOW) == (1, 1)
     assert await database.first_delivery("slack:old", NOW), "forgotten, so new again"
     assert not await database.first_delivery("slack:new", NOW)
+
+
+async def test_addresses_are_sealed_kept_per_platform_and_replaced(database: Database) -> None:
+    reference = {"conversation": "a:personal-chat-17", "service_url": "https://smba.example/"}
+    await database.remember("teams", "user:aad-1", reference)
+    await database.remember("teams", "user:aad-1", {**reference, "conversation": "a:newer"})
+    await database.remember("slack", "user:aad-1", {"conversation": "D1"})
+
+    assert await database.recall("teams", "user:aad-1") == {**reference, "conversation": "a:newer"}
+    assert await database.recall("slack", "user:aad-1") == {"conversation": "D1"}
+    assert await database.recall("teams", "user:unknown") is None
+    async with database.engine.connect() as connection:
+        rows = (
+            await connection.execute(text("SELECT reference_sealed, seen_on FROM platform_addresses"))
+        ).all()
+    assert len(rows) == 2
+    assert all("personal-chat" not in row[0] and "newer" not in row[0] for row in rows)
+    # The day only: a time of day could be lined up with an anonymous consultation.
+    assert {str(row[1])[:10] for row in rows} == {"2026-05-04"}
