@@ -15,6 +15,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	scripts/system-packages
+	scripts/teams-schema
 	$(BIN)/pip install --quiet -e '.[test]'
 
 start: install

@@ -1,11 +1,14 @@
-"""The ``meldbot`` command: serve, run the migrations, make a sealing key."""
+"""The ``meldbot`` command: serve, run the migrations, make a sealing key, package for Teams."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
+from importlib import metadata
+from pathlib import Path
 
 from aiohttp import web
 
@@ -21,7 +24,24 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["upgrade"])
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
+    teams = commands.add_parser(
+        "teams-package", help="build the Teams app package (the zip an admin uploads)"
+    )
+    teams.add_argument(
+        "--bot-id", help=f"the Entra app's application (client) id (default: ${TEAMS_CLIENT_ID})"
+    )
+    teams.add_argument("--output", type=Path, default=Path("meldbot-teams.zip"))
+    teams.add_argument("--version", help="the app version, such as 1.0.0 (default: meldbot's)")
+    teams.add_argument("--developer-name", help="default: MELDBOT_ORGANISATION")
+    teams.add_argument("--website", help="a page about meldbot for your staff (required)")
+    teams.add_argument("--privacy-url", help="your privacy statement (required)")
+    teams.add_argument("--terms-url", help="your terms of use (default: the website)")
+    teams.add_argument("--domain", help="meldbot's public host name, if it serves pages")
+    teams.add_argument("--app-id", help="the Teams app id (default: derived from the bot id)")
     return parser
+
+
+TEAMS_CLIENT_ID = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -46,6 +66,32 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     web.run_app(create_app(settings), host=host, port=port, print=None)
 
 
+def _teams_package(args: argparse.Namespace) -> None:
+    from adapters.teams.package import build_package
+
+    for option, value in (("--website", args.website), ("--privacy-url", args.privacy_url)):
+        if not value:
+            raise ConfigError(
+                f"{option} is missing: Teams shows your staff a link to it next to the app."
+            )
+    path = build_package(
+        bot_id=args.bot_id or os.environ.get(TEAMS_CLIENT_ID, ""),
+        output=args.output,
+        version=args.version or metadata.version("meldbot"),
+        developer_name=args.developer_name or load_settings().organisation,
+        website=args.website,
+        privacy_url=args.privacy_url,
+        terms_url=args.terms_url or args.website,
+        valid_domain=args.domain,
+        app_id=args.app_id,
+    )
+    print(f"meldbot: {path}")
+    print(
+        "Next: upload it in the Teams admin center (Teams apps → Manage apps → Upload new "
+        "app), then add meldbot to the coordinators' team."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -55,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         from storage.sealing import new_key
 
         print(new_key())
+        return 0
+    if args.command == "teams-package":
+        try:
+            _teams_package(args)
+        except ConfigError as error:
+            print(f"meldbot: {error}", file=sys.stderr)
+            return 2
         return 0
     try:
         settings = load_settings()
