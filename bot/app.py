@@ -122,6 +122,13 @@ def _mount_adapters(
         runtime.messengers["slack"] = slack.messenger
         slack.mount(app)
         started.append(slack)
+    if settings.teams_enabled:
+        from adapters.teams.adapter import TeamsAdapter
+
+        teams = TeamsAdapter(settings, handler, runtime.database)
+        runtime.messengers["teams"] = teams.messenger
+        teams.mount(app)
+        started.append(teams)
     if settings.web_chat_enabled:
         from adapters.web import WebChatAdapter
 
@@ -129,5 +136,5 @@ def _mount_adapters(
         runtime.messengers["web"] = web_chat.messenger
         web_chat.mount(app)
     if not runtime.messengers:
-        log.warning("no platform is enabled: set Slack credentials or MELDBOT_WEB_CHAT=on")
+        log.warning("no platform is enabled: set Slack or Teams settings, or MELDBOT_WEB_CHAT=on")
     return started

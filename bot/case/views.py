@@ -46,7 +46,8 @@ def case_card(case: Case, t: Translator) -> Message:
     if case.reporter is None:
         reporter.append(t("anonymous"))
     elif case.reporter.platform == case.coordination_platform:
-        reporter.append(Mention(case.reporter.user_id, case.reporter.name))  # the platform shows the name
+        # The platform shows the name; Teams needs one to show with the mention.
+        reporter.append(Mention(case.reporter.user_id, case.reporter.name))
     else:
         reporter.append(case.reporter.name or case.reporter.user_id)
     facts = [

@@ -149,9 +149,8 @@ async def test_addresses_are_sealed_kept_per_platform_and_replaced(database: Dat
     assert await database.recall("slack", "user:aad-1") == {"conversation": "D1"}
     assert await database.recall("teams", "user:unknown") is None
     async with database.engine.connect() as connection:
-        rows = (
-            await connection.execute(text("SELECT reference_sealed, seen_on FROM platform_addresses"))
-        ).all()
+        query = text("SELECT reference_sealed, seen_on FROM platform_addresses")
+        rows = (await connection.execute(query)).all()
     assert len(rows) == 2
     assert all("personal-chat" not in row[0] and "newer" not in row[0] for row in rows)
     # The day only: a time of day could be lined up with an anonymous consultation.

@@ -1,0 +1,154 @@
+"""Carrying out the core's answer in Teams.
+
+A card action is answered with a card: a form shown in place of the card whose button
+was pressed (only the person who pressed sees it), the form again with its errors, or
+the card as it was once the form is sent or closed. Everything else is posted after
+the answer: messages to the conversation (a form's to the person's chat), and what is
+``private`` to the person's own chat, since Teams has no ephemeral messages in channels.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from microsoft_agents.activity import Activity
+
+from adapters.teams import inbound, render
+from adapters.teams.cards import CardMemory
+from adapters.teams.messenger import TeamsMessenger
+from bot.events import Address, Event, FormSubmitted
+from bot.i18n import N_, Translator
+from bot.ports import DeliveryError
+from bot.ui import Form, Message, Response, Text
+
+log = logging.getLogger(__name__)
+
+FORMS_KEPT = 2000
+SENT = N_("Sent")
+SENT_NOTE = N_("Thank you, this form was sent.")
+CANCEL = N_("Cancel")
+DONE = N_("Done.")
+
+
+class Replies:
+    def __init__(self, messenger: TeamsMessenger, cards: CardMemory, t: Translator) -> None:
+        self._messenger = messenger
+        self._cards = cards
+        self._t = t
+        self._forms: OrderedDict[str, Form] = OrderedDict()
+
+    def invoke_answer(
+        self, response: Response, event: Event, shown: str | None
+    ) -> tuple[dict[str, Any] | None, str]:
+        """The card that replaces the one used (or ``None`` and a short text to show)."""
+        if response.errors and isinstance(event, FormSubmitted):
+            form = self._form(shown)
+            if form is None:
+                return None, " ".join(response.errors.values())
+            return self.form_card(form, errors=response.errors, values=event.values), ""
+        if response.form is not None:
+            self._keep_form(shown, response.form)
+            return self.form_card(response.form), ""
+        if response.replace is not None:
+            return render.message_card(response.replace), ""
+        if isinstance(event, FormSubmitted):
+            card = self._cards.get(shown)
+            return card or render.closed_form_card(self._t(SENT), self._t(SENT_NOTE)), ""
+        if response.private:
+            return None, " ".join(message.summary for message in response.private)
+        return self._cards.get(shown), self._t(DONE)
+
+    async def deliver(
+        self, response: Response, event: Event, activity: Activity, *, answered: bool
+    ) -> None:
+        """Everything the invoke answer did not carry (all of it when there was none)."""
+        here = inbound.address(activity)
+        if isinstance(event, FormSubmitted) or (response.form and not here.personal):
+            here = await self._personal(event) or here
+        if not answered:
+            await self._unanswered(response, event, activity, here)
+        elif response.private and _card_answered(response, event):
+            await self._to_person(event, response.private)
+        if response.replace is not None:
+            pressed = inbound.pressed_message(activity)
+            if pressed is not None:  # for everyone, and for good
+                await self._guard(self._messenger.update(pressed, response.replace))
+        for message in response.messages:
+            await self._guard(self._messenger.send(here, message))
+
+    async def _unanswered(
+        self, response: Response, event: Event, activity: Activity, here: Address
+    ) -> None:
+        if response.errors and isinstance(event, FormSubmitted):
+            form = self._form(activity.reply_to_id)
+            if form is not None:
+                card = self.form_card(form, errors=response.errors, values=event.values)
+                await self._post_form(here, form, card)
+            else:
+                await self._to_person(event, [_text(" ".join(response.errors.values()))])
+        if response.form is not None:
+            await self._post_form(here, response.form, self.form_card(response.form))
+        if response.private:
+            await self._to_person(event, response.private)
+        if response.home is not None:
+            await self._guard(self._messenger.send(here, response.home))
+
+    def form_card(
+        self,
+        form: Form,
+        *,
+        errors: dict[str, str] | None = None,
+        values: Any = None,
+    ) -> dict[str, Any]:
+        cancel = form.cancel_label or self._t(CANCEL)
+        return render.form_card(form, errors=errors, values=values, cancel_label=cancel)
+
+    async def _post_form(self, here: Address, form: Form, card: dict[str, Any]) -> None:
+        ref = await self._guard(self._messenger.send_card(here, card, form.title))
+        if ref is not None:
+            self._keep_form(ref.message_id, form)
+
+    async def _to_person(self, event: Event, messages: list[Message]) -> None:
+        address = await self._personal(event)
+        if address is None:
+            log.warning("teams: a private answer had nowhere to go")
+            return
+        for message in messages:
+            await self._guard(self._messenger.send(address, message))
+
+    async def _personal(self, event: Event) -> Address | None:
+        try:
+            return await self._messenger.personal_address(event.actor.user_id)
+        except DeliveryError:
+            return None
+
+    def _form(self, message_id: str | None) -> Form | None:
+        return self._forms.get(message_id) if message_id else None
+
+    def _keep_form(self, message_id: str | None, form: Form) -> None:
+        if not message_id:
+            return
+        self._forms[message_id] = form
+        self._forms.move_to_end(message_id)
+        while len(self._forms) > FORMS_KEPT:
+            self._forms.popitem(last=False)
+
+    async def _guard(self, step: Any) -> Any:
+        try:
+            return await step
+        except DeliveryError as error:
+            log.error("teams: reply failed (%s)", error)
+        except Exception:
+            log.exception("teams: reply failed")
+        return None
+
+
+def _card_answered(response: Response, event: Event) -> bool:
+    """Private messages went into the invoke answer only when no card did."""
+    return bool(response.form or response.replace or isinstance(event, FormSubmitted))
+
+
+def _text(text: str) -> Message:
+    return Message(text, [Text.of(text)])

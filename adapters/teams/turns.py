@@ -1,0 +1,189 @@
+"""One Teams turn: an activity in, the core asked, its answer carried out.
+
+Teams waits at most 15 s for an answer. A card action needs its card back in the
+answer, so the core is asked at once (it is quick) but never waited on for more than
+``INVOKE_BUDGET``; everything else the core says is sent after the HTTP answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from microsoft_agents.activity import Activity, InvokeResponse
+from microsoft_agents.hosting.core import TurnContext
+
+from adapters.teams import inbound, payloads, render
+from adapters.teams.cards import CardMemory
+from adapters.teams.directory import Directory
+from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.replies import Replies
+from bot.events import Event
+from bot.i18n import N_, Translator
+from bot.ports import Handler
+from bot.ui import Response
+
+log = logging.getLogger(__name__)
+
+CARD_ACTION = "adaptiveCard/action"
+INVOKE_BUDGET = 8.0
+CLOSED = N_("Closed")
+CLOSED_NOTE = N_("This form is closed; nothing more was sent.")
+STILL_BUSY = N_("One moment: this is taking longer than usual. You will get a message here.")
+NOT_OURS = N_("This button no longer works. Type 'menu' to start again.")
+
+
+class Turns:
+    """Implements the Agents SDK's ``Agent`` protocol (``on_turn``)."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        messenger: TeamsMessenger,
+        directory: Directory,
+        cards: CardMemory,
+        replies: Replies,
+        t: Translator,
+        bot_id: str,
+    ) -> None:
+        self._handler = handler
+        self._messenger = messenger
+        self._directory = directory
+        self._cards = cards
+        self._replies = replies
+        self._t = t
+        self._bot_id = bot_id
+        self._later: set[asyncio.Task[None]] = set()
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        try:
+            await self._directory.learn(activity)
+        except Exception:
+            log.exception("teams: could not keep the conversation reference")
+        match activity.type:
+            case "message":
+                self._on_message(activity)
+            case "invoke" if activity.name == CARD_ACTION:
+                await self._on_card_action(context, activity)
+            case "conversationUpdate":
+                self._on_members(activity)
+            case _:
+                log.debug("teams: %s activity ignored", activity.type)
+
+    def _on_message(self, activity: Activity) -> None:
+        if activity.value is not None:  # a card's Action.Submit fallback
+            action = payloads.parse(activity.value)
+            if action is not None:
+                self._run_later("card submit", self._card_without_invoke(activity, action))
+            return
+        event = inbound.typed(activity)
+        if event is not None:
+            self._run_later("message", self._handle_and_deliver(event, activity))
+
+    async def _card_without_invoke(self, activity: Activity, action: payloads.CardAction) -> None:
+        event = inbound.card_event(activity, action)
+        if event is None:
+            return
+        response = await self._ask(event)
+        if response is not None:
+            await self._replies.deliver(response, event, activity, answered=False)
+
+    async def _on_card_action(self, context: TurnContext, activity: Activity) -> None:
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action_value = value.get("action")
+        data = action_value.get("data") if isinstance(action_value, dict) else None
+        action = payloads.parse(data)
+        shown = activity.reply_to_id
+        if action is None:
+            await _answer(context, _message_body(self._t(NOT_OURS)))
+            return
+        if isinstance(action, payloads.FormCancelled):
+            closed = self._cards.get(shown) or render.closed_form_card(
+                self._t(CLOSED), self._t(CLOSED_NOTE)
+            )
+            await _answer(context, _card_body(closed))
+            return
+        event = inbound.card_event(activity, action)
+        if event is None:
+            await _answer(context, _message_body(self._t(NOT_OURS)))
+            return
+        asked = asyncio.ensure_future(self._ask(event))
+        try:
+            response = await asyncio.wait_for(asyncio.shield(asked), INVOKE_BUDGET)
+        except TimeoutError:
+            # The core keeps going (a report may be being stored); its answer comes later.
+            self._run_later("slow card action", self._deliver_when_done(asked, event, activity))
+            await _answer(context, _message_body(self._t(STILL_BUSY)))
+            return
+        if response is None:
+            await _answer(context, _message_body(self._t(NOT_OURS)))
+            return
+        card, toast = self._replies.invoke_answer(response, event, shown)
+        await _answer(context, _card_body(card) if card is not None else _message_body(toast))
+        self._run_later(
+            "card action", self._replies.deliver(response, event, activity, answered=True)
+        )
+
+    def _on_members(self, activity: Activity) -> None:
+        event = inbound.members_joined(activity, self._bot_id)
+        if event is None:
+            return
+        if event.bot_added and event.team:
+            self._run_later("team channels", self._record_channels(event.team))
+        self._run_later("members", self._handle_and_deliver(event, activity))
+
+    async def _record_channels(self, team_id: str) -> None:
+        channels = await self._messenger.channels_of(team_id)
+        await self._directory.record_channels(team_id, channels)
+        log.info("teams: a team with %d channels recorded", len(channels))
+
+    async def _handle_and_deliver(self, event: Event, activity: Activity) -> None:
+        response = await self._ask(event)
+        if response is not None:
+            await self._replies.deliver(response, event, activity, answered=False)
+
+    async def _deliver_when_done(
+        self, asked: asyncio.Future[Response | None], event: Event, activity: Activity
+    ) -> None:
+        response = await asked
+        if response is not None:
+            await self._replies.deliver(response, event, activity, answered=False)
+
+    async def _ask(self, event: Event) -> Response | None:
+        try:
+            return await self._handler(event)
+        except Exception:
+            log.exception("teams: %s failed in the core", type(event).__name__)
+            return None
+
+    def _run_later(self, what: str, work: Any) -> None:
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("teams: %s failed", what)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+
+    async def settle(self) -> None:
+        """Waits for the work begun after earlier answers (tests, and a clean stop)."""
+        while self._later:
+            await asyncio.gather(*list(self._later), return_exceptions=True)
+
+
+async def _answer(context: TurnContext, body: dict[str, Any]) -> None:
+    await context.send_activity(
+        Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body))
+    )
+
+
+def _card_body(card: dict[str, Any]) -> dict[str, Any]:
+    return {"statusCode": 200, "type": render.CARD_CONTENT_TYPE, "value": card}
+
+
+def _message_body(text: str) -> dict[str, Any]:
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
