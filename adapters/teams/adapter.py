@@ -29,8 +29,10 @@ from bot.ports import AddressBook, Handler
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-# The SDK logs conversation ids at INFO and warns on every anonymous turn: errors only.
+# The SDK logs conversation ids (INFO, and in its connector's errors) and warns on every
+# anonymous turn; meldbot logs what failed itself, without ids.
 logging.getLogger("microsoft_agents").setLevel(logging.ERROR)
+logging.getLogger("microsoft_agents.hosting.core.connector").setLevel(logging.CRITICAL)
 
 MESSAGES_PATH = "/api/messages"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

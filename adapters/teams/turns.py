@@ -54,6 +54,7 @@ class Turns:
         self._replies = replies
         self._t = t
         self._bot_id = bot_id
+        self.invoke_budget = INVOKE_BUDGET
         self._later: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -111,7 +112,7 @@ class Turns:
             return
         asked = asyncio.ensure_future(self._ask(event))
         try:
-            response = await asyncio.wait_for(asyncio.shield(asked), INVOKE_BUDGET)
+            response = await asyncio.wait_for(asyncio.shield(asked), self.invoke_budget)
         except TimeoutError:
             # The core keeps going (a report may be being stored); its answer comes later.
             self._run_later("slow card action", self._deliver_when_done(asked, event, activity))

@@ -263,7 +263,13 @@ class TeamsPayloads:
         removed = list(members_removed)
         extra: dict[str, Any] = {}
         if added:
-            extra["membersAdded"] = [{"id": m.id} for m in added]
+            # Teams names people by their Entra object id too; the bot only by its id.
+            extra["membersAdded"] = [
+                {"id": m.id, "aadObjectId": m.aad_object_id}
+                if isinstance(m, TeamsUser)
+                else {"id": m.id}
+                for m in added
+            ]
         if removed:
             extra["membersRemoved"] = [{"id": m.id} for m in removed]
         data: dict[str, Any] = {"tenant": {"id": self.tenant_id}}
