@@ -30,6 +30,7 @@ SENT = N_("Sent")
 SENT_NOTE = N_("Thank you, this form was sent.")
 CANCEL = N_("Cancel")
 DONE = N_("Done.")
+REQUIRED = N_("Please fill this in.")
 
 
 class Replies:
@@ -103,7 +104,13 @@ class Replies:
         values: Any = None,
     ) -> dict[str, Any]:
         cancel = form.cancel_label or self._t(CANCEL)
-        return render.form_card(form, errors=errors, values=values, cancel_label=cancel)
+        return render.form_card(
+            form,
+            errors=errors,
+            values=values,
+            cancel_label=cancel,
+            required_message=self._t(REQUIRED),
+        )
 
     async def _post_form(self, here: Address, form: Form, card: dict[str, Any]) -> None:
         ref = await self._guard(self._messenger.send_card(here, card, form.title))
