@@ -26,6 +26,7 @@ LEASE = timedelta(seconds=60)
 BATCH = 20
 MAX_BACKOFF = 300.0
 POLL_SECONDS = 2.0
+STOP_GRACE = 5.0
 
 
 class OutboxDispatcher(BackgroundTask):
@@ -46,14 +47,19 @@ class OutboxDispatcher(BackgroundTask):
     def wake(self) -> None:
         self._wake.set()
 
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Lets a delivery under way finish: cut off, it would stay leased for a minute."""
+        self.wake()
+        await super().stop(grace)
+
     async def _run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 delivered = await self.pump()
             except Exception:
                 log.exception("outbox pump failed; trying again shortly")
                 delivered = 0
-            if delivered:
+            if delivered or self.stopping:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
