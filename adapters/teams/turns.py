@@ -61,8 +61,9 @@ class Turns:
         activity = context.activity
         try:
             await self._directory.learn(activity)
-        except Exception:
-            log.exception("teams: could not keep the conversation reference")
+        except Exception as error:
+            # The type only: a database error's text can carry the ids it was storing.
+            log.error("teams: conversation reference not kept (%s)", type(error).__name__)
         match activity.type:
             case "message":
                 self._on_message(activity)
@@ -155,16 +156,18 @@ class Turns:
     async def _ask(self, event: Event) -> Response | None:
         try:
             return await self._handler(event)
-        except Exception:
-            log.exception("teams: %s failed in the core", type(event).__name__)
+        except Exception as error:
+            log.error(
+                "teams: %s failed in the core (%s)", type(event).__name__, type(error).__name__
+            )
             return None
 
     def _run_later(self, what: str, work: Any) -> None:
         async def guarded() -> None:
             try:
                 await work
-            except Exception:
-                log.exception("teams: %s failed", what)
+            except Exception as error:
+                log.error("teams: %s failed (%s)", what, type(error).__name__)
 
         task = asyncio.get_running_loop().create_task(guarded())
         self._later.add(task)

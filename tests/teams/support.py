@@ -10,12 +10,11 @@ from typing import Any, TypeVar
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from microsoft_agents.hosting.core.authorization import (
-    AccessTokenProviderBase,
     AgentAuthConfiguration,
     AnonymousTokenProvider,
-    ClaimsIdentity,
 )
 
+from adapters.teams.config import AnonymousConnections
 from bot.settings import Settings
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.teams_payloads import BOT_APP_ID, TENANT_ID, Channel, Team, TeamsUser
@@ -49,7 +48,7 @@ def make_settings(fake: FakeBotConnector, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-class StaticTokens:
+class StaticTokens(AnonymousConnections):
     """The SDK's ``Connections`` with one fixed outbound token (no Entra ID to ask here)."""
 
     class _Provider(AnonymousTokenProvider):
@@ -59,22 +58,6 @@ class StaticTokens:
             return OUTBOUND_TOKEN
 
     _provider = _Provider()
-
-    def get_connection(self, connection_name: str) -> AccessTokenProviderBase:
-        return self._provider
-
-    def get_default_connection(self) -> AccessTokenProviderBase:
-        return self._provider
-
-    def get_token_provider(
-        self, claims_identity: ClaimsIdentity, service_url: str
-    ) -> AccessTokenProviderBase:
-        return self._provider
-
-    def get_token_provider_from_activity(
-        self, claims_identity: ClaimsIdentity, activity: Any
-    ) -> AccessTokenProviderBase:
-        return self._provider
 
     def get_default_connection_configuration(self) -> AgentAuthConfiguration:
         return AgentAuthConfiguration(CLIENTID=BOT_APP_ID)
