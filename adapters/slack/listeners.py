@@ -16,14 +16,15 @@ from slack_bolt.response import BoltResponse
 
 from adapters.slack import inbound, render
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.openers import Openers
 from adapters.slack.replies import Replies
-from bot.events import Address, CommandInvoked, Event
+from bot.events import Address, CommandInvoked, Event, MessageRef
 from bot.ports import DeliveryError, FirstDelivery, Handler
+from bot.recent import Recent
 from bot.ui import Response
 
 log = logging.getLogger(__name__)
 
+OPENERS_KEPT = 1000
 REPORT_COMMAND = "/meld"
 REPORT_SHORTCUT = "meld_report"
 ANY = re.compile(r".+")
@@ -44,7 +45,8 @@ class Listeners:
         self.first_delivery = first_delivery
         self.messenger = messenger
         self.replies = replies
-        self.openers = Openers()
+        # Which message opened which modal, so a submission can replace that message.
+        self.openers: Recent[MessageRef] = Recent(OPENERS_KEPT)
 
     def register(self, app: AsyncApp) -> None:
         app.use(self.dedupe)

@@ -7,6 +7,7 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -17,7 +18,6 @@ from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
 
 from adapters.teams.auth import RequestAuthenticator, Unauthorized
-from adapters.teams.cards import CardMemory
 from adapters.teams.config import connections as sdk_connections
 from adapters.teams.connector import Connector
 from adapters.teams.directory import Directory
@@ -26,6 +26,7 @@ from adapters.teams.replies import Replies
 from adapters.teams.turns import Turns
 from bot.i18n import translator
 from bot.ports import AddressBook, Handler
+from bot.recent import Recent
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ logging.getLogger("microsoft_agents.hosting.core.connector").setLevel(logging.CR
 MESSAGES_PATH = "/api/messages"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SETTLE_ON_STOP = 10.0
+CARDS_KEPT = 2000
 
 
 class TeamsAdapter:
@@ -55,7 +57,8 @@ class TeamsAdapter:
         connector = Connector(connections or sdk_connections(environ, app_id), app_id)
         self.authenticator = RequestAuthenticator(app_id, settings.teams_openid_metadata)
         self.directory = Directory(book, settings.teams_service_url, settings.teams_tenant_id)
-        cards = CardMemory()
+        # The last card each message showed, so a closed form can give it back.
+        cards: Recent[dict[str, Any]] = Recent(CARDS_KEPT)
         t = translator(settings.language)
         self.messenger = TeamsMessenger(connector, self.directory, settings, cards)
         replies = Replies(self.messenger, cards, t)

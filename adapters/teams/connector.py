@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import aiohttp
@@ -102,8 +102,8 @@ class Connector:
         return ClaimsIdentity(claims, authentication_type="Bearer")
 
 
-def _retry_after(headers: object) -> float | None:
-    value = getattr(headers, "get", lambda _key: None)("Retry-After")
+def _retry_after(headers: Mapping[str, str] | None) -> float | None:
+    value = headers.get("Retry-After") if headers else None
     try:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:

@@ -17,12 +17,12 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from adapters.teams import render
-from adapters.teams.cards import CardMemory
 from adapters.teams.connector import Connector
 from adapters.teams.directory import Directory
 from adapters.teams.inbound import THREAD_MARK, is_channel, split_thread
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
+from bot.recent import Recent
 from bot.settings import ConfigError, Settings
 from bot.ui import Message
 
@@ -40,7 +40,7 @@ class TeamsMessenger:
         connector: Connector,
         directory: Directory,
         settings: Settings,
-        cards: CardMemory,
+        cards: Recent[dict[str, Any]],
         *,
         members_ttl: float = MEMBERS_TTL,
         clock: Callable[[], float] = time.monotonic,

@@ -10,17 +10,16 @@ the answer: messages to the conversation (a form's to the person's chat), and wh
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from microsoft_agents.activity import Activity
 
 from adapters.teams import inbound, render
-from adapters.teams.cards import CardMemory
 from adapters.teams.messenger import TeamsMessenger
 from bot.events import Address, Event, FormSubmitted
 from bot.i18n import N_, Translator
 from bot.ports import DeliveryError
+from bot.recent import Recent
 from bot.ui import Form, Message, Response, Text
 
 log = logging.getLogger(__name__)
@@ -34,23 +33,25 @@ REQUIRED = N_("Please fill this in.")
 
 
 class Replies:
-    def __init__(self, messenger: TeamsMessenger, cards: CardMemory, t: Translator) -> None:
+    def __init__(
+        self, messenger: TeamsMessenger, cards: Recent[dict[str, Any]], t: Translator
+    ) -> None:
         self._messenger = messenger
         self._cards = cards
         self._t = t
-        self._forms: OrderedDict[str, Form] = OrderedDict()
+        self._forms: Recent[Form] = Recent(FORMS_KEPT)  # the form each message shows
 
     def invoke_answer(
         self, response: Response, event: Event, shown: str | None
     ) -> tuple[dict[str, Any] | None, str]:
         """The card that replaces the one used (or ``None`` and a short text to show)."""
         if response.errors and isinstance(event, FormSubmitted):
-            form = self._form(shown)
+            form = self._forms.get(shown)
             if form is None:
                 return None, " ".join(response.errors.values())
             return self.form_card(form, errors=response.errors, values=event.values), ""
         if response.form is not None:
-            self._keep_form(shown, response.form)
+            self._forms.remember(shown or "", response.form)
             return self.form_card(response.form), ""
         if response.replace is not None:
             return render.message_card(response.replace), ""
@@ -83,7 +84,7 @@ class Replies:
         self, response: Response, event: Event, activity: Activity, here: Address
     ) -> None:
         if response.errors and isinstance(event, FormSubmitted):
-            form = self._form(activity.reply_to_id)
+            form = self._forms.get(activity.reply_to_id)
             if form is not None:
                 card = self.form_card(form, errors=response.errors, values=event.values)
                 await self._post_form(here, form, card)
@@ -115,7 +116,7 @@ class Replies:
     async def _post_form(self, here: Address, form: Form, card: dict[str, Any]) -> None:
         ref = await self._guard(self._messenger.send_card(here, card, form.title))
         if ref is not None:
-            self._keep_form(ref.message_id, form)
+            self._forms.remember(ref.message_id, form)
 
     async def _to_person(self, event: Event, messages: list[Message]) -> None:
         address = await self._personal(event)
@@ -130,17 +131,6 @@ class Replies:
             return await self._messenger.personal_address(event.actor.user_id)
         except DeliveryError:
             return None
-
-    def _form(self, message_id: str | None) -> Form | None:
-        return self._forms.get(message_id) if message_id else None
-
-    def _keep_form(self, message_id: str | None, form: Form) -> None:
-        if not message_id:
-            return
-        self._forms[message_id] = form
-        self._forms.move_to_end(message_id)
-        while len(self._forms) > FORMS_KEPT:
-            self._forms.popitem(last=False)
 
     async def _guard(self, step: Any) -> Any:
         try:

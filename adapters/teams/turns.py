@@ -15,13 +15,13 @@ from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
 from adapters.teams import inbound, payloads, render
-from adapters.teams.cards import CardMemory
 from adapters.teams.directory import Directory
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.replies import Replies
 from bot.events import Event
 from bot.i18n import N_, Translator
 from bot.ports import Handler
+from bot.recent import Recent
 from bot.ui import Response
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Turns:
         handler: Handler,
         messenger: TeamsMessenger,
         directory: Directory,
-        cards: CardMemory,
+        cards: Recent[dict[str, Any]],
         replies: Replies,
         t: Translator,
         bot_id: str,
@@ -77,20 +77,11 @@ class Turns:
     def _on_message(self, activity: Activity) -> None:
         if activity.value is not None:  # a card's Action.Submit fallback
             action = payloads.parse(activity.value)
-            if action is not None:
-                self._run_later("card submit", self._card_without_invoke(activity, action))
-            return
-        event = inbound.typed(activity)
+            event = inbound.card_event(activity, action) if action is not None else None
+        else:
+            event = inbound.typed(activity)
         if event is not None:
             self._run_later("message", self._handle_and_deliver(event, activity))
-
-    async def _card_without_invoke(self, activity: Activity, action: payloads.CardAction) -> None:
-        event = inbound.card_event(activity, action)
-        if event is None:
-            return
-        response = await self._ask(event)
-        if response is not None:
-            await self._replies.deliver(response, event, activity, answered=False)
 
     async def _on_card_action(self, context: TurnContext, activity: Activity) -> None:
         value = activity.value if isinstance(activity.value, dict) else {}

@@ -8,16 +8,27 @@ from typing import Any
 
 import pytest
 
+from adapters.teams import render
 from adapters.teams.adapter import TeamsAdapter
 from bot.events import ActionInvoked, Address, MembersJoined
 from bot.ports import DeliveryError
-from bot.ui import Button, Message, Response, Text
+from bot.ui import Actions, Button, Message, Response, Text
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.openid import OpenIdIssuer
 from tests.fakes.teams_payloads import BOT_APP_ID, TeamsBot, TeamsPayloads
 from tests.slack.support import StubCore
 from tests.teams.conftest import MemoryBook
-from tests.teams.support import CHRIS, COORDINATION, MIA, NOOR, TeamsSender, until
+from tests.teams.support import (
+    CHRIS,
+    COORDINATION,
+    COORDINATOR_CHANNEL,
+    MIA,
+    NOOR,
+    StaticTokens,
+    TeamsSender,
+    make_settings,
+    until,
+)
 
 HELLO = Message("Hallo", [Text.of("Hallo")])
 CHAT = Address("teams", "a:1-mia-chat", personal=True)
@@ -142,8 +153,6 @@ async def test_members_added_to_a_team_reach_the_core_and_the_team_is_recorded(
 async def test_only_coordinators_on_the_roster_count_when_none_are_configured(
     fake: FakeBotConnector, issuer: OpenIdIssuer, core: StubCore, book: MemoryBook
 ) -> None:
-    from tests.teams.support import COORDINATOR_CHANNEL, StaticTokens, make_settings
-
     settings = make_settings(
         fake,
         teams_client_id=BOT_APP_ID,
@@ -159,11 +168,7 @@ async def test_only_coordinators_on_the_roster_count_when_none_are_configured(
 
 
 def test_buttons_render_as_execute_actions_with_a_submit_fallback() -> None:
-    from adapters.teams import render
-
     card = render.message_card(Message("x", [Text.of("x")]))
     assert card["version"] == "1.5"
-    from bot.ui import Actions
-
     with_button = render.message_card(Message("x", [Actions([Button("Ja", "a.b", "1")])]))
     assert "Action.Execute" in str(with_button) and "Action.Submit" in str(with_button)

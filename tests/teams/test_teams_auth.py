@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from adapters.teams.adapter import TeamsAdapter
 from bot.events import MessageReceived
@@ -120,8 +121,6 @@ async def test_bad_bodies_get_400_never_500(teams: TeamsSender, issuer: OpenIdIs
 async def test_anonymous_mode_answers_local_tools_only(
     fake: FakeBotConnector, core: StubCore, aiohttp_client: MakeClient, payloads: TeamsPayloads
 ) -> None:
-    from aiohttp import web
-
     adapter = TeamsAdapter(make_settings(fake), core, MemoryBook())
     app = web.Application()
     adapter.mount(app)
