@@ -8,12 +8,11 @@ and changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -31,21 +30,10 @@ from tests.fakes.slack_payloads import (
     view_submission,
 )
 from tests.slack.support import COORDINATOR_CHANNEL, SlackSender, make_settings
+from tests.waiting import until
 
-T = TypeVar("T")
 MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 NARRATIVE = "Een klant schreeuwde <!channel> & dreigde <@UCOORD1> te volgen naar huis."
-
-
-async def until(check: Callable[[], T | None], what: str, seconds: float = 10.0) -> T:
-    deadline = time.monotonic() + seconds
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited in vain for {what}")
-        await asyncio.sleep(0.02)
 
 
 def button(message: Posted, action_id: str) -> dict[str, Any]:

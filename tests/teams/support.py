@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
@@ -18,8 +16,6 @@ from adapters.teams.config import AnonymousConnections
 from bot.settings import Settings
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.teams_payloads import BOT_APP_ID, TENANT_ID, Channel, Team, TeamsUser
-
-T = TypeVar("T")
 
 COORDINATION = Team(
     id="19:team-general@thread.tacv2",
@@ -71,17 +67,6 @@ class TeamsSender:
 
     async def post(self, activity: Any, headers: dict[str, str] | None = None) -> ClientResponse:
         return await self.client.post("/api/messages", json=activity, headers=headers or {})
-
-
-async def until(check: Callable[[], T | None], what: str, seconds: float = 10.0) -> T:
-    deadline = time.monotonic() + seconds
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited in vain for {what}")
-        await asyncio.sleep(0.02)
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:

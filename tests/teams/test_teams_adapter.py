@@ -27,8 +27,8 @@ from tests.teams.support import (
     StaticTokens,
     TeamsSender,
     make_settings,
-    until,
 )
+from tests.waiting import until
 
 HELLO = Message("Hallo", [Text.of("Hallo")])
 CHAT = Address("teams", "a:1-mia-chat", personal=True)

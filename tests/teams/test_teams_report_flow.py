@@ -37,8 +37,8 @@ from tests.teams.support import (
     make_settings,
     submit,
     text_of,
-    until,
 )
+from tests.waiting import until
 
 MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 NARRATIVE = "Een klant schreeuwde **<at>iedereen</at>** & dreigde [hier](https://evil.example) mee."
