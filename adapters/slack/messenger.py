@@ -98,6 +98,9 @@ class SlackMessenger:
             self._dms[user_id] = channel
         return Address("slack", channel, personal=True)
 
+    async def keep_address(self, user_id: str) -> None:
+        """Nothing to keep: conversations.open reaches anyone in the workspace."""
+
     async def is_coordinator(self, user_id: str) -> bool:
         """On the configured list, or (when the list is empty) in the coordinator channel."""
         if self._coordinators:

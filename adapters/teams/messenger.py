@@ -107,6 +107,10 @@ class TeamsMessenger:
             raise DeliveryError("no Teams conversation reference for this person", permanent=True)
         return Address("teams", conversation, personal=True)
 
+    async def keep_address(self, user_id: str) -> None:
+        """Teams allows no first message without a reference: keep this person's in the book."""
+        await self._directory.keep(user_id)
+
     async def is_coordinator(self, user_id: str) -> bool:
         """On the configured list, or (when the list is empty) on the channel's roster."""
         if self._coordinators:

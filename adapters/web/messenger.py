@@ -56,6 +56,9 @@ class WebMessenger:
             raise _unknown("person")
         return Address("web", f"dm:{user_id}", personal=True)
 
+    async def keep_address(self, user_id: str) -> None:
+        """Nothing to keep: the web chat reaches anyone by their persona."""
+
     async def is_coordinator(self, user_id: str) -> bool:
         return user_id in self._coordinators
 

@@ -25,6 +25,7 @@ class FakeMessenger:
     updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
+    kept: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _maybe_fail(self) -> None:
@@ -45,6 +46,9 @@ class FakeMessenger:
         if user_id in self.unreachable:
             raise DeliveryError("no conversation with this person", permanent=True)
         return Address(self.platform, f"dm:{user_id}", personal=True)
+
+    async def keep_address(self, user_id: str) -> None:
+        self.kept.append(user_id)
 
     async def is_coordinator(self, user_id: str) -> bool:
         return user_id in self.coordinators

@@ -20,13 +20,15 @@ MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 
 
 class MemoryBook:
-    """An in-memory ``AddressBook``."""
+    """An in-memory ``AddressBook`` that also counts its writes (each one re-stamps a day)."""
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str], dict[str, Any]] = {}
+        self.writes: list[str] = []
 
     async def remember(self, platform: str, key: str, reference: dict[str, Any]) -> None:
         self.entries[(platform, key)] = reference
+        self.writes.append(key)
 
     async def recall(self, platform: str, key: str) -> dict[str, Any] | None:
         return self.entries.get((platform, key))

@@ -2,7 +2,9 @@
 
 A report from a personal chat produces the root card in the coordinator channel (a new
 conversation there), its thread and the reporter's feedback, as the Slack scenario does;
-a claim by someone who is not a coordinator is refused and changes nothing.
+a claim by someone who is not a coordinator is refused and changes nothing. Only a named
+reporter's personal chat reaches the database; someone who merely talks to meldbot leaves
+no trace there.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiohttp import web
@@ -20,6 +22,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
 from bot.app import RUNTIME, create_app
+from bot.events import Platform
 from storage.sealing import new_key
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.teams_payloads import TeamsBot, TeamsPayloads, TeamsUser
@@ -99,7 +102,8 @@ async def start(
 ) -> Meldbot:
     settings = make_settings(
         fake,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}",
+        database_url=overrides.pop("database_url", None)
+        or f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}",
         data_dir=tmp_path,
         seal_key=overrides.pop("seal_key", None) or new_key(),
         **overrides,
@@ -258,3 +262,53 @@ async def test_bot_added_to_a_team_records_the_team_and_its_channels(meldbot: Me
     assert team is not None
     assert team["name"] == "Meldpunt" and team["service_url"] == meldbot.fake.url
     assert COORDINATOR_CHANNEL.id in [c["id"] for c in team["channels"]]
+
+
+async def addresses(meldbot: Meldbot) -> dict[str, str]:
+    """Every row of ``platform_addresses``: its key and its reference, unsealed, as text."""
+    database = meldbot.app[RUNTIME].database
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(text("SELECT platform, key FROM platform_addresses"))
+        keys = [(cast(Platform, platform), str(key)) for platform, key in rows]
+    return {key: json.dumps(await database.recall(platform, key)) for platform, key in keys}
+
+
+def traces(rows: dict[str, str], meldbot: Meldbot, user: TeamsUser) -> list[str]:
+    ids = (user.aad_object_id, user.id, meldbot.teams.personal(user)["id"])
+    return [key for key, reference in rows.items() if any(i in key + reference for i in ids)]
+
+
+async def test_only_a_named_reporter_is_kept_and_reached_after_a_restart(
+    tmp_path: Path, fake: FakeBotConnector, aiohttp_client: MakeClient, database_url: str
+) -> None:
+    key = new_key()
+    first = await start(tmp_path, fake, aiohttp_client, seal_key=key, database_url=database_url)
+    await first.say(BRAM, "Iemand volgde mij naar mijn auto.")
+    await until(lambda: first.chat(BRAM), "Bram's draft")
+    reference = await report_through_the_form(first, MIA, "Er werd met een stoel gegooid.")
+    [root] = await until(first.roots, "the root card")
+    await until(lambda: first.thread(root), "the full report in the thread")
+
+    rows = await addresses(first)
+    assert traces(rows, first, BRAM) == []  # Bram only talked to meldbot
+    assert f"user:{MIA.aad_object_id}" in rows  # Mia reported by name: feedback must reach her
+    # A restart on the same database: nothing held in memory survives.
+    await first.sender.client.close()
+    second = await start(tmp_path, fake, aiohttp_client, seal_key=key, database_url=database_url)
+
+    await second.press(
+        CHRIS,
+        action(card_of(root), "button", "case.claim")["data"],
+        "meldbot.button",
+        root["id"],
+        in_channel=True,
+    )
+
+    feedback = await until(
+        lambda: [m for m in second.chat(MIA) if "picked up your report" in text_of(card_of(m))],
+        "feedback in Mia's personal chat",
+    )
+    assert reference in text_of(card_of(feedback[0]))
+    rows = await addresses(second)
+    assert traces(rows, second, BRAM) == []
+    assert f"conversation:{COORDINATOR_CHANNEL.id}" in rows  # where Chris pressed the button
