@@ -35,6 +35,6 @@ bench: install-test
 
 # Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
 translations: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k CaseError -k NotAllowed \
+	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k CaseError -k NotAllowed -k ReceiptRefused \
 		--no-location --sort-output -o /tmp/meldbot.pot bot dialogs adapters
 	$(BIN)/pybabel update -D meldbot -i /tmp/meldbot.pot -d bot/locale -l nl --no-location

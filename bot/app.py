@@ -13,6 +13,9 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.case.service import CaseService
+from bot.consultation.receipts import SecretHasher
+from bot.consultation.service import ConsultationService
+from bot.consultation.sessions import ReceiptSessions
 from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
@@ -38,6 +41,7 @@ class Runtime:
     database: Database
     outbox: OutboxDispatcher
     cases: CaseService
+    consultations: ConsultationService
     dialogs: Dialogs
     messengers: dict[Platform, Messenger]
 
@@ -71,8 +75,17 @@ async def create_app(
     messengers: dict[Platform, Messenger] = {}
     outbox = OutboxDispatcher(database, messengers, settings, clock)
     cases = CaseService(database, messengers, clock, outbox.wake)
-    dialogs = Dialogs(DialogContext(settings, cases, ConversationStates(database, clock), clock))
-    runtime = Runtime(settings, database, outbox, cases, dialogs, messengers)
+    consultations = ConsultationService(database, cases, clock, outbox.wake, SecretHasher())
+    context = DialogContext(
+        settings,
+        cases,
+        consultations,
+        ConversationStates(database, clock),
+        ReceiptSessions(database, clock),
+        clock,
+    )
+    dialogs = Dialogs(context)
+    runtime = Runtime(settings, database, outbox, cases, consultations, dialogs, messengers)
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[RUNTIME] = runtime
@@ -95,7 +108,7 @@ async def create_app(
             await adapter.stop()
         await database.close()
 
-    housekeeper = Housekeeper(database, clock)
+    housekeeper = Housekeeper(database, clock, consultations, messengers, settings)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.background import BackgroundTask
-from bot.ports import Storage
+from bot.consultation.service import ConsultationService
+from bot.consultation.views import forgotten_card
+from bot.events import Platform
+from bot.i18n import translator
+from bot.ports import DeliveryError, Messenger, Storage
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +30,40 @@ async def sweep(storage: Storage, now: datetime) -> tuple[int, int]:
     return deliveries, states
 
 
+async def forget_consultations(
+    consultations: ConsultationService, messengers: dict[Platform, Messenger], settings: Settings
+) -> int:
+    """Deletes consultations past their retention and blanks their cards in the channel,
+    so the question does not stay readable there either."""
+    days = settings.consultation_retention_days
+    alerts = await consultations.forget_untouched(timedelta(days=days))
+    card = forgotten_card(translator(settings.language), days)
+    for alert in alerts:
+        messenger = messengers.get(alert.platform)
+        if messenger is None:
+            continue
+        try:
+            await messenger.update(alert, card)
+        except DeliveryError as error:
+            log.warning("could not blank a deleted consultation's card (%s)", error)
+    return len(alerts)
+
+
 class Housekeeper(BackgroundTask):
-    def __init__(self, storage: Storage, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Callable[[], datetime],
+        consultations: ConsultationService,
+        messengers: dict[Platform, Messenger],
+        settings: Settings,
+    ) -> None:
         super().__init__("meldbot-housekeeping", self._run)
         self._storage = storage
         self._clock = clock
+        self._consultations = consultations
+        self._messengers = messengers
+        self._settings = settings
 
     async def _run(self) -> None:
         while True:
@@ -38,6 +72,7 @@ class Housekeeper(BackgroundTask):
                 log.info(
                     "housekeeping: forgot %s delivery keys, %s dialog states", deliveries, states
                 )
+                await forget_consultations(self._consultations, self._messengers, self._settings)
             except Exception:
                 log.exception("housekeeping failed; trying again later")
             await asyncio.sleep(INTERVAL_SECONDS)

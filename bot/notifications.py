@@ -15,6 +15,7 @@ from bot.background import BackgroundTask
 from bot.case import views
 from bot.case.models import Case, CaseEvent
 from bot.case.service import ALERT, REPORTER, THREAD, UNDELIVERED
+from bot.consultation import delivery as consultation
 from bot.events import Address, Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Notification, Storage
@@ -43,6 +44,7 @@ class OutboxDispatcher(BackgroundTask):
         self._settings = settings
         self._clock = clock
         self._wake = asyncio.Event()
+        self._consultations = consultation.ConsultationDelivery(storage, self._messenger, settings)
 
     def wake(self) -> None:
         self._wake.set()
@@ -128,6 +130,9 @@ class OutboxDispatcher(BackgroundTask):
         return case.alert.thread()
 
     async def _send(self, notification: Notification) -> None:
+        if notification.kind in consultation.KINDS:
+            await self._consultations.send(notification)
+            return
         case, event = await self._load(notification)
         t = translator(self._settings.language)
         coordination = self._messenger(case.coordination_platform)

@@ -13,6 +13,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.case.models import Case, CaseEvent, EventKind, NewReport, Reporter
+from bot.consultation.models import (
+    Consultation,
+    Entry,
+    EntryKind,
+    NoticeContact,
+    Receipt,
+)
 from bot.events import Address, Event, MessageRef, Platform
 from bot.ui import Message, Response
 
@@ -36,6 +43,24 @@ class Messenger(Protocol):
     async def update(self, ref: MessageRef, message: Message) -> None: ...
 
     async def personal_address(self, user_id: str) -> Address: ...
+
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        """What this platform needs to write to this person later, for the core to keep
+        sealed with one consultation or report (and delete with it); ``DeliveryError`` if
+        the person cannot be reached."""
+        ...
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        """The personal chat that ``reach`` (from ``reach()``) leads to."""
+        ...
+
+    async def keep_address(self, user_id: str) -> None:
+        """The core will write to this person later (feedback on a named report).
+
+        Platforms that can always open a chat with anyone do nothing; Teams keeps the
+        conversation reference it saw in this turn, which it otherwise holds in memory only.
+        """
+        ...
 
     async def is_coordinator(self, user_id: str) -> bool: ...
 
@@ -63,10 +88,19 @@ class AddressBook(Protocol):
 
 class CaseRepository(Protocol):
     async def create(
-        self, report: NewReport, reporter: Reporter | None, platform: Platform, now: datetime
+        self,
+        report: NewReport,
+        reporter: Reporter | None,
+        platform: Platform,
+        now: datetime,
+        receipt: Receipt | None = None,
     ) -> Case: ...
 
     async def get(self, case_id: int, *, for_update: bool = False) -> Case | None: ...
+
+    async def of_receipt(self, receipt_id: int, *, for_update: bool = False) -> Case | None: ...
+
+    async def events(self, case_id: int) -> list[CaseEvent]: ...
 
     async def by_reference(self, reference: str) -> Case | None: ...
 
@@ -84,19 +118,100 @@ class CaseRepository(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class StoredReceipt:
+    """A receipt as the code check needs it: the hash and the throttle's state."""
+
+    receipt: Receipt
+    secret_hash: str
+    failures: int
+    locked_until: datetime | None
+
+
+class ReceiptRepository(Protocol):
+    async def create(self, secret_hash: str, contact: NoticeContact | None) -> Receipt:
+        """A new receipt under a pseudonym no other receipt has."""
+        ...
+
+    async def find(self, pseudonym: str) -> StoredReceipt | None: ...
+
+    async def failed(self, receipt_id: int, now: datetime) -> int:
+        """Counts a wrong code, locking the receipt when there were too many; returns the
+        number of failures in a row."""
+        ...
+
+    async def succeeded(self, receipt_id: int) -> None: ...
+
+    async def contact(self, receipt_id: int) -> NoticeContact | None: ...
+
+    async def forget_contact(self, receipt_id: int) -> None: ...
+
+    async def delete_unused(self) -> int:
+        """Deletes receipts that no consultation or case refers to any more."""
+        ...
+
+
+class ConsultationRepository(Protocol):
+    async def create(
+        self, receipt: Receipt, platform: Platform, language: str, now: datetime
+    ) -> Consultation: ...
+
+    async def get(
+        self, consultation_id: int, *, for_update: bool = False
+    ) -> Consultation | None: ...
+
+    async def of_receipt(
+        self, receipt_id: int, *, for_update: bool = False
+    ) -> Consultation | None: ...
+
+    async def save(self, consultation: Consultation) -> None: ...
+
+    async def link_case(self, consultation_id: int, case_id: int) -> None: ...
+
+    async def add_entry(
+        self,
+        consultation: Consultation,
+        kind: EntryKind,
+        now: datetime,
+        *,
+        author_name: str | None = None,
+        text: str | None = None,
+    ) -> Entry: ...
+
+    async def entry(self, entry_id: int) -> Entry | None: ...
+
+    async def entries(self, consultation_id: int) -> list[Entry]: ...
+
+    async def set_alert(self, consultation_id: int, alert: MessageRef) -> None: ...
+
+    async def untouched_since(self, moment: datetime) -> list[Consultation]:
+        """Consultations not turned into a report and without activity since ``moment``."""
+        ...
+
+    async def delete(self, consultation_id: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
-    """A message the outbox must deliver: what, about which case and event."""
+    """A message the outbox must deliver: what, about which case or consultation."""
 
     id: int
     kind: str
     case_id: int | None
     event_id: int | None
     attempts: int
+    consultation_id: int | None = None
+    entry_id: int | None = None
 
 
 class Outbox(Protocol):
     async def enqueue(
-        self, kind: str, *, case_id: int | None = None, event_id: int | None = None
+        self,
+        kind: str,
+        *,
+        case_id: int | None = None,
+        event_id: int | None = None,
+        consultation_id: int | None = None,
+        entry_id: int | None = None,
     ) -> None: ...
 
     async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
@@ -122,7 +237,15 @@ class DialogStates(Protocol):
 
 
 class AuditLog(Protocol):
-    async def record(self, case_id: int, actor: str, action: str, now: datetime) -> None: ...
+    async def record(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        case_id: int | None = None,
+        consultation_id: int | None = None,
+    ) -> None: ...
 
 
 class Transaction(Protocol):
@@ -137,6 +260,12 @@ class Transaction(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def receipts(self) -> ReceiptRepository: ...
+
+    @property
+    def consultations(self) -> ConsultationRepository: ...
 
 
 class Storage(Protocol):

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     )
     first_contact_hours: int = Field(default=24, ge=1)
     urgent_contact_minutes: int = Field(default=30, ge=1)
+    consultation_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="A consultation not turned into a report is deleted after this many "
+        "days without activity.",
+    )
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")

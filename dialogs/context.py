@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.case.service import CaseService
+from bot.consultation.service import ConsultationService
+from bot.consultation.sessions import ReceiptSessions
 from bot.conversations import ConversationStates
 from bot.events import Actor
 from bot.i18n import Translator, translator
@@ -17,7 +19,9 @@ from bot.settings import Settings
 class DialogContext:
     settings: Settings
     cases: CaseService
+    consultations: ConsultationService
     states: ConversationStates
+    sessions: ReceiptSessions
     clock: Callable[[], datetime]
 
     async def translator_for(self, actor: Actor) -> Translator:

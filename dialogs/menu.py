@@ -27,7 +27,14 @@ def menu(t: Translator, organisation: str) -> Message:
         Actions(
             [
                 Button(t("Make a report"), "report.start", style="primary"),
+                Button(t("In doubt? Consult anonymously"), "consult.start"),
+                Button(t("Report anonymously"), "report.anonymous"),
+            ]
+        ),
+        Actions(
+            [
                 Button(t("My reports"), "menu.mine"),
+                Button(t("I have a code"), "receipt.enter"),
                 Button("English" if other == "en" else "Nederlands", "menu.language", other),
             ]
         ),
@@ -54,12 +61,14 @@ class MenuDialog:
 
     async def my_reports(self, actor: Actor, t: Translator) -> Response:
         cases = await self.ctx.cases.cases_of(Reporter(actor.platform, actor.user_id))
+        code = Actions([Button(t("I have a code"), "receipt.enter")])
         if not cases:
             text = t("You have no open reports.")
-            return Response(messages=[Message(text, [Text.of(text)])])
+            hint = t("Anonymous reports and consultations are opened with their receipt code.")
+            return Response(messages=[Message(text, [Text.of(text), Note(hint), code])])
         facts = [
             (case.reference, f"{status_label(t, case.status)} · {case.handler_name or '—'}")
             for case in cases
         ]
         text = t("Your open reports")
-        return Response(messages=[Message(text, [Heading(text), Facts(facts)])])
+        return Response(messages=[Message(text, [Heading(text), Facts(facts), code])])

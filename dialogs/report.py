@@ -7,6 +7,8 @@ the full form. Only the narrative is required.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.case.labels import CATEGORY_LABELS, WHEN_LABELS
 from bot.case.models import Case, Category, NewReport, Reporter, When
 from bot.case.views import receipt, summarise
@@ -42,8 +44,8 @@ def _safety_note(t: Translator) -> Note:
     return Note(t("In immediate danger? Call 112 first."))
 
 
-def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
-    yes_no_unknown = [Option(YES, t("Yes")), Option(NO, t("No")), Option(UNKNOWN, t("Not sure"))]
+def incident_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
+    """The optional questions about what happened, for named and anonymous reports alike."""
     return [
         Choice(
             "category",
@@ -63,6 +65,13 @@ def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInpu
             t("Is someone in danger right now?"),
             [Option(YES, t("Yes, right now")), Option(NO, t("No"))],
         ),
+    ]
+
+
+def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
+    yes_no_unknown = [Option(YES, t("Yes")), Option(NO, t("No")), Option(UNKNOWN, t("Not sure"))]
+    return [
+        *incident_fields(t, categories),
         Choice(
             "feedback",
             t("Do you want to hear what happens with your report?"),
@@ -73,21 +82,49 @@ def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInpu
     ]
 
 
-def report_form(t: Translator, categories: list[Category], narrative_text: str = "") -> Form:
-    """The full form; ``narrative_text`` pre-fills it (``/meld what happened``)."""
-    narrative = TextInput(
+def narrative_field(t: Translator, initial: str = "") -> TextInput:
+    return TextInput(
         "narrative",
         t("What happened?"),
         multiline=True,
         max_length=FORM_MAX,
         placeholder=t("In your own words. A few sentences are enough."),
-        initial=narrative_text[:FORM_MAX] or None,
+        initial=initial[:FORM_MAX] or None,
     )
+
+
+def read_narrative(values: Mapping[str, str | None], errors: dict[str, str], t: Translator) -> str:
+    too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
+    narrative = text_value(values, "narrative", FORM_MAX, errors, too_long)
+    if not narrative and not errors:
+        errors["narrative"] = t("Please describe briefly what happened.")
+    return narrative
+
+
+def read_report(
+    values: Mapping[str, str | None], narrative: str, errors: dict[str, str], t: Translator
+) -> NewReport:
+    """The report from a form's answers; what a form did not ask stays at its default."""
+    location = text_value(values, "location", 200, errors, t("Please keep it short."))
+    return NewReport(
+        narrative,
+        category=enum_value(values, "category", Category),
+        when=enum_value(values, "when", When),
+        location=location or None,
+        danger_now=yes_no(values, "danger"),
+        wants_feedback=yes_no(values, "feedback") is not False,
+        manager_consent=yes_no(values, "manager"),
+        language=t.language,
+    )
+
+
+def report_form(t: Translator, categories: list[Category], narrative_text: str = "") -> Form:
+    """The full form; ``narrative_text`` pre-fills it (``/meld what happened``)."""
     return Form(
         FORM_FULL,
         t("Make a report"),
         t("Send report"),
-        [narrative, *_optional_fields(t, categories)],
+        [narrative_field(t, narrative_text), *_optional_fields(t, categories)],
         intro=[
             Text.of(t("Only the description is needed; everything else is optional.")),
             _safety_note(t),
@@ -149,7 +186,7 @@ class ReportDialog:
         if not draft:
             return _expired(t)
         case = await self._store(event.actor, NewReport(draft["narrative"], language=t.language))
-        return Response(replace=self._receipt(case, t))
+        return Response(replace=self.receipt(case, t))
 
     async def discard_draft(self, event: ActionInvoked, t: Translator) -> Response:
         await self.ctx.states.delete(DRAFT, event.actor)
@@ -170,26 +207,12 @@ class ReportDialog:
                 return _expired(t)
             narrative = str(draft["narrative"])
         else:
-            too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
-            narrative = text_value(values, "narrative", FORM_MAX, errors, too_long)
-            if not narrative and not errors:
-                errors["narrative"] = t("Please describe briefly what happened.")
-        location = text_value(values, "location", 200, errors, t("Please keep it short."))
+            narrative = read_narrative(values, errors, t)
+        report = read_report(values, narrative, errors, t)
         if errors:
             return Response(errors=errors)
-        feedback = yes_no(values, "feedback")
-        report = NewReport(
-            narrative,
-            category=enum_value(values, "category", Category),
-            when=enum_value(values, "when", When),
-            location=location or None,
-            danger_now=yes_no(values, "danger"),
-            wants_feedback=feedback is not False,
-            manager_consent=yes_no(values, "manager"),
-            language=t.language,
-        )
         case = await self._store(event.actor, report)
-        return Response(messages=[self._receipt(case, t)])
+        return Response(messages=[self.receipt(case, t)])
 
     async def _store(self, actor: Actor, report: NewReport) -> Case:
         case = await self.ctx.cases.report(
@@ -199,7 +222,7 @@ class ReportDialog:
         await self.ctx.states.delete(DRAFT, actor)
         return case
 
-    def _receipt(self, case: Case, t: Translator) -> Message:
+    def receipt(self, case: Case, t: Translator) -> Message:
         settings = self.ctx.settings
         return receipt(
             case,

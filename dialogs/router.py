@@ -6,6 +6,7 @@ import logging
 
 from bot.case.models import EventKind
 from bot.case.service import CaseError
+from bot.consultation.receipts import typed_code
 from bot.events import (
     ActionInvoked,
     CommandInvoked,
@@ -18,9 +19,13 @@ from bot.events import (
 from bot.i18n import Translator
 from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean
 from bot.ui import Message, Response, Text
+from dialogs import consult as anon
 from dialogs import coordinator as coord
 from dialogs import report as rep
 from dialogs import reporter as fu
+from dialogs.consult import ConsultDialog
+from dialogs.consultation import FORM_ANSWER as FORM_CONSULT_ANSWER
+from dialogs.consultation import ConsultationDialog
 from dialogs.context import DialogContext
 from dialogs.coordinator import CoordinatorDialog
 from dialogs.forms import int_state, text_value
@@ -58,6 +63,12 @@ FIRST_FIELD = {
     coord.FORM_CLOSE: "summary",
     fu.FORM_ANSWER: "text",
     fu.FORM_ADDITION: "text",
+    anon.FORM_CONSULT: "situation",
+    anon.FORM_ANONYMOUS: "narrative",
+    anon.FORM_CODE: "code",
+    anon.FORM_REPLY: "text",
+    anon.FORM_TO_REPORT: "narrative",
+    FORM_CONSULT_ANSWER: "answer",
 }
 
 
@@ -72,6 +83,8 @@ class Dialogs:
         self.coordinator = CoordinatorDialog(ctx)
         self.reporter = ReporterDialog(ctx)
         self.menu = MenuDialog(ctx)
+        self.consult = ConsultDialog(ctx, self.report.receipt)
+        self.consultation = ConsultationDialog(ctx)
 
     async def handle(self, event: Event) -> Response:
         t = await self.ctx.translator_for(event.actor)
@@ -122,6 +135,10 @@ class Dialogs:
         text = clean(event.text, NARRATIVE_MAX)
         if not text:
             return Response()
+        code = typed_code(text)
+        if code is not None:
+            # Before anything else: a code must never end up in a draft report.
+            return await self.consult.open_code(event.actor, code, t)
         words = " ".join(text.lower().strip(" .!?").split())
         pending = await self.reporter.pending_question(event.actor)
         if pending is not None and words not in GREETINGS:
@@ -142,7 +159,7 @@ class Dialogs:
 
     async def _action(self, event: ActionInvoked, t: Translator) -> Response:
         action = event.action_id
-        case_id = int_state(event.value)
+        target = int_state(event.value)  # the case or consultation a button is about
         match action:
             case "report.start":
                 return Response(form=rep.report_form(t, self.ctx.settings.categories))
@@ -152,18 +169,28 @@ class Dialogs:
                 return await self.report.open_details(event, t)
             case "report.discard":
                 return await self.report.discard_draft(event, t)
+            case "consult.start":
+                return self.consult.start(event.actor, t)
+            case "report.anonymous":
+                return self.consult.start_anonymous_report(event.actor, t)
+            case "receipt.enter":
+                return Response(form=anon.code_form(t))
+            case "consult.reply" | "consult.report" | "consult.end":
+                return await self.consult.press(event, t)
+            case "consult.answer" | "consult.close" if target is not None:
+                return await self.consultation.act(event, target)
             case "menu.mine":
                 return await self.menu.my_reports(event.actor, t)
             case "menu.language":
                 return await self.menu.switch_language(event.actor, event.value)
-            case "case.add_info" if case_id is not None:
-                return Response(form=fu.follow_up_form(t, fu.FORM_ADDITION, case_id))
-            case "case.answer" if case_id is not None:
-                return Response(form=fu.follow_up_form(t, fu.FORM_ANSWER, case_id))
+            case "case.add_info" if target is not None:
+                return Response(form=fu.follow_up_form(t, fu.FORM_ADDITION, target))
+            case "case.answer" if target is not None:
+                return Response(form=fu.follow_up_form(t, fu.FORM_ANSWER, target))
             case "case.claim" | "case.reopen" | "case.ask" | "case.status" | "case.close" if (
-                case_id is not None
+                target is not None
             ):
-                return await self.coordinator.act(event, case_id)
+                return await self.coordinator.act(event, target)
         log.info("ignored unknown action %s", action)
         return Response()
 
@@ -172,6 +199,17 @@ class Dialogs:
             return await self.report.submit(event, t)
         if event.form_id in {coord.FORM_QUESTION, coord.FORM_STATUS, coord.FORM_CLOSE}:
             return await self.coordinator.submit(event)
+        colleague = {
+            anon.FORM_CONSULT: self.consult.submit_consultation,
+            anon.FORM_ANONYMOUS: self.consult.submit_anonymous_report,
+            anon.FORM_CODE: self.consult.submit_code,
+            anon.FORM_REPLY: self.consult.submit_reply,
+            anon.FORM_TO_REPORT: self.consult.submit_to_report,
+        }.get(event.form_id)
+        if colleague is not None:
+            return await colleague(event, t)
+        if event.form_id == FORM_CONSULT_ANSWER:
+            return await self.consultation.submit(event)
         case_id = int_state(event.state)
         if event.form_id in {fu.FORM_ANSWER, fu.FORM_ADDITION} and case_id is not None:
             errors: dict[str, str] = {}

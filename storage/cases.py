@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,8 +23,10 @@ from bot.case.models import (
     When,
     format_reference,
 )
+from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
-from storage.models import CaseEventRow, CaseRow
+from storage.models import CaseEventRow, CaseRow, ReceiptRow
+from storage.receipts import to_receipt
 from storage.sealing import Sealer
 
 E = TypeVar("E", bound=StrEnum)
@@ -40,7 +42,12 @@ class SqlCaseRepository:
         self._sealer = sealer
 
     async def create(
-        self, report: NewReport, reporter: Reporter | None, platform: Platform, now: datetime
+        self,
+        report: NewReport,
+        reporter: Reporter | None,
+        platform: Platform,
+        now: datetime,
+        receipt: Receipt | None = None,
     ) -> Case:
         # The yearly sequence is read then claimed; a concurrent instance that took the
         # same number makes the unique constraint fail, and the next number is tried.
@@ -54,13 +61,14 @@ class SqlCaseRepository:
                 or 0
             )
             row = self._new_row(report, reporter, platform, now, sequence)
+            row.receipt_id = receipt.id if receipt else None
             try:
                 async with self._session.begin_nested():
                     self._session.add(row)
                     await self._session.flush()
             except IntegrityError:
                 continue
-            return self._to_case(row)
+            return self._to_case(row, receipt)
         raise RuntimeError("no free case reference after 20 attempts")
 
     def _new_row(
@@ -96,17 +104,25 @@ class SqlCaseRepository:
         )
 
     async def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
-        query = select(CaseRow).where(CaseRow.id == case_id)
-        if for_update:
-            query = query.with_for_update()
-        row = await self._session.scalar(query)
-        return self._to_case(row) if row else None
+        return await self._one(select(CaseRow).where(CaseRow.id == case_id), for_update)
+
+    async def of_receipt(self, receipt_id: int, *, for_update: bool = False) -> Case | None:
+        query = select(CaseRow).where(CaseRow.receipt_id == receipt_id)
+        return await self._one(query, for_update)
 
     async def by_reference(self, reference: str) -> Case | None:
-        row = await self._session.scalar(
-            select(CaseRow).where(CaseRow.reference == reference.strip().upper())
-        )
-        return self._to_case(row) if row else None
+        query = select(CaseRow).where(CaseRow.reference == reference.strip().upper())
+        return await self._one(query, False)
+
+    async def _one(self, query: Select[CaseRow], for_update: bool) -> Case | None:
+        row = await self._session.scalar(query.with_for_update(of=CaseRow) if for_update else query)
+        if row is None:
+            return None
+        receipt = None
+        if row.receipt_id is not None:
+            receipt_row = await self._session.get(ReceiptRow, row.receipt_id)
+            receipt = to_receipt(receipt_row) if receipt_row else None
+        return self._to_case(row, receipt)
 
     async def open_for_reporter(self, reporter: Reporter) -> list[Case]:
         rows = await self._session.scalars(
@@ -163,7 +179,13 @@ class SqlCaseRepository:
         row = await self._session.get(CaseEventRow, event_id)
         return self._to_event(row) if row else None
 
-    def _to_case(self, row: CaseRow) -> Case:
+    async def events(self, case_id: int) -> list[CaseEvent]:
+        rows = await self._session.scalars(
+            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
+        )
+        return [self._to_event(row) for row in rows]
+
+    def _to_case(self, row: CaseRow, receipt: Receipt | None = None) -> Case:
         unseal = self._sealer.unseal
         report = NewReport(
             narrative=unseal(row.narrative_sealed) or "",
@@ -205,6 +227,7 @@ class SqlCaseRepository:
             alert=alert,
             closed_at=row.closed_at,
             version=row.version,
+            receipt=receipt,
         )
 
     def _to_event(self, row: CaseEventRow) -> CaseEvent:

@@ -22,9 +22,11 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.events import Platform
 from storage.cases import SqlCaseRepository
+from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlAuditLog, SqlDialogStates
 from storage.models import AddressRow, DeliveryRow
 from storage.outbox import SqlOutbox
+from storage.receipts import SqlReceiptRepository
 from storage.sealing import Sealer
 
 
@@ -35,6 +37,8 @@ class SqlTransaction:
     outbox: SqlOutbox
     dialogs: SqlDialogStates
     audit: SqlAuditLog
+    receipts: SqlReceiptRepository
+    consultations: SqlConsultationRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -82,6 +86,8 @@ class Database:
                 outbox=SqlOutbox(session, self._clock()),
                 dialogs=SqlDialogStates(session, self._sealer),
                 audit=SqlAuditLog(session),
+                receipts=SqlReceiptRepository(session, self._sealer),
+                consultations=SqlConsultationRepository(session, self._sealer),
             )
 
     def _insert(self) -> Any:

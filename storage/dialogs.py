@@ -45,6 +45,22 @@ class SqlAuditLog:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def record(self, case_id: int, actor: str, action: str, now: datetime) -> None:
-        self._session.add(AuditRow(case_id=case_id, actor=actor, action=action, at=now))
+    async def record(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        case_id: int | None = None,
+        consultation_id: int | None = None,
+    ) -> None:
+        self._session.add(
+            AuditRow(
+                case_id=case_id,
+                consultation_id=consultation_id,
+                actor=actor,
+                action=action,
+                at=now,
+            )
+        )
         await self._session.flush()

@@ -85,6 +85,9 @@ class CaseRow(Base):
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    receipt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("receipts.id", ondelete="SET NULL"), index=True
+    )
 
 
 class CaseEventRow(Base):
@@ -112,6 +115,12 @@ class OutboxRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE")
+    )
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_entries.id", ondelete="CASCADE")
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(500))
@@ -152,13 +161,68 @@ class AddressRow(Base):
     seen_on: Mapped[date] = mapped_column(Date, index=True)
 
 
+class ReceiptRow(Base):
+    """The anonymous handle of a consultation or case. Nothing here names a person: the
+    secret is an Argon2id hash, and the optional contact is sealed and deleted at closing.
+    """
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(8), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    contact_sealed: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+
+class ConsultationRow(Base):
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    receipt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("receipts.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    coordination_platform: Mapped[str] = mapped_column(String(10))
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    alert_conversation: Mapped[str | None] = mapped_column(String(200))
+    alert_message_id: Mapped[str | None] = mapped_column(String(200))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+
+
+class ConsultationEntryRow(Base):
+    __tablename__ = "consultation_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    author_name_sealed: Mapped[str | None] = mapped_column(Text)
+    text_sealed: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class AuditRow(Base):
-    """Who touched which case, when: access to a case is always written down."""
+    """Who touched which case or consultation, when: coordinators' access is written down.
+
+    A colleague's own anonymous actions are never audited: the actor would name them.
+    """
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultations.id", ondelete="SET NULL"), index=True
+    )
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime]

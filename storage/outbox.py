@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -18,13 +18,21 @@ class SqlOutbox:
         self._now = now
 
     async def enqueue(
-        self, kind: str, *, case_id: int | None = None, event_id: int | None = None
+        self,
+        kind: str,
+        *,
+        case_id: int | None = None,
+        event_id: int | None = None,
+        consultation_id: int | None = None,
+        entry_id: int | None = None,
     ) -> None:
         self._session.add(
             OutboxRow(
                 kind=kind,
                 case_id=case_id,
                 event_id=event_id,
+                consultation_id=consultation_id,
+                entry_id=entry_id,
                 next_attempt_at=self._now,
                 created_at=self._now,
             )
@@ -36,7 +44,11 @@ class SqlOutbox:
         unsent_before = (
             select(earlier.id)
             .where(
-                earlier.case_id == OutboxRow.case_id,
+                # One at a time per case and per consultation, in the order recorded.
+                or_(
+                    earlier.case_id == OutboxRow.case_id,
+                    earlier.consultation_id == OutboxRow.consultation_id,
+                ),
                 earlier.id < OutboxRow.id,
                 earlier.sent_at.is_(None),
                 earlier.abandoned.is_(False),
@@ -63,7 +75,16 @@ class SqlOutbox:
             row.next_attempt_at = lease_until
         await self._session.flush()
         return [
-            Notification(row.id, row.kind, row.case_id, row.event_id, row.attempts) for row in rows
+            Notification(
+                row.id,
+                row.kind,
+                row.case_id,
+                row.event_id,
+                row.attempts,
+                consultation_id=row.consultation_id,
+                entry_id=row.entry_id,
+            )
+            for row in rows
         ]
 
     async def delivered(self, notification_id: int, now: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -97,6 +98,12 @@ class SlackMessenger:
             channel = str(response["channel"]["id"])
             self._dms[user_id] = channel
         return Address("slack", channel, personal=True)
+
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        return {"user": user_id}
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        return await self.personal_address(str(reach["user"]))
 
     async def keep_address(self, user_id: str) -> None:
         """Nothing to keep: conversations.open reaches anyone in the workspace."""

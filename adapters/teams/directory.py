@@ -68,6 +68,17 @@ class Directory:
         if place is not None:
             await self._put(chat, place)
 
+    def reach(self, person: str) -> dict[str, Any] | None:
+        """This person's personal chat as seen in this process: for a sealed contact."""
+        return self._personal.get(f"user:{person}")
+
+    def reached(self, reach: dict[str, Any]) -> str:
+        """Puts a sealed contact's chat back in memory (this process may not have seen it)."""
+        chat = str(reach["conversation"])
+        place = {"service_url": reach["service_url"], "tenant_id": reach.get("tenant_id")}
+        self._personal.remember(f"conversation:{chat}", place)
+        return chat
+
     async def record_channels(self, team_id: str, channels: list[dict[str, str]]) -> None:
         known = await self.recall(f"team:{team_id}") or {}
         await self._put(f"team:{team_id}", {**known, "channels": channels})

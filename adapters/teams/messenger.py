@@ -107,6 +107,15 @@ class TeamsMessenger:
             raise DeliveryError("no Teams conversation reference for this person", permanent=True)
         return Address("teams", conversation, personal=True)
 
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        reach = self._directory.reach(user_id)
+        if reach is None:
+            raise DeliveryError("no Teams conversation reference for this person", permanent=True)
+        return reach
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        return Address("teams", self._directory.reached(reach), personal=True)
+
     async def keep_address(self, user_id: str) -> None:
         """Teams allows no first message without a reference: keep this person's in the book."""
         await self._directory.keep(user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from adapters.web.store import Conversations, is_conversation
 from bot.events import Address, MessageRef, Platform
@@ -55,6 +56,12 @@ class WebMessenger:
         if not user_id:
             raise _unknown("person")
         return Address("web", f"dm:{user_id}", personal=True)
+
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        return {"persona": user_id}
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        return await self.personal_address(str(reach["persona"]))
 
     async def keep_address(self, user_id: str) -> None:
         """Nothing to keep: the web chat reaches anyone by their persona."""

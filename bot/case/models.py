@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
 
 
@@ -119,6 +120,7 @@ class Case:
     alert: MessageRef | None = None
     closed_at: datetime | None = None
     version: int = 1
+    receipt: Receipt | None = None  # an anonymous reporter follows the case with its code
 
     @property
     def is_open(self) -> bool:

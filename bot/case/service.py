@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.case.models import (
     Case,
+    CaseEvent,
     EventKind,
     MeasureKind,
     NewReport,
@@ -21,6 +22,7 @@ from bot.case.models import (
     Status,
     can_transition,
 )
+from bot.consultation.models import Receipt
 from bot.events import Actor, Platform
 from bot.ports import Messenger, Storage, Transaction
 
@@ -28,6 +30,7 @@ ALERT = "case.alert"
 THREAD = "case.thread"
 REPORTER = "reporter.notice"
 UNDELIVERED = "reporter.undelivered"  # tells the thread that feedback did not arrive
+RECEIPT_NOTICE = "receipt.notice"  # "there is news": to an anonymous person who asked for it
 
 
 class CaseError(Exception):
@@ -50,16 +53,36 @@ class CaseService:
     clock: Callable[[], datetime]
     wake_outbox: Callable[[], None]
 
-    async def report(self, report: NewReport, reporter: Reporter | None) -> Case:
-        platform = reporter.platform if reporter else self._default_platform()
-        now = self.clock()
+    async def report(self, report: NewReport, reporter: Reporter) -> Case:
+        """A named report; feedback will go to the reporter's personal chat."""
         async with self.storage.transaction() as tx:
-            case = await tx.cases.create(report, reporter, platform, now)
-            event = await tx.cases.add_event(case, EventKind.REPORTED, now)
-            await tx.outbox.enqueue(ALERT, case_id=case.id)
-            await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+            case = await self.open_in(tx, report, reporter, reporter.platform)
+        await self.keep_in_touch(reporter)
         self.wake_outbox()
         return case
+
+    async def open_in(
+        self,
+        tx: Transaction,
+        report: NewReport,
+        reporter: Reporter | None,
+        platform: Platform,
+        receipt: Receipt | None = None,
+    ) -> Case:
+        """Opens the case inside ``tx``: anonymous reports commit it with their receipt."""
+        if platform not in self.messengers:
+            platform = self._default_platform()
+        now = self.clock()
+        case = await tx.cases.create(report, reporter, platform, now, receipt)
+        event = await tx.cases.add_event(case, EventKind.REPORTED, now)
+        await tx.outbox.enqueue(ALERT, case_id=case.id)
+        await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        return case
+
+    async def keep_in_touch(self, reporter: Reporter) -> None:
+        messenger = self.messengers.get(reporter.platform)
+        if messenger is not None:
+            await messenger.keep_address(reporter.user_id)
 
     async def claim(self, actor: Actor, case_id: int) -> Case:
         async with self._coordinator_change(actor, case_id, "claim") as (tx, case):
@@ -76,8 +99,8 @@ class CaseService:
 
     async def ask(self, actor: Actor, case_id: int, question: str) -> Case:
         async with self._coordinator_change(actor, case_id, "ask") as (tx, case):
-            if case.reporter is None:
-                raise CaseError("This reporter is anonymous; answer through the receipt code.")
+            if case.reporter is None and case.receipt is None:
+                raise CaseError("This reporter is anonymous and cannot be asked anything.")
             await self._record(tx, case, EventKind.QUESTION, actor, text=question, always=True)
         return case
 
@@ -98,6 +121,9 @@ class CaseService:
                 case.measure = measure
             kind = EventKind.CLOSED if status is Status.CLOSED else EventKind.STATUS
             case.closed_at = self.clock() if status is Status.CLOSED else None
+            if case.closed_at and case.receipt and case.receipt.notify:
+                # "Tell me when there is news" ends with the case; the code still works.
+                await tx.receipts.forget_contact(case.receipt.id)
             await self._record(
                 tx, case, kind, actor, text=message, note=note, status=status, measure=measure
             )
@@ -133,8 +159,26 @@ class CaseService:
                 case, kind, self.clock(), text=text, actor_name=reporter.name
             )
             await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        await self.keep_in_touch(reporter)
         self.wake_outbox()
         return case
+
+    async def anonymous_adds(self, receipt_id: int, text: str) -> Case:
+        """The anonymous reporter writes, through the receipt: an answer to the last
+        question if one is open, otherwise an addition."""
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.of_receipt(receipt_id, for_update=True)
+            if case is None:
+                raise NotAllowed("This report is not yours, or it no longer exists.")
+            kind = _reply_kind(await tx.cases.events(case.id))
+            event = await tx.cases.add_event(case, kind, self.clock(), text=text)
+            await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        self.wake_outbox()
+        return case
+
+    async def history(self, case_id: int) -> list[CaseEvent]:
+        async with self.storage.transaction() as tx:
+            return await tx.cases.events(case_id)
 
     async def cases_of(self, reporter: Reporter) -> list[Case]:
         async with self.storage.transaction() as tx:
@@ -159,7 +203,7 @@ class CaseService:
             if case is None:
                 raise CaseError("This case no longer exists.")
             await tx.audit.record(
-                case.id, f"{actor.platform}:{actor.user_id}", action, self.clock()
+                f"{actor.platform}:{actor.user_id}", action, self.clock(), case_id=case.id
             )
             yield tx, case
         self.wake_outbox()
@@ -199,3 +243,15 @@ class CaseService:
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
         if informs:
             await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
+        elif not silent and case.receipt and case.receipt.notify and kind in NEWS:
+            await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
+
+
+# What an anonymous reporter who asked to be told hears about ("there is news").
+NEWS = frozenset({EventKind.CLAIMED, EventKind.QUESTION, EventKind.STATUS, EventKind.CLOSED})
+_CONVERSATION = frozenset({EventKind.QUESTION, EventKind.ANSWER, EventKind.ADDITION})
+
+
+def _reply_kind(events: list[CaseEvent]) -> EventKind:
+    last = next((e for e in reversed(events) if e.kind in _CONVERSATION), None)
+    return EventKind.ANSWER if last and last.kind is EventKind.QUESTION else EventKind.ADDITION

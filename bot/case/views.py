@@ -43,7 +43,9 @@ def case_card(case: Case, t: Translator) -> Message:
     if urgent:
         title = t("URGENT · {title}", title=title)
     reporter: list[str | Mention | Strong] = [t("Reporter: ")]
-    if case.reporter is None:
+    if case.receipt is not None:
+        reporter.append(t("Anonymous colleague · {pseudonym}", pseudonym=case.receipt.pseudonym))
+    elif case.reporter is None:
         reporter.append(t("anonymous"))
     elif case.reporter.platform == case.coordination_platform:
         # The platform shows the name; Teams needs one to show with the mention.
@@ -142,6 +144,8 @@ def thread_note(case: Case, event: CaseEvent, t: Translator) -> Message:
 def _feedback_note(case: Case, event: CaseEvent, t: Translator) -> str:
     if event.reporter_informed:
         return t("The reporter is informed.")
+    if case.receipt is not None and case.receipt.notify:
+        return t("The reporter is anonymous; they get a notice and read this with their code.")
     if case.reporter is None:
         return t("The reporter is anonymous and reads this through their receipt code.")
     return t("The reporter asked not to receive feedback.")

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from bot.i18n import LOCALE_DIR, translator
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"t": None, "N_": None, "CaseError": None, "NotAllowed": None}
+KEYWORDS = {"t": None, "N_": None, "CaseError": None, "NotAllowed": None, "ReceiptRefused": None}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
@@ -46,6 +47,14 @@ class FakeMessenger:
         if user_id in self.unreachable:
             raise DeliveryError("no conversation with this person", permanent=True)
         return Address(self.platform, f"dm:{user_id}", personal=True)
+
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        if user_id in self.unreachable:
+            raise DeliveryError("no conversation with this person", permanent=True)
+        return {"user": user_id}
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        return await self.personal_address(str(reach["user"]))
 
     async def keep_address(self, user_id: str) -> None:
         self.kept.append(user_id)

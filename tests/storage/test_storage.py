@@ -120,7 +120,7 @@ async def test_outbox_claims_are_leased_and_in_order_per_case(database: Database
 async def test_audit_records_who_acted_on_a_case(database: Database) -> None:
     async with database.transaction() as tx:
         case = await tx.cases.create(NewReport("x"), None, "web", NOW)
-        await tx.audit.record(case.id, "web:coord-1", "claim", NOW)
+        await tx.audit.record("web:coord-1", "claim", NOW, case_id=case.id)
     async with database.engine.connect() as connection:
         rows = (await connection.execute(text("SELECT actor, action FROM audit_log"))).all()
     assert [tuple(r) for r in rows] == [("web:coord-1", "claim")]

@@ -1,0 +1,180 @@
+"""What the colleague sees: the honest word before writing, the code once, the answers.
+
+These go to the colleague's personal chat. Buttons carry a short-lived session token,
+never a consultation or case id, so a button cannot be pointed at someone else's.
+"""
+
+from __future__ import annotations
+
+from bot.case.labels import measure_label, status_label
+from bot.case.models import Case, CaseEvent, EventKind, Urgency
+from bot.case.views import summarise
+from bot.consultation.models import ConsultationStatus, Entry, EntryKind
+from bot.consultation.service import Followed, Issued
+from bot.events import Platform
+from bot.i18n import Translator
+from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Quote, Strong, Text
+
+SHOWN_ENTRIES = 12  # the latest ones; a chat message has room for about this many
+
+
+def what_stays_visible(platform: Platform, t: Translator) -> str:
+    """One or two calm sentences on what meldbot cannot hide, per platform."""
+    match platform:
+        case "slack":
+            return t(
+                "meldbot does not store who you are. Slack itself does see this chat, and on "
+                "some Slack plans workspace owners can export conversations with apps."
+            )
+        case "teams":
+            return t(
+                "meldbot does not store who you are. Microsoft 365 does keep this chat, and "
+                "administrators can search and export it with compliance tools."
+            )
+        case "web":
+            return t(
+                "meldbot does not store who you are. This web chat runs on your "
+                "organisation's server, whose administrators can see its traffic."
+            )
+
+
+def notice_trade_off(t: Translator) -> str:
+    return t(
+        "Want a message here when there is an answer? Then meldbot keeps, encrypted, where "
+        "to reach you until this closes, and the technical administrators could find out who "
+        "asked. Without it nothing links this to you; you look yourself with your code."
+    )
+
+
+def issued(issued: Issued, t: Translator, case: Case | None = None) -> Message:
+    """The confirmation with the receipt code: shown this once, never again."""
+    who = t("Anonymous colleague · {pseudonym}", pseudonym=issued.receipt.pseudonym)
+    if case is None:
+        heading = t("Your consultation has been sent")
+        lead = t(
+            "The coordinators see you as {who}. They usually answer within one working day; "
+            "no report is made unless you choose to.",
+            who=who,
+        )
+    else:
+        heading = t("Your anonymous report {ref} has been received", ref=case.reference)
+        lead = t(
+            "The coordinators see you as {who}. They cannot call you, so they ask and answer "
+            "through your code.",
+            who=who,
+        )
+    blocks: list[Block] = [
+        Heading(heading),
+        Text.of(lead),
+        Facts([(t("Your receipt code"), issued.code)]),
+        Text.of(
+            Strong(t("Keep this code safe: it is shown only this once.")),
+            " ",
+            t(
+                "It is the only way back to the answers. Type 'status' and your code here, or "
+                "press the button."
+            ),
+        ),
+        Actions([Button(t("I have a code"), "receipt.enter")]),
+    ]
+    if case is not None and case.urgency is Urgency.URGENT:
+        blocks.append(cannot_call_back(t))
+    return Message(summary=heading, blocks=blocks)
+
+
+def cannot_call_back(t: Translator) -> Note:
+    return Note(t("Because you are anonymous, nobody can call you back. In danger now? Call 112."))
+
+
+def news(t: Translator) -> Message:
+    """The notice for someone who asked for one: no content, only that there is news."""
+    text = t("There is news about what you asked anonymously. Read it with your receipt code.")
+    button = Button(t("I have a code"), "receipt.enter")
+    return Message(summary=text, blocks=[Text.of(text), Actions([button])])
+
+
+def followed(view: Followed, token: str, t: Translator) -> Message:
+    if view.case is not None:
+        return _case(view.case, view.case_events, token, t)
+    assert view.consultation is not None
+    consultation = view.consultation
+    heading = t("Your consultation {pseudonym}", pseudonym=consultation.pseudonym)
+    blocks: list[Block] = [Heading(heading)]
+    if len(view.entries) > SHOWN_ENTRIES:
+        blocks.append(Note(t("Earlier messages are not shown.")))
+    for entry in view.entries[-SHOWN_ENTRIES:]:
+        blocks += _entry(entry, t)
+    if consultation.status is ConsultationStatus.OPEN:
+        if not any(e.kind is EntryKind.ANSWERED for e in view.entries):
+            blocks.append(Note(t("No answer yet. Coordinators answer within one working day.")))
+        blocks.append(
+            Actions(
+                [
+                    Button(t("Reply"), "consult.reply", token, style="primary"),
+                    Button(t("Make it a report"), "consult.report", token),
+                    Button(t("Close this consultation"), "consult.end", token),
+                ]
+            )
+        )
+    elif consultation.status is ConsultationStatus.CLOSED:
+        blocks.append(Note(t("This consultation is closed. You can always start a new one.")))
+    return Message(summary=heading, blocks=blocks)
+
+
+def _entry(entry: Entry, t: Translator) -> list[Block]:
+    moment = t.datetime(entry.created_at)
+    match entry.kind:
+        case EntryKind.WROTE:
+            return [Text.of(Strong(t("You")), f" · {moment}"), Quote(entry.text or "")]
+        case EntryKind.ANSWERED:
+            name = entry.author_name or t("the coordinator")
+            return [Text.of(Strong(name), f" · {moment}"), Quote(entry.text or "")]
+        case EntryKind.CLOSED:
+            return [Note(t("Closed {moment}", moment=moment))]
+        case EntryKind.REPORTED:
+            return [Text.of(t("You made it report {ref}.", ref=entry.text or ""))]
+
+
+def _case(case: Case, events: list[CaseEvent], token: str, t: Translator) -> Message:
+    heading = t("Your anonymous report {ref}", ref=case.reference)
+    blocks: list[Block] = [
+        Heading(heading),
+        Facts(
+            [
+                (t("Status"), status_label(t, case.status)),
+                (t("Handled by"), case.handler_name or t("nobody yet")),
+            ]
+        ),
+        Text.of(Strong(t("You reported:"))),
+        Quote(summarise(case.report.narrative, 500)),
+    ]
+    shown = [block for event in events for block in _event(event, t)]
+    blocks += shown[-2 * SHOWN_ENTRIES :]
+    if case.is_open:
+        blocks.append(Actions([Button(t("Reply or add information"), "consult.reply", token)]))
+    return Message(summary=heading, blocks=blocks)
+
+
+def _event(event: CaseEvent, t: Translator) -> list[Block]:
+    who = event.actor_name or t("the coordinator")
+    match event.kind:
+        case EventKind.CLAIMED:
+            return [Text.of(t("{who} picked up your report.", who=who))]
+        case EventKind.QUESTION:
+            return [Text.of(Strong(t("{who} asks:", who=who))), Quote(event.text or "")]
+        case EventKind.ANSWER | EventKind.ADDITION:
+            return [Text.of(Strong(t("You"))), Quote(event.text or "")]
+        case EventKind.STATUS if event.measure:
+            blocks: list[Block] = [
+                Text.of(t("Measure taken: {measure}.", measure=measure_label(t, event.measure)))
+            ]
+        case EventKind.STATUS if event.status:
+            label = status_label(t, event.status)
+            blocks = [Text.of(t("Your report now has the status: {status}.", status=label))]
+        case EventKind.CLOSED:
+            blocks = [Text.of(t("{who} closed your report.", who=who))]
+        case _:
+            return []
+    if event.text:
+        blocks += [Text.of(Strong(t("Message from {handler}:", handler=who))), Quote(event.text)]
+    return blocks

@@ -1,0 +1,95 @@
+"""Receipt codes: the only key to an anonymous consultation or report.
+
+A code is ``PPPP-SSSS-SSSS-SSSS`` in Crockford base32: the first group is the public
+pseudonym (coordinators see it, it finds the row), the other twelve characters are
+the secret, 60 random bits. Only a salted Argon2id hash of the secret is stored, so
+the database alone cannot give a code back, and each guess costs real work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+PSEUDONYM_LENGTH = 4
+SECRET_LENGTH = 12  # 12 × 5 = 60 bits
+SECRET_BITS = SECRET_LENGTH * 5
+# Readers confuse these; Crockford decodes them to what was meant.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-–—_.]+")
+# A typed message that is a code: after "status" or "code" the groups may be split by
+# spaces or nothing; without that word only dashes (as shown), so that a story made of
+# four short words is never taken for a code.
+_TYPED_CODE = re.compile(
+    r"^\s*(?:(?:status|code|ontvangstcode|receipt)\b[\s:]*"
+    r"(?P<spaced>[0-9a-z]{4}(?:[\s-]*[0-9a-z]{4}){3})"
+    r"|(?P<dashed>[0-9a-z]{4}(?:-[0-9a-z]{4}){3}))[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def new_pseudonym() -> str:
+    return _random(PSEUDONYM_LENGTH)
+
+
+def new_secret() -> str:
+    return _random(SECRET_LENGTH)
+
+
+def format_code(pseudonym: str, secret: str) -> str:
+    groups = [secret[i : i + 4] for i in range(0, len(secret), 4)]
+    return "-".join([pseudonym, *groups])
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    pseudonym: str
+    secret: str
+
+
+def parse_code(text: str) -> Code | None:
+    """A code as a person types it: any case, spaces or dashes, O for 0 and I or L for 1."""
+    compact = _SEPARATORS.sub("", text.strip()).upper().translate(_LOOKALIKES)
+    if len(compact) != PSEUDONYM_LENGTH + SECRET_LENGTH or any(c not in ALPHABET for c in compact):
+        return None
+    return Code(compact[:PSEUDONYM_LENGTH], compact[PSEUDONYM_LENGTH:])
+
+
+def typed_code(text: str) -> str | None:
+    """The code in a message that is nothing but one ("status K7Q2-…", or the code alone).
+
+    Returned as typed: it may still be malformed, which the caller says kindly.
+    """
+    match = _TYPED_CODE.match(text)
+    return (match.group("spaced") or match.group("dashed")) if match else None
+
+
+class SecretHasher:
+    """Argon2id (argon2-cffi's RFC 9106 low-memory profile), off the event loop."""
+
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self._hasher = hasher or PasswordHasher()
+        # Verified against when the pseudonym is unknown, so a miss costs as long as a hit.
+        self._decoy = self._hasher.hash(new_secret())
+
+    async def hash(self, secret: str) -> str:
+        return await asyncio.to_thread(self._hasher.hash, secret)
+
+    async def verify(self, stored: str | None, secret: str) -> bool:
+        return await asyncio.to_thread(self._verify, stored or self._decoy, secret)
+
+    def _verify(self, stored: str, secret: str) -> bool:
+        try:
+            return self._hasher.verify(stored, secret)
+        except (VerificationError, InvalidHashError):
+            return False

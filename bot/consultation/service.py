@@ -1,0 +1,287 @@
+"""Consultations and receipts: asking anonymously, following up with a code.
+
+Nothing here takes a person: the colleague's side works with texts and a receipt id
+only, so no platform id can reach the database with a consultation, and the staff
+member's own actions are never audited. Coordinators' actions are checked and audited
+as on cases.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.case.models import Case, CaseEvent, NewReport, Reporter
+from bot.case.service import RECEIPT_NOTICE, CaseError, CaseService, NotAllowed
+from bot.consultation.models import (
+    Consultation,
+    ConsultationStatus,
+    Entry,
+    EntryKind,
+    NoticeContact,
+    Receipt,
+)
+from bot.consultation.receipts import SecretHasher, format_code, new_secret, parse_code
+from bot.events import Actor, MessageRef, Platform
+from bot.i18n import TIMEZONE
+from bot.ports import Storage, Transaction
+
+log = logging.getLogger(__name__)
+
+ALERT = "consultation.alert"
+THREAD = "consultation.thread"
+
+
+class ReceiptRefused(CaseError):
+    """A code that does not open anything (wrong, malformed, or its receipt is locked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """What the colleague is shown once: the code. It is never stored or shown again."""
+
+    receipt: Receipt
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """What a receipt opens: the consultation, and the case if it became one."""
+
+    receipt_id: int
+    consultation: Consultation | None
+    entries: list[Entry]
+    case: Case | None
+    case_events: list[CaseEvent]
+
+
+@dataclass(slots=True)
+class ConsultationService:
+    storage: Storage
+    cases: CaseService
+    clock: Callable[[], datetime]
+    wake_outbox: Callable[[], None]
+    hasher: SecretHasher
+
+    # The colleague's side: no Actor is taken, so none can be stored.
+
+    async def start(
+        self, text: str, *, platform: Platform, language: str, contact: NoticeContact | None
+    ) -> tuple[Consultation, Issued]:
+        secret = new_secret()
+        secret_hash = await self.hasher.hash(secret)
+        now = self.clock()
+        async with self.storage.transaction() as tx:
+            receipt = await tx.receipts.create(secret_hash, contact)
+            consultation = await tx.consultations.create(
+                receipt, self._coordination(platform), language, now
+            )
+            entry = await tx.consultations.add_entry(consultation, EntryKind.WROTE, now, text=text)
+            await tx.outbox.enqueue(ALERT, consultation_id=consultation.id)
+            await tx.outbox.enqueue(THREAD, consultation_id=consultation.id, entry_id=entry.id)
+        self.wake_outbox()
+        log.info("consultation #%s started", consultation.id)
+        return consultation, Issued(receipt, format_code(receipt.pseudonym, secret))
+
+    async def report(
+        self, report: NewReport, *, platform: Platform, contact: NoticeContact | None
+    ) -> tuple[Case, Issued]:
+        """An anonymous report: a case with a receipt instead of a reporter."""
+        secret = new_secret()
+        secret_hash = await self.hasher.hash(secret)
+        async with self.storage.transaction() as tx:
+            receipt = await tx.receipts.create(secret_hash, contact)
+            case = await self.cases.open_in(tx, report, None, platform, receipt)
+        self.wake_outbox()
+        return case, Issued(receipt, format_code(receipt.pseudonym, secret))
+
+    async def unlock(self, typed: str) -> int:
+        """The receipt id a code opens; ``ReceiptRefused`` otherwise (and the miss counts)."""
+        code = parse_code(typed)
+        if code is None:
+            raise ReceiptRefused(
+                "That is not a receipt code. A code looks like this: K7Q2-ABCD-EFGH-JKMN."
+            )
+        now = self.clock()
+        async with self.storage.transaction() as tx:
+            stored = await tx.receipts.find(code.pseudonym)
+        if stored and stored.locked_until and stored.locked_until > now:
+            log.warning("receipt %s is locked after wrong codes; refused", code.pseudonym)
+            raise _locked(stored.locked_until)
+        right = await self.hasher.verify(stored.secret_hash if stored else None, code.secret)
+        async with self.storage.transaction() as tx:
+            if stored and right:
+                await tx.receipts.succeeded(stored.receipt.id)
+                return stored.receipt.id
+            failures = await tx.receipts.failed(stored.receipt.id, now) if stored else 0
+        if stored:
+            log.warning("wrong receipt code for %s (%d in a row)", code.pseudonym, failures)
+        else:
+            log.warning("receipt code for an unknown pseudonym")
+        raise ReceiptRefused("That code does not open anything. Check it and try again.")
+
+    async def follow(self, receipt_id: int) -> Followed:
+        async with self.storage.transaction() as tx:
+            consultation = await tx.consultations.of_receipt(receipt_id)
+            entries = await tx.consultations.entries(consultation.id) if consultation else []
+            case = await tx.cases.of_receipt(receipt_id)
+            events = await tx.cases.events(case.id) if case else []
+        if consultation is None and case is None:
+            raise ReceiptRefused("That code does not open anything. Check it and try again.")
+        return Followed(receipt_id, consultation, entries, case, events)
+
+    async def write(self, receipt_id: int, text: str) -> Followed:
+        """The colleague writes again: into the case if it became one, else the consultation."""
+        followed = await self.follow(receipt_id)
+        if followed.case is not None:
+            await self.cases.anonymous_adds(receipt_id, text)
+            return followed
+        async with self._colleague_change(receipt_id) as (tx, consultation):
+            await self._record(tx, consultation, EntryKind.WROTE, text=text)
+        return followed
+
+    async def close_by_colleague(self, receipt_id: int) -> None:
+        async with self._colleague_change(receipt_id) as (tx, consultation):
+            await self._close(tx, consultation, None)
+
+    async def turn_into_report(
+        self, receipt_id: int, report: NewReport, reporter: Reporter | None
+    ) -> Case:
+        """The colleague chose to report: anonymously (the same code follows the case) or
+        with their name (feedback comes by name; the thread says who it was)."""
+        async with self._colleague_change(receipt_id) as (tx, consultation):
+            platform = reporter.platform if reporter else consultation.coordination_platform
+            receipt = None if reporter else consultation.receipt
+            case = await self.cases.open_in(tx, report, reporter, platform, receipt)
+            consultation.status = ConsultationStatus.REPORTED
+            consultation.closed_at = self.clock()
+            if reporter is not None and consultation.receipt and consultation.receipt.notify:
+                await tx.receipts.forget_contact(consultation.receipt.id)
+            await tx.consultations.link_case(consultation.id, case.id)
+            author = reporter.name or reporter.user_id if reporter else None
+            await self._record(
+                tx, consultation, EntryKind.REPORTED, author=author, text=case.reference
+            )
+        if reporter is not None:
+            await self.cases.keep_in_touch(reporter)
+        return case
+
+    # The coordinators' side.
+
+    async def answer(self, actor: Actor, consultation_id: int, text: str) -> Consultation:
+        async with self._coordinator_change(actor, consultation_id, "answer") as (tx, c):
+            c.answered_by = actor.name or actor.user_id
+            await self._record(tx, c, EntryKind.ANSWERED, author=c.answered_by, text=text)
+            if c.receipt and c.receipt.notify:
+                await tx.outbox.enqueue(RECEIPT_NOTICE, consultation_id=c.id)
+        return c
+
+    async def close(self, actor: Actor, consultation_id: int) -> Consultation:
+        async with self._coordinator_change(actor, consultation_id, "close") as (tx, c):
+            await self._close(tx, c, actor.name or actor.user_id)
+        return c
+
+    async def is_coordinator(self, actor: Actor) -> bool:
+        return await self.cases.is_coordinator(actor)
+
+    # Retention.
+
+    async def forget_untouched(self, retention: timedelta) -> list[MessageRef]:
+        """Deletes consultations not turned into a report after ``retention`` without
+        activity, with their receipts; returns their channel alerts, to be blanked."""
+        now = self.clock()
+        async with self.storage.transaction() as tx:
+            stale = await tx.consultations.untouched_since(now - retention)
+            for consultation in stale:
+                await tx.consultations.delete(consultation.id)
+            receipts = await tx.receipts.delete_unused()
+        if stale:
+            log.info("retention: deleted %d consultations, %d receipts", len(stale), receipts)
+        return [c.alert for c in stale if c.alert is not None]
+
+    # Shared steps.
+
+    def _coordination(self, platform: Platform) -> Platform:
+        return platform if platform in self.cases.messengers else next(iter(self.cases.messengers))
+
+    async def contact(self, actor: Actor) -> NoticeContact:
+        """The sealed contact for "tell me when there is an answer": only what the platform
+        needs to reach this person, stored with the receipt and nowhere else."""
+        messenger = self.cases.messengers.get(actor.platform)
+        if messenger is None:
+            raise CaseError(
+                "Something went wrong on our side and nothing was saved. "
+                "Please try again in a minute."
+            )
+        return NoticeContact(actor.platform, await messenger.reach(actor.user_id))
+
+    async def _close(self, tx: Transaction, consultation: Consultation, by: str | None) -> None:
+        consultation.status = ConsultationStatus.CLOSED
+        consultation.closed_at = self.clock()
+        if consultation.receipt and consultation.receipt.notify:
+            # The promise was "until the consultation closes": the contact goes now.
+            await tx.receipts.forget_contact(consultation.receipt.id)
+            consultation.receipt = Receipt(consultation.receipt.id, consultation.receipt.pseudonym)
+        await self._record(tx, consultation, EntryKind.CLOSED, author=by)
+
+    async def _record(
+        self,
+        tx: Transaction,
+        consultation: Consultation,
+        kind: EntryKind,
+        *,
+        author: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        now = self.clock()
+        consultation.updated_at = now
+        await tx.consultations.save(consultation)
+        entry = await tx.consultations.add_entry(
+            consultation, kind, now, author_name=author, text=text
+        )
+        await tx.outbox.enqueue(ALERT, consultation_id=consultation.id)
+        await tx.outbox.enqueue(THREAD, consultation_id=consultation.id, entry_id=entry.id)
+
+    @asynccontextmanager
+    async def _colleague_change(
+        self, receipt_id: int
+    ) -> AsyncIterator[tuple[Transaction, Consultation]]:
+        async with self.storage.transaction() as tx:
+            consultation = await tx.consultations.of_receipt(receipt_id, for_update=True)
+            if consultation is None:
+                raise ReceiptRefused("That code does not open anything. Check it and try again.")
+            if not consultation.is_open:
+                raise CaseError("This consultation is closed. You can always start a new one.")
+            yield tx, consultation
+        self.wake_outbox()
+
+    @asynccontextmanager
+    async def _coordinator_change(
+        self, actor: Actor, consultation_id: int, action: str
+    ) -> AsyncIterator[tuple[Transaction, Consultation]]:
+        if not await self.is_coordinator(actor):
+            raise NotAllowed("Only coordinators can answer consultations. Nothing was changed.")
+        async with self.storage.transaction() as tx:
+            consultation = await tx.consultations.get(consultation_id, for_update=True)
+            if consultation is None:
+                raise CaseError("This consultation no longer exists.")
+            if not consultation.is_open:
+                raise CaseError("This consultation is closed.")
+            await tx.audit.record(
+                f"{actor.platform}:{actor.user_id}",
+                f"consultation.{action}",
+                self.clock(),
+                consultation_id=consultation.id,
+            )
+            yield tx, consultation
+        self.wake_outbox()
+
+
+def _locked(until: datetime) -> ReceiptRefused:
+    return ReceiptRefused(
+        "Too many wrong codes were tried for this receipt. Please try again after {time}.",
+        time=f"{until.astimezone(TIMEZONE):%H:%M}",
+    )

@@ -1,0 +1,301 @@
+"""The colleague's anonymous side: consult, report anonymously, come back with a code.
+
+Every step here takes care that the person's platform id goes nowhere: the service
+calls take texts, a platform name and (only when asked for) a sealed contact. The
+in-memory guess counter is the one place that sees who typed a code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.case.models import Case, Category, Reporter, Urgency
+from bot.consultation import colleague as views
+from bot.consultation.models import NoticeContact
+from bot.consultation.service import ReceiptRefused
+from bot.consultation.throttle import Guesses
+from bot.events import ActionInvoked, Actor, FormSubmitted, Platform
+from bot.i18n import TIMEZONE, Translator
+from bot.text import MESSAGE_MAX
+from bot.ui import Block, Choice, Form, Message, Note, Option, Response, Text, TextInput
+from dialogs.context import DialogContext
+from dialogs.forms import NO, YES, text_value, yes_no
+from dialogs.report import (
+    FORM_MAX,
+    incident_fields,
+    narrative_field,
+    read_narrative,
+    read_report,
+)
+
+log = logging.getLogger(__name__)
+
+FORM_CONSULT = "consult"
+FORM_ANONYMOUS = "report.anonymous"
+FORM_CODE = "receipt"
+FORM_REPLY = "consult.reply"
+FORM_TO_REPORT = "consult.report"
+ANONYMOUS, NAMED = "anonymous", "named"
+
+
+def _notify_field(t: Translator) -> Choice:
+    return Choice(
+        "notify",
+        t("Tell me here when there is an answer?"),
+        [Option(NO, t("No, I will look with my code")), Option(YES, t("Yes, send me a notice"))],
+        optional=False,
+        initial=NO,
+    )
+
+
+def consult_form(t: Translator, platform: Platform) -> Form:
+    return Form(
+        FORM_CONSULT,
+        t("Consult anonymously"),
+        t("Send anonymously"),
+        [
+            TextInput(
+                "situation",
+                t("What are you unsure about?"),
+                multiline=True,
+                max_length=FORM_MAX,
+                placeholder=t("Describe the situation. Leave out names if you like."),
+            ),
+            _notify_field(t),
+        ],
+        intro=[
+            Text.of(
+                t(
+                    "In doubt whether something is serious enough? Ask a coordinator. No "
+                    "report is made unless you choose to later."
+                )
+            ),
+            Note(views.what_stays_visible(platform, t)),
+            Note(views.notice_trade_off(t)),
+        ],
+        cancel_label=t("Cancel"),
+    )
+
+
+def anonymous_report_form(t: Translator, platform: Platform, categories: list[Category]) -> Form:
+    return Form(
+        FORM_ANONYMOUS,
+        t("Report anonymously"),
+        t("Send anonymously"),
+        [narrative_field(t), *incident_fields(t, categories), _notify_field(t)],
+        intro=[
+            Text.of(
+                t(
+                    "The coordinators will not know who you are, so they cannot call you. "
+                    "You follow your report with a receipt code."
+                )
+            ),
+            Note(views.what_stays_visible(platform, t)),
+            Note(views.notice_trade_off(t)),
+            Note(t("In immediate danger? Call 112 first.")),
+        ],
+        cancel_label=t("Cancel"),
+    )
+
+
+def code_form(t: Translator) -> Form:
+    return Form(
+        FORM_CODE,
+        t("Your receipt code"),
+        t("Open"),
+        [TextInput("code", t("Receipt code"), max_length=40, placeholder="K7Q2-ABCD-EFGH-JKMN")],
+        cancel_label=t("Cancel"),
+    )
+
+
+def reply_form(t: Translator, token: str) -> Form:
+    return Form(
+        FORM_REPLY,
+        t("Reply"),
+        t("Send"),
+        [TextInput("text", t("Your message"), multiline=True, max_length=MESSAGE_MAX)],
+        state=token,
+        cancel_label=t("Cancel"),
+    )
+
+
+def to_report_form(t: Translator, token: str, categories: list[Category], text: str) -> Form:
+    return Form(
+        FORM_TO_REPORT,
+        t("Make it a report"),
+        t("Send report"),
+        [
+            narrative_field(t, text),
+            Choice(
+                "identity",
+                t("Anonymously or with your name?"),
+                [
+                    Option(ANONYMOUS, t("Anonymously: my code stays the same")),
+                    Option(NAMED, t("With my name: the coordinator can call me")),
+                ],
+                optional=False,
+                initial=ANONYMOUS,
+            ),
+            *incident_fields(t, categories),
+        ],
+        intro=[
+            Note(
+                t(
+                    "With your name, the coordinators will also see that this consultation "
+                    "was yours."
+                )
+            )
+        ],
+        state=token,
+        cancel_label=t("Cancel"),
+    )
+
+
+def _say(text: str) -> Message:
+    return Message(text, [Text.of(text)])
+
+
+class ConsultDialog:
+    def __init__(self, ctx: DialogContext, confirm: Callable[[Case, Translator], Message]) -> None:
+        self.ctx = ctx
+        self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
+        self.guesses = Guesses(ctx.clock)
+
+    def start(self, actor: Actor, t: Translator) -> Response:
+        return Response(form=consult_form(t, actor.platform))
+
+    def start_anonymous_report(self, actor: Actor, t: Translator) -> Response:
+        return Response(form=anonymous_report_form(t, actor.platform, self.ctx.settings.categories))
+
+    async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:
+        errors: dict[str, str] = {}
+        too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
+        text = text_value(event.values, "situation", FORM_MAX, errors, too_long)
+        if not text and not errors:
+            errors["situation"] = t("Please describe the situation briefly.")
+        if errors:
+            return Response(errors=errors)
+        _consultation, issued = await self.ctx.consultations.start(
+            text,
+            platform=event.actor.platform,
+            language=t.language,
+            contact=await self._contact(event),
+        )
+        return Response(messages=[views.issued(issued, t)])
+
+    async def submit_anonymous_report(self, event: FormSubmitted, t: Translator) -> Response:
+        errors: dict[str, str] = {}
+        report = read_report(event.values, read_narrative(event.values, errors, t), errors, t)
+        if errors:
+            return Response(errors=errors)
+        case, issued = await self.ctx.consultations.report(
+            report, platform=event.actor.platform, contact=await self._contact(event)
+        )
+        return Response(messages=[views.issued(issued, t, case)])
+
+    async def open_code(self, actor: Actor, typed: str, t: Translator) -> Response:
+        """A code typed in the chat; a refusal is said in the chat."""
+        try:
+            return await self._follow(actor, typed, t)
+        except ReceiptRefused as refusal:
+            return Response(messages=[_say(t(refusal.reason, **refusal.values))])
+
+    async def submit_code(self, event: FormSubmitted, t: Translator) -> Response:
+        typed = str(event.values.get("code") or "")
+        try:
+            response = await self._follow(event.actor, typed, t)
+        except ReceiptRefused as refusal:
+            return Response(errors={"code": t(refusal.reason, **refusal.values)})
+        return response
+
+    async def _follow(self, actor: Actor, typed: str, t: Translator) -> Response:
+        # Held in memory only: who typed is never stored with (or near) a receipt.
+        who = f"{actor.platform}:{actor.user_id}"
+        blocked = self.guesses.blocked_until(who)
+        if blocked is not None:
+            log.warning("receipt codes: one person is held off after many wrong codes")
+            raise ReceiptRefused(
+                "Too many wrong codes. Please try again after {time}.",
+                time=f"{blocked.astimezone(TIMEZONE):%H:%M}",
+            )
+        try:
+            receipt_id = await self.ctx.consultations.unlock(typed)
+        except ReceiptRefused:
+            self.guesses.failed(who)
+            raise
+        self.guesses.succeeded(who)
+        followed = await self.ctx.consultations.follow(receipt_id)
+        token = await self.ctx.sessions.open(receipt_id)
+        return Response(messages=[views.followed(followed, token, t)])
+
+    async def press(self, event: ActionInvoked, t: Translator) -> Response:
+        """A button under the colleague's view: reply, make it a report, close."""
+        receipt_id = await self.ctx.sessions.receipt_of(event.value)
+        if receipt_id is None:
+            return _expired(t)
+        match event.action_id:
+            case "consult.reply":
+                return Response(form=reply_form(t, event.value))
+            case "consult.report":
+                followed = await self.ctx.consultations.follow(receipt_id)
+                first = next((e.text for e in followed.entries if e.text), "")
+                categories = self.ctx.settings.categories
+                return Response(form=to_report_form(t, event.value, categories, first or ""))
+        await self.ctx.consultations.close_by_colleague(receipt_id)
+        await self.ctx.sessions.end(event.value)
+        text = t("Your consultation is closed. Thank you for asking; you can always ask again.")
+        return Response(replace=_say(text))
+
+    async def submit_reply(self, event: FormSubmitted, t: Translator) -> Response:
+        receipt_id = await self.ctx.sessions.receipt_of(event.state)
+        if receipt_id is None:
+            return _expired(t)
+        errors: dict[str, str] = {}
+        too_long = t("Please keep it under {limit} characters.", limit=MESSAGE_MAX)
+        text = text_value(event.values, "text", MESSAGE_MAX, errors, too_long)
+        if not text and not errors:
+            errors["text"] = t("Please type something first.")
+        if errors:
+            return Response(errors=errors)
+        await self.ctx.consultations.write(receipt_id, text)
+        await self.ctx.sessions.end(event.state)
+        return Response(
+            messages=[_say(t("Sent. Look again later with your code to read the answer."))]
+        )
+
+    async def submit_to_report(self, event: FormSubmitted, t: Translator) -> Response:
+        receipt_id = await self.ctx.sessions.receipt_of(event.state)
+        if receipt_id is None:
+            return _expired(t)
+        errors: dict[str, str] = {}
+        report = read_report(event.values, read_narrative(event.values, errors, t), errors, t)
+        if errors:
+            return Response(errors=errors)
+        actor = event.actor
+        named = event.values.get("identity") == NAMED
+        reporter = Reporter(actor.platform, actor.user_id, actor.name) if named else None
+        case = await self.ctx.consultations.turn_into_report(receipt_id, report, reporter)
+        await self.ctx.sessions.end(event.state)
+        if named:
+            return Response(messages=[self.confirm(case, t)])
+        text = t(
+            "Your anonymous report {ref} has been received. Your receipt code stays the same: "
+            "use it to follow the report.",
+            ref=case.reference,
+        )
+        blocks: list[Block] = [Text.of(text)]
+        if case.urgency is Urgency.URGENT:
+            blocks.append(views.cannot_call_back(t))
+        return Response(messages=[Message(text, blocks)])
+
+    async def _contact(self, event: FormSubmitted) -> NoticeContact | None:
+        if yes_no(event.values, "notify") is not True:
+            return None
+        return await self.ctx.consultations.contact(event.actor)
+
+
+def _expired(t: Translator) -> Response:
+    return Response(
+        messages=[_say(t("This button has expired. Please give your receipt code again."))]
+    )

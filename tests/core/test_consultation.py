@@ -1,0 +1,178 @@
+"""Anonymous consultations: ask, get answers through a receipt code, reply, close."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import text
+
+from bot.consultation.receipts import SECRET_BITS, parse_code
+from bot.ui import Facts, Message, Response
+from tests.core.conftest import JAN, PIET, SANNE, Harness
+from tests.text import buttons, text_of
+
+QUESTION = "Een klant belt elke dag en zegt dat hij weet waar ik woon. Is dat genoeg om te melden?"
+
+
+def code_in(response: Response) -> str:
+    [message] = response.messages
+    for block in message.blocks:
+        if isinstance(block, Facts):
+            for label, value in block.items:
+                if "code" in label.lower():
+                    return value
+    raise AssertionError(f"no receipt code in {text_of(message)}")
+
+
+async def consult(bot: Harness, notify: str = "no", question: str = QUESTION) -> str:
+    opened = await bot.press(SANNE, "consult.start")
+    assert opened.form is not None and opened.form.form_id == "consult"
+    response = await bot.submit(SANNE, "consult", {"situation": question, "notify": notify})
+    await bot.settle()
+    return code_in(response)
+
+
+async def follow(bot: Harness, code: str) -> Message:
+    response = await bot.say(SANNE, f"status {code}")
+    [view] = response.messages
+    return view
+
+
+async def test_a_consultation_reaches_the_coordinators_under_a_pseudonym(bot: Harness) -> None:
+    code = await consult(bot)
+    parsed = parse_code(code)
+    assert parsed is not None and SECRET_BITS >= 50
+    [root] = bot.platform.roots()
+    card = text_of(root.message)
+    assert f"Anonieme collega · {parsed.pseudonym}" in card
+    assert "geen melding" in card
+    assert set(buttons(root.message)) == {"consult.answer", "consult.close"}
+    [note] = bot.platform.thread(root.ref)
+    assert QUESTION in text_of(note.message)
+    for sent in bot.platform.in_channel():
+        shown = text_of(sent.message) + sent.message.summary
+        assert SANNE.user_id not in shown and "Sanne" not in shown
+    async with bot.runtime.database.engine.connect() as connection:
+        cases = (await connection.execute(text("SELECT count(*) FROM cases"))).scalar()
+    assert cases == 0, "a consultation opens no case"
+
+
+async def test_answers_are_read_with_the_code_and_the_colleague_replies(bot: Harness) -> None:
+    code = await consult(bot)
+    [root] = bot.platform.roots()
+    consultation_id = int(buttons(root.message)["consult.answer"])
+
+    form = await bot.press(JAN, "consult.answer", str(consultation_id), root.ref)
+    assert form.form is not None
+    await bot.submit(
+        JAN, "consult.answer", {"answer": "Ja, meld het gerust."}, str(consultation_id)
+    )
+    await bot.settle()
+    assert "Jan Jansen" in text_of(bot.platform.updates[-1][1])
+    assert "Ja, meld het gerust." in text_of(bot.platform.thread(root.ref)[-1].message)
+    assert bot.platform.dms(SANNE.user_id) == [], "nothing is sent to the colleague unasked"
+
+    view = await follow(bot, code)
+    assert QUESTION in text_of(view) and "Ja, meld het gerust." in text_of(view)
+    token = buttons(view)["consult.reply"]
+    reply = await bot.press(SANNE, "consult.reply", token)
+    assert reply.form is not None
+    done = await bot.submit(SANNE, "consult.reply", {"text": "Dank je, dat doe ik."}, token)
+    assert "Verstuurd" in text_of(done.messages[0])
+    await bot.settle()
+    assert "Dank je, dat doe ik." in text_of(bot.platform.thread(root.ref)[-1].message)
+
+    again = await bot.submit(SANNE, "consult.reply", {"text": "nog een"}, token)
+    assert "verlopen" in text_of(again.messages[0]), "the session ends with the step"
+
+
+async def test_a_typed_code_never_becomes_a_draft_report(bot: Harness) -> None:
+    response = await bot.say(SANNE, "status K7Q2-ABCD-EFGH-JKMN")
+    assert "niets te openen" in text_of(response.messages[0])
+    async with bot.runtime.database.engine.connect() as connection:
+        states = (await connection.execute(text("SELECT key FROM dialog_states"))).all()
+    assert not any(key.startswith("draft:") for (key,) in states)
+    story = await bot.say(SANNE, "klant werd boos")
+    assert "melding" in text_of(story.messages[0]).lower()
+
+
+async def test_wrong_codes_lock_the_receipt_and_are_logged_without_identity(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    code = await consult(bot)
+    parsed = parse_code(code)
+    assert parsed is not None
+    wrong = f"{parsed.pseudonym}-AAAA-AAAA-AAAA"
+    for _ in range(5):
+        refused = await bot.say(SANNE, f"status {wrong}")
+        assert "niets te openen" in text_of(refused.messages[0])
+    locked = await bot.say(SANNE, f"status {code}")
+    assert "te veel" in text_of(locked.messages[0]).lower(), "locked even for the right code"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert sum("wrong receipt code" in w for w in warnings) == 5
+    assert any("locked" in w for w in warnings)
+    assert not any(SANNE.user_id in r.getMessage() for r in caplog.records)
+
+    bot.clock.advance(minutes=16)
+    view = await follow(bot, code)
+    assert QUESTION in text_of(view), "the lock passes"
+
+
+async def test_one_person_guessing_many_codes_is_held_off(bot: Harness) -> None:
+    for n in range(10):
+        await bot.say(SANNE, f"status ZZZ{n}-AAAA-AAAA-AAAA")
+    held = await bot.say(SANNE, "status ZZZZ-AAAA-AAAA-AAAA")
+    assert "te veel verkeerde codes" in text_of(held.messages[0]).lower()
+    other = await bot.say(PIET, "status ZZZZ-AAAA-AAAA-AAAA")
+    assert "niets te openen" in text_of(other.messages[0]), "only that person is held off"
+
+
+async def test_a_notice_when_answered_is_kept_sealed_and_deleted_at_closing(bot: Harness) -> None:
+    await consult(bot, notify="yes")
+    [root] = bot.platform.roots()
+    consultation_id = buttons(root.message)["consult.answer"]
+    async with bot.runtime.database.engine.connect() as connection:
+        [(sealed,)] = (await connection.execute(text("SELECT contact_sealed FROM receipts"))).all()
+    assert sealed and SANNE.user_id not in sealed
+
+    await bot.submit(JAN, "consult.answer", {"answer": "Bel me gerust."}, consultation_id)
+    await bot.settle()
+    [notice] = bot.platform.dms(SANNE.user_id)
+    assert "Bel me gerust." not in text_of(notice.message), "the notice carries no content"
+    assert "receipt.enter" in buttons(notice.message)
+
+    await bot.press(JAN, "consult.close", consultation_id, root.ref)
+    await bot.settle()
+    async with bot.runtime.database.engine.connect() as connection:
+        [(sealed,)] = (await connection.execute(text("SELECT contact_sealed FROM receipts"))).all()
+    assert sealed is None
+    assert "Afgesloten" in text_of(bot.platform.updates[-1][1])
+
+
+async def test_only_coordinators_answer_or_close(bot: Harness) -> None:
+    await consult(bot)
+    [root] = bot.platform.roots()
+    consultation_id = buttons(root.message)["consult.answer"]
+    for action in ("consult.answer", "consult.close"):
+        refused = await bot.press(PIET, action, consultation_id, root.ref)
+        assert refused.private and refused.form is None
+    forged = await bot.submit(PIET, "consult.answer", {"answer": "x"}, consultation_id)
+    assert forged.private
+    await bot.settle()
+    assert len(bot.platform.thread(root.ref)) == 1
+
+
+async def test_the_colleague_closes_and_the_code_shows_it_closed(bot: Harness) -> None:
+    code = await consult(bot)
+    view = await follow(bot, code)
+    closed = await bot.press(SANNE, "consult.end", buttons(view)["consult.end"])
+    assert closed.replace is not None and "gesloten" in text_of(closed.replace)
+    await bot.settle()
+    [root] = bot.platform.roots()
+    assert "De collega heeft dit overleg gesloten." in text_of(
+        bot.platform.thread(root.ref)[-1].message
+    )
+    again = await follow(bot, code)
+    assert "gesloten" in text_of(again) and "consult.reply" not in buttons(again)

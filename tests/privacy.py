@@ -1,0 +1,88 @@
+"""Looking for a person in everything meldbot keeps: every table and column, sealed
+columns opened, and every captured log line; the identifiers themselves and their
+common hashes (a hash of an id is an id)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import inspect, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import column, table
+
+from storage.sealing import Sealer
+
+
+def _forms(identifier: str) -> set[str]:
+    """The identifier, and what a careless implementation might keep instead of it."""
+    raw = identifier.encode()
+    forms = {identifier.casefold()}
+    for name in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s"):
+        digest = hashlib.new(name, raw)
+        forms.add(digest.hexdigest())
+        forms.add(base64.b64encode(digest.digest()).decode().casefold())
+        forms.add(base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=").casefold())
+    forms.add(base64.b64encode(raw).decode().casefold())
+    return forms
+
+
+def _found(text: str, identifiers: Iterable[str]) -> list[str]:
+    haystack = text.casefold()
+    return [i for i in identifiers if any(form in haystack for form in _forms(i))]
+
+
+def _opened(sealer: Sealer, value: str) -> str:
+    try:
+        return sealer.unseal(value) or ""
+    except Exception:
+        return ""
+
+
+async def tables_holding(
+    engine: AsyncEngine, sealer: Sealer, identifiers: Iterable[str]
+) -> dict[str, list[str]]:
+    """``{"table.column": [identifiers found]}`` over every table the database has."""
+    wanted = [i for i in identifiers if i]
+    found: dict[str, list[str]] = {}
+    async with engine.connect() as connection:
+        layout = await connection.run_sync(
+            lambda sync: {
+                name: [c["name"] for c in inspect(sync).get_columns(name)]
+                for name in inspect(sync).get_table_names()
+            }
+        )
+        for name, columns in layout.items():
+            rows = (
+                await connection.execute(
+                    select(*[column(c) for c in columns]).select_from(table(name))
+                )
+            ).all()
+            for row in rows:
+                for col, value in zip(columns, row, strict=True):
+                    if value is None:
+                        continue
+                    text = str(value)
+                    if col.endswith("_sealed"):
+                        text += " " + _opened(sealer, text)
+                    hits = _found(text, wanted)
+                    if hits:
+                        found.setdefault(f"{name}.{col}", []).extend(hits)
+    return found
+
+
+def log_lines_holding(
+    records: Iterable[logging.LogRecord], identifiers: Iterable[str]
+) -> list[str]:
+    """Every captured log line (with its exception text) that carries an identifier."""
+    wanted = [i for i in identifiers if i]
+    lines = []
+    for record in records:
+        line = record.getMessage()
+        if record.exc_info:
+            line += "\n" + logging.Formatter().formatException(record.exc_info)
+        if _found(line, wanted):
+            lines.append(f"{record.name}: {line}")
+    return lines
