@@ -55,6 +55,9 @@ async def _upgrade(settings: Settings) -> None:
         await engine.dispose()
 
 
+ACCESS_LOG = '"%r" %s %b %Tfs'
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     from bot.app import create_app
 
@@ -63,7 +66,10 @@ def _serve(settings: Settings, host: str, port: int) -> None:
             "the web chat lets anyone act as anyone; it is now reachable beyond this machine"
         )
     print(f"meldbot: http://{host}:{port}/", flush=True)
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    # No client address or user agent in the access log: they could name a staff member.
+    web.run_app(
+        create_app(settings), host=host, port=port, print=None, access_log_format=ACCESS_LOG
+    )
 
 
 def _teams_package(args: argparse.Namespace) -> None:
