@@ -49,7 +49,7 @@ class ConsultationDelivery:
             return
         if consultation.alert is None:
             raise DeliveryError("the consultation's card is not posted yet")
-        note = entry_note(consultation, entry, entry is first, t)
+        note = entry_note(consultation, entry, first is not None and entry.id == first.id, t)
         await coordination.send(consultation.alert.thread(), note)
 
     async def _notice(self, notification: Notification) -> None:
