@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Its DEBUG lines carry SQL parameters, among them the platform ids in state keys.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     if args.command == "seal-key":
         from storage.sealing import new_key
 

@@ -55,12 +55,8 @@ async def tables_holding(
             }
         )
         for name, columns in layout.items():
-            rows = (
-                await connection.execute(
-                    select(*[column(c) for c in columns]).select_from(table(name))
-                )
-            ).all()
-            for row in rows:
+            query = select(*[column(c) for c in columns]).select_from(table(name))
+            for row in await connection.execute(query):
                 for col, value in zip(columns, row, strict=True):
                     if value is None:
                         continue
