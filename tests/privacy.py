@@ -8,8 +8,9 @@ import base64
 import hashlib
 import logging
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import column, table
 
@@ -55,7 +56,7 @@ async def tables_holding(
             }
         )
         for name, columns in layout.items():
-            query = select(*[column(c) for c in columns]).select_from(table(name))
+            query: Select[Any] = select(*[column(c) for c in columns]).select_from(table(name))
             for row in await connection.execute(query):
                 for col, value in zip(columns, row, strict=True):
                     if value is None:
