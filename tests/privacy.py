@@ -8,11 +8,9 @@ import base64
 import hashlib
 import logging
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql import column, table
 
 from storage.sealing import Sealer
 
@@ -49,22 +47,18 @@ async def tables_holding(
     wanted = [i for i in identifiers if i]
     found: dict[str, list[str]] = {}
     async with engine.connect() as connection:
-        layout = await connection.run_sync(
-            lambda sync: {
-                name: [c["name"] for c in inspect(sync).get_columns(name)]
-                for name in inspect(sync).get_table_names()
-            }
-        )
-        for name, columns in layout.items():
-            query: Select[Any] = select(*[column(c) for c in columns]).select_from(table(name))
-            for row in await connection.execute(query):
+        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        for name in names:
+            result = await connection.execute(text(f'SELECT * FROM "{name}"'))
+            columns = list(result.keys())
+            for row in result:
                 for col, value in zip(columns, row, strict=True):
                     if value is None:
                         continue
-                    text = str(value)
+                    shown = str(value)
                     if col.endswith("_sealed"):
-                        text += " " + _opened(sealer, text)
-                    hits = _found(text, wanted)
+                        shown += " " + _opened(sealer, shown)
+                    hits = _found(shown, wanted)
                     if hits:
                         found.setdefault(f"{name}.{col}", []).extend(hits)
     return found
