@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 2
@@ -25,8 +27,17 @@ def quiet_logger(name: str) -> logging.Logger:
     return logger
 
 
+class WebClient(AsyncWebClient):
+    """slack_sdk sends conversations.open's arguments in the URL's query string, where
+    access logs and proxies keep them; a person's user id goes in the form body instead."""
+
+    async def conversations_open(self, **kwargs: Any) -> AsyncSlackResponse:
+        data = {name: value for name, value in kwargs.items() if value is not None}
+        return await self.api_call("conversations.open", data=data)
+
+
 def web_client(token: str, api_url: str) -> AsyncWebClient:
-    return AsyncWebClient(
+    return WebClient(
         token=token,
         base_url=api_url if api_url.endswith("/") else api_url + "/",
         timeout=TIMEOUT_SECONDS,
