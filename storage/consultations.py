@@ -82,10 +82,6 @@ class SqlConsultationRepository:
         await self._session.flush()
         return self._to_entry(row)
 
-    async def entry(self, entry_id: int) -> Entry | None:
-        row = await self._session.get(ConsultationEntryRow, entry_id)
-        return self._to_entry(row) if row else None
-
     async def entries(self, consultation_id: int) -> list[Entry]:
         rows = await self._session.scalars(
             select(ConsultationEntryRow)

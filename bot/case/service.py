@@ -176,10 +176,6 @@ class CaseService:
         self.wake_outbox()
         return case
 
-    async def history(self, case_id: int) -> list[CaseEvent]:
-        async with self.storage.transaction() as tx:
-            return await tx.cases.events(case_id)
-
     async def cases_of(self, reporter: Reporter) -> list[Case]:
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
