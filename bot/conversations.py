@@ -46,6 +46,15 @@ class ConversationStates:
         async with self.storage.transaction() as tx:
             await tx.dialogs.delete(self.key(kind, actor))
 
+    async def choose_language(self, actor: Someone, language: str) -> None:
+        """Kept by platform id (it is a person's own setting) but only to the day: an exact
+        time could be lined up with an anonymous consultation written just after."""
+        today = self.clock().replace(hour=0, minute=0, second=0, microsecond=0)
+        async with self.storage.transaction() as tx:
+            await tx.dialogs.put(
+                self.key("language", actor), {"language": language}, today + LANGUAGE_TTL
+            )
+
     async def language(self, actor: Someone, default: str) -> str:
         state = await self.get("language", actor)
         return str(state["language"]) if state else default

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.case.labels import status_label
 from bot.case.models import Reporter
-from bot.conversations import LANGUAGE_TTL
 from bot.events import Actor
 from bot.i18n import Translator, translator
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Response, Text
@@ -55,7 +54,7 @@ class MenuDialog:
 
     async def switch_language(self, actor: Actor, language: str) -> Response:
         t = translator(language)
-        await self.ctx.states.put("language", actor, {"language": t.language}, LANGUAGE_TTL)
+        await self.ctx.states.choose_language(actor, t.language)
         message = menu(t, self.ctx.settings.organisation)
         return Response(messages=[message], home=message)
 
