@@ -243,8 +243,9 @@ class CaseService:
             await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
 
 
-# What an anonymous reporter who asked to be told hears about ("there is news").
-NEWS = frozenset({EventKind.CLAIMED, EventKind.QUESTION, EventKind.STATUS, EventKind.CLOSED})
+# What an anonymous reporter who asked to be told hears about ("there is news"). Not the
+# closing: the contact is deleted with it, and the code shows the closing message.
+NEWS = frozenset({EventKind.CLAIMED, EventKind.QUESTION, EventKind.STATUS})
 _CONVERSATION = frozenset({EventKind.QUESTION, EventKind.ANSWER, EventKind.ADDITION})
 
 

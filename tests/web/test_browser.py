@@ -103,8 +103,9 @@ async def test_three_panes_escaped_text_forms_and_a_claim(page: Page, url: str) 
     await expect(chat.get_by_text("Fatima heeft je melding M-2026-0001 opgepakt")).to_be_visible()
 
     # a reply in the case's thread
-    await case.get_by_label("Reageer in deze draad (alleen coördinatoren zien dit)").fill("Ik bel Sanne nu.")
-    await case.get_by_label("Reageer in deze draad (alleen coördinatoren zien dit)").press("Enter")
+    reply = case.get_by_label("Reageer in deze draad (alleen coördinatoren zien dit)")
+    await reply.fill("Ik bel Sanne nu.")
+    await reply.press("Enter")
     await expect(case.locator(".replies")).to_contain_text("Ik bel Sanne nu.")
 
     # the team channel
