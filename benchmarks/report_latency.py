@@ -13,6 +13,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bot.app import RUNTIME, create_app
 from bot.events import Actor, Address, FormSubmitted, MessageRef
@@ -45,6 +46,15 @@ class TimedChannel:
 
     async def personal_address(self, user_id: str) -> Address:
         return Address("web", f"dm:{user_id}", personal=True)
+
+    async def reach(self, user_id: str) -> dict[str, Any]:
+        return {"user": user_id}
+
+    async def address_of(self, reach: dict[str, Any]) -> Address:
+        return await self.personal_address(str(reach["user"]))
+
+    async def keep_address(self, user_id: str) -> None:
+        return None
 
     async def is_coordinator(self, user_id: str) -> bool:
         return False

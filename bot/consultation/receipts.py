@@ -79,14 +79,17 @@ class SecretHasher:
 
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self._hasher = hasher or PasswordHasher()
-        # Verified against when the pseudonym is unknown, so a miss costs as long as a hit.
-        self._decoy = self._hasher.hash(new_secret())
+        # Verified against when the pseudonym is unknown, so a miss costs as long as a hit;
+        # made at the first miss, not at start-up (each hash takes 64 MiB for a moment).
+        self._decoy: str | None = None
 
     async def hash(self, secret: str) -> str:
         return await asyncio.to_thread(self._hasher.hash, secret)
 
     async def verify(self, stored: str | None, secret: str) -> bool:
-        return await asyncio.to_thread(self._verify, stored or self._decoy, secret)
+        if stored is None:
+            self._decoy = self._decoy or await self.hash(new_secret())
+        return await asyncio.to_thread(self._verify, stored or self._decoy or "", secret)
 
     def _verify(self, stored: str, secret: str) -> bool:
         try:
