@@ -20,7 +20,7 @@ from bot.i18n import TIMEZONE, Translator
 from bot.text import MESSAGE_MAX
 from bot.ui import Block, Choice, Form, Message, Note, Option, Response, Text, TextInput
 from dialogs.context import DialogContext
-from dialogs.forms import NO, YES, text_value, yes_no
+from dialogs.forms import NO, YES, required_text, yes_no
 from dialogs.report import (
     FORM_MAX,
     incident_fields,
@@ -170,10 +170,8 @@ class ConsultDialog:
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
-        too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
-        text = text_value(event.values, "situation", FORM_MAX, errors, too_long)
-        if not text and not errors:
-            errors["situation"] = t("Please describe the situation briefly.")
+        missing = t("Please describe the situation briefly.")
+        text = required_text(event.values, "situation", FORM_MAX, errors, t, missing)
         if errors:
             return Response(errors=errors)
         _consultation, issued = await self.ctx.consultations.start(
@@ -252,10 +250,8 @@ class ConsultDialog:
         if receipt_id is None:
             return _expired(t)
         errors: dict[str, str] = {}
-        too_long = t("Please keep it under {limit} characters.", limit=MESSAGE_MAX)
-        text = text_value(event.values, "text", MESSAGE_MAX, errors, too_long)
-        if not text and not errors:
-            errors["text"] = t("Please type something first.")
+        missing = t("Please type something first.")
+        text = required_text(event.values, "text", MESSAGE_MAX, errors, t, missing)
         if errors:
             return Response(errors=errors)
         await self.ctx.consultations.write(receipt_id, text)

@@ -11,7 +11,7 @@ from bot.i18n import Translator
 from bot.text import MESSAGE_MAX
 from bot.ui import Form, Response, Text, TextInput
 from dialogs.context import DialogContext
-from dialogs.forms import int_state, text_value
+from dialogs.forms import int_state, required_text
 
 FORM_ANSWER = "consult.answer"
 
@@ -54,10 +54,8 @@ class ConsultationDialog:
         if consultation_id is None:
             return Response(errors={})
         errors: dict[str, str] = {}
-        too_long = t("Please keep it under {limit} characters.", limit=MESSAGE_MAX)
-        answer = text_value(event.values, "answer", MESSAGE_MAX, errors, too_long)
-        if not answer and not errors:
-            errors["answer"] = t("Please type your answer.")
+        missing = t("Please type your answer.")
+        answer = required_text(event.values, "answer", MESSAGE_MAX, errors, t, missing)
         if errors:
             return Response(errors=errors)
         await self.ctx.consultations.answer(event.actor, consultation_id, answer)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.i18n import Translator
 from bot.text import TooLong, clean
 
 E = TypeVar("E", bound=StrEnum)
@@ -35,6 +36,22 @@ def text_value(
     except TooLong:
         errors[field] = too_long
         return ""
+
+
+def required_text(
+    values: Mapping[str, str | None],
+    field: str,
+    limit: int,
+    errors: dict[str, str],
+    t: Translator,
+    missing: str,
+) -> str:
+    """The cleaned text of a field that must be filled in; what is wrong goes in ``errors``."""
+    too_long = t("Please keep it under {limit} characters.", limit=limit)
+    text = text_value(values, field, limit, errors, too_long)
+    if not text and field not in errors:
+        errors[field] = missing
+    return text
 
 
 def int_state(state: str) -> int | None:

@@ -32,7 +32,7 @@ from bot.ui import (
     TextInput,
 )
 from dialogs.context import DialogContext
-from dialogs.forms import NO, UNKNOWN, YES, enum_value, text_value, yes_no
+from dialogs.forms import NO, UNKNOWN, YES, enum_value, required_text, text_value, yes_no
 
 DRAFT = "draft"
 FORM_FULL = "report"
@@ -94,11 +94,8 @@ def narrative_field(t: Translator, initial: str = "") -> TextInput:
 
 
 def read_narrative(values: Mapping[str, str | None], errors: dict[str, str], t: Translator) -> str:
-    too_long = t("Please keep it under {limit} characters.", limit=FORM_MAX)
-    narrative = text_value(values, "narrative", FORM_MAX, errors, too_long)
-    if not narrative and not errors:
-        errors["narrative"] = t("Please describe briefly what happened.")
-    return narrative
+    missing = t("Please describe briefly what happened.")
+    return required_text(values, "narrative", FORM_MAX, errors, t, missing)
 
 
 def read_report(

@@ -28,7 +28,7 @@ from dialogs.consultation import FORM_ANSWER as FORM_CONSULT_ANSWER
 from dialogs.consultation import ConsultationDialog
 from dialogs.context import DialogContext
 from dialogs.coordinator import CoordinatorDialog
-from dialogs.forms import int_state, text_value
+from dialogs.forms import int_state, required_text
 from dialogs.menu import MenuDialog
 from dialogs.report import ReportDialog
 from dialogs.reporter import ReporterDialog
@@ -213,15 +213,8 @@ class Dialogs:
         case_id = int_state(event.state)
         if event.form_id in {fu.FORM_ANSWER, fu.FORM_ADDITION} and case_id is not None:
             errors: dict[str, str] = {}
-            text = text_value(
-                event.values,
-                "text",
-                MESSAGE_MAX,
-                errors,
-                t("Please keep it under {limit} characters.", limit=MESSAGE_MAX),
-            )
-            if not text and not errors:
-                errors["text"] = t("Please type something first.")
+            missing = t("Please type something first.")
+            text = required_text(event.values, "text", MESSAGE_MAX, errors, t, missing)
             if errors:
                 return Response(errors=errors)
             kind = EventKind.ANSWER if event.form_id == fu.FORM_ANSWER else EventKind.ADDITION
