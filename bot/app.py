@@ -12,6 +12,9 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.aftercare import Aftercare
+from bot.awareness.service import Awareness
+from bot.case.clocks import CaseClocks
 from bot.case.service import CaseService
 from bot.consultation.receipts import SecretHasher
 from bot.consultation.service import ConsultationService
@@ -20,8 +23,13 @@ from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.notifications import OutboxDispatcher
+from bot.onboarding import Onboarding
+from bot.oncall.service import OnCall
 from bot.ports import Messenger
+from bot.schedule.feature import Feature, FeatureContext
+from bot.schedule.scheduler import Scheduler
 from bot.settings import Settings
+from bot.trends.service import TrendReports
 from dialogs.context import DialogContext
 from dialogs.router import Dialogs
 from storage.database import Database
@@ -44,6 +52,7 @@ class Runtime:
     consultations: ConsultationService
     dialogs: Dialogs
     messengers: dict[Platform, Messenger]
+    scheduler: Scheduler
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -74,7 +83,19 @@ async def create_app(
 
     messengers: dict[Platform, Messenger] = {}
     outbox = OutboxDispatcher(database, messengers, settings, clock)
-    cases = CaseService(database, messengers, clock, outbox.wake)
+    scheduler = Scheduler(database, clock, outbox.wake, settings.scheduler_interval_seconds)
+    features = FeatureContext(settings, database, clock, outbox.messenger)
+    onboarding = Onboarding(features)
+    scheduled: list[Feature] = [
+        OnCall(features),
+        CaseClocks(features),
+        Aftercare(features),
+        Awareness(features),
+        TrendReports(features),
+        onboarding,
+    ]
+    _install(scheduled, scheduler, outbox)
+    cases = CaseService(database, messengers, clock, outbox.wake, watchers=list(scheduled))
     consultations = ConsultationService(database, cases, clock, outbox.wake, SecretHasher())
     context = DialogContext(
         settings,
@@ -85,7 +106,9 @@ async def create_app(
         clock,
     )
     dialogs = Dialogs(context)
-    runtime = Runtime(settings, database, outbox, cases, consultations, dialogs, messengers)
+    runtime = Runtime(
+        settings, database, outbox, cases, consultations, dialogs, messengers, scheduler
+    )
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[RUNTIME] = runtime
@@ -100,9 +123,11 @@ async def create_app(
         for adapter in adapters:
             await adapter.start()
         outbox.start()
+        scheduler.start()
         housekeeper.start()
         yield
         await housekeeper.stop()
+        await scheduler.stop()
         await outbox.stop()
         for adapter in adapters:
             await adapter.stop()
@@ -111,6 +136,15 @@ async def create_app(
     housekeeper = Housekeeper(database, clock, consultations, messengers, settings)
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def _install(features: list[Feature], scheduler: Scheduler, outbox: OutboxDispatcher) -> None:
+    for feature in features:
+        for kind, handler in feature.timer_handlers().items():
+            scheduler.handle(kind, handler)
+        for kind, sender in feature.senders().items():
+            outbox.register([kind], sender)
+        scheduler.add_jobs(feature.jobs())
 
 
 class _Lifecycle(Protocol):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.background import BackgroundTask
@@ -29,6 +29,9 @@ MAX_BACKOFF = 300.0
 POLL_SECONDS = 2.0
 STOP_GRACE = 5.0
 
+Sender = Callable[[Notification], Awaitable[None]]
+"""Delivers one kind of notification; raises ``DeliveryError`` to have it retried."""
+
 
 class OutboxDispatcher(BackgroundTask):
     def __init__(
@@ -44,7 +47,13 @@ class OutboxDispatcher(BackgroundTask):
         self._settings = settings
         self._clock = clock
         self._wake = asyncio.Event()
-        self._consultations = consultation.ConsultationDelivery(storage, self._messenger, settings)
+        consultations = consultation.ConsultationDelivery(storage, self.messenger, settings)
+        self._senders: dict[str, Sender] = dict.fromkeys(consultation.KINDS, consultations.send)
+
+    def register(self, kinds: Iterable[str], sender: Sender) -> None:
+        """Scheduled posts and pages bring their own delivery, through the same outbox."""
+        for kind in kinds:
+            self._senders[kind] = sender
 
     def wake(self) -> None:
         self._wake.set()
@@ -117,7 +126,8 @@ class OutboxDispatcher(BackgroundTask):
             raise DeliveryError("the case no longer exists", permanent=True)
         return case, event
 
-    def _messenger(self, platform: Platform) -> Messenger:
+    def messenger(self, platform: Platform) -> Messenger:
+        """The platform's messenger; a platform not configured is a permanent failure."""
         messenger = self._messengers.get(platform)
         if messenger is None:
             raise DeliveryError(f"{platform} is not configured", permanent=True)
@@ -130,12 +140,13 @@ class OutboxDispatcher(BackgroundTask):
         return case.alert.thread()
 
     async def _send(self, notification: Notification) -> None:
-        if notification.kind in consultation.KINDS:
-            await self._consultations.send(notification)
+        sender = self._senders.get(notification.kind)
+        if sender is not None:
+            await sender(notification)
             return
         case, event = await self._load(notification)
         t = translator(self._settings.language)
-        coordination = self._messenger(case.coordination_platform)
+        coordination = self.messenger(case.coordination_platform)
         if notification.kind == ALERT:
             card = views.case_card(case, t)
             if case.alert is None:
@@ -155,7 +166,7 @@ class OutboxDispatcher(BackgroundTask):
             )
             if message is None:
                 return
-            messenger = self._messenger(case.reporter.platform)
+            messenger = self.messenger(case.reporter.platform)
             address = await messenger.personal_address(case.reporter.user_id)
             await messenger.send(address, message)
         else:

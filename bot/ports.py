@@ -21,6 +21,7 @@ from bot.consultation.models import (
     Receipt,
 )
 from bot.events import Address, Event, MessageRef, Platform
+from bot.schedule.models import CaseFacts, Timer
 from bot.ui import Message, Response
 
 
@@ -65,6 +66,12 @@ class Messenger(Protocol):
     async def is_coordinator(self, user_id: str) -> bool: ...
 
     def coordinator_channel(self) -> Address: ...
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        """Posts a file (a chart) to a channel or thread, with ``alt_text`` for screen readers."""
+        ...
 
 
 Handler = Callable[[Event], Awaitable[Response]]
@@ -115,6 +122,10 @@ class CaseRepository(Protocol):
     async def open_for_reporter(self, reporter: Reporter) -> list[Case]: ...
 
     async def set_alert(self, case_id: int, alert: MessageRef) -> None: ...
+
+    async def facts_between(self, start: datetime, end: datetime) -> list[CaseFacts]:
+        """The countable facts of every case reported in [start, end)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +210,7 @@ class Notification:
     attempts: int
     consultation_id: int | None = None
     entry_id: int | None = None
+    timer_id: int | None = None
 
 
 class Outbox(Protocol):
@@ -210,6 +222,7 @@ class Outbox(Protocol):
         event_id: int | None = None,
         consultation_id: int | None = None,
         entry_id: int | None = None,
+        timer_id: int | None = None,
     ) -> None: ...
 
     async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
@@ -220,6 +233,47 @@ class Outbox(Protocol):
     async def delivered(self, notification_id: int, now: datetime) -> None: ...
 
     async def failed(self, notification_id: int, error: str, retry_at: datetime | None) -> None: ...
+
+
+class TimerRepository(Protocol):
+    async def set(
+        self,
+        kind: str,
+        key: str,
+        due_at: datetime,
+        *,
+        job: str | None = None,
+        case_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Timer | None:
+        """A new timer, or None when one with this key exists (done or not): once only."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Timer]:
+        """Due timers, locked until the transaction ends; other instances skip them."""
+        ...
+
+    async def done(self, timer_id: int, now: datetime, outcome: str) -> None:
+        """Marks the timer done with what became of it (``sent``, ``skipped: …``)."""
+        ...
+
+    async def get(self, timer_id: int) -> Timer | None: ...
+
+    async def clear_payload(self, timer_id: int) -> None: ...
+
+    async def cancel(self, key_prefix: str, now: datetime) -> int:
+        """Ends the pending timers whose key starts with ``key_prefix`` (a case closed)."""
+        ...
+
+    async def latest(self, job: str) -> Timer | None:
+        """The most recent occurrence of a recurring job, done or pending."""
+        ...
+
+    async def count(self, job: str, outcome: str) -> int: ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending timer is due: the scheduler sleeps until then."""
+        ...
 
 
 class DialogStates(Protocol):
@@ -264,6 +318,20 @@ class Transaction(Protocol):
 
     @property
     def consultations(self) -> ConsultationRepository: ...
+
+    @property
+    def timers(self) -> TimerRepository: ...
+
+
+class CaseWatcher(Protocol):
+    """Keeps a case moving: sets (and ends) its timers as it opens and changes, inside the
+    same transaction as the change (on-call paging, clocks, aftercare)."""
+
+    async def opened(self, tx: Transaction, case: Case, now: datetime) -> None: ...
+
+    async def changed(
+        self, tx: Transaction, case: Case, event: CaseEvent, now: datetime
+    ) -> None: ...
 
 
 class Storage(Protocol):

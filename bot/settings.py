@@ -20,6 +20,8 @@ from pydantic_settings import (
 )
 
 from bot.case.models import Category
+from bot.oncall.rota import OnCallRota
+from bot.schedule.config import OnboardingChannel, Reminder, ResultsPost, TrendReport
 
 Language = Literal["nl", "en"]
 
@@ -76,6 +78,28 @@ class Settings(BaseSettings):
         description="A consultation not turned into a report is deleted after this many "
         "days without activity.",
     )
+
+    departments: list[str] = Field(
+        default=[],
+        description="Departments a reporter may choose from (for trends); empty: not asked.",
+    )
+    oncall: OnCallRota = OnCallRota()
+    unclaimed_working_days: int = Field(
+        default=1, ge=1, description="An unclaimed case is raised again after this many."
+    )
+    legal_clock_categories: list[Category] = Field(
+        default_factory=lambda: [Category.INTEGRITY],
+        description="Reports under the whistleblower act: acknowledge within 7 days, "
+        "feedback within 3 months.",
+    )
+    aftercare_days: int = Field(
+        default=5, ge=1, description="Days after closing before the aftercare check-in."
+    )
+    reminders: list[Reminder] = []
+    results: ResultsPost | None = None
+    trends: TrendReport | None = None
+    onboarding: list[OnboardingChannel] = []
+    scheduler_interval_seconds: float = Field(default=5.0, gt=0, le=60)
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from bot.case.models import (
 )
 from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
+from bot.schedule.models import CaseFacts
 from storage.models import CaseEventRow, CaseRow, ReceiptRow
 from storage.receipts import to_receipt
 from storage.sealing import Sealer
@@ -34,6 +35,13 @@ E = TypeVar("E", bound=StrEnum)
 
 def _enum_or_none(kind: type[E], value: str | None) -> E | None:
     return kind(value) if value is not None else None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A bare aggregate skips the column type, so SQLite hands it back without a zone."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 class SqlCaseRepository:
@@ -98,6 +106,8 @@ class SqlCaseRepository:
             reporter_user_id=reporter.user_id if reporter else None,
             reporter_name_sealed=seal(reporter.name) if reporter else None,
             coordination_platform=platform,
+            department=report.department,
+            aftercare=report.aftercare,
             created_at=now,
             updated_at=now,
             version=1,
@@ -185,6 +195,58 @@ class SqlCaseRepository:
         )
         return [self._to_event(row) for row in rows]
 
+    async def facts_between(self, start: datetime, end: datetime) -> list[CaseFacts]:
+        contact = (
+            select(func.min(CaseEventRow.created_at))
+            .where(
+                CaseEventRow.case_id == CaseRow.id,
+                CaseEventRow.kind.in_([EventKind.CLAIMED.value, EventKind.CALLED_BACK.value]),
+            )
+            .scalar_subquery()
+        )
+        informed = (
+            select(CaseEventRow.id)
+            .where(CaseEventRow.case_id == CaseRow.id, CaseEventRow.reporter_informed)
+            .exists()
+        )
+        rows = await self._session.execute(
+            select(
+                CaseRow.created_at,
+                CaseRow.category,
+                CaseRow.department,
+                CaseRow.urgency,
+                CaseRow.status,
+                CaseRow.measure,
+                contact,
+                CaseRow.closed_at,
+                informed,
+            ).where(CaseRow.created_at >= start, CaseRow.created_at < end)
+        )
+        return [
+            CaseFacts(
+                created_at=created,
+                category=category,
+                department=department,
+                urgent=urgency == Urgency.URGENT.value,
+                status=status,
+                measure=measure,
+                first_contact_at=_aware(first_contact),
+                closed_at=closed,
+                followed_up=bool(was_informed) or closed is not None,
+            )
+            for (
+                created,
+                category,
+                department,
+                urgency,
+                status,
+                measure,
+                first_contact,
+                closed,
+                was_informed,
+            ) in rows
+        ]
+
     def _to_case(self, row: CaseRow, receipt: Receipt | None = None) -> Case:
         unseal = self._sealer.unseal
         report = NewReport(
@@ -196,6 +258,8 @@ class SqlCaseRepository:
             wants_feedback=row.wants_feedback,
             manager_consent=row.manager_consent,
             language=row.language,
+            department=row.department,
+            aftercare=row.aftercare,
         )
         reporter = None
         if row.reporter_platform and row.reporter_user_id:

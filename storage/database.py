@@ -28,6 +28,7 @@ from storage.models import AddressRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.receipts import SqlReceiptRepository
 from storage.sealing import Sealer
+from storage.timers import SqlTimers
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class SqlTransaction:
     audit: SqlAuditLog
     receipts: SqlReceiptRepository
     consultations: SqlConsultationRepository
+    timers: SqlTimers
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -88,6 +90,7 @@ class Database:
                 audit=SqlAuditLog(session),
                 receipts=SqlReceiptRepository(session, self._sealer),
                 consultations=SqlConsultationRepository(session, self._sealer),
+                timers=SqlTimers(session, self._sealer),
             )
 
     def _insert(self) -> Any:

@@ -88,6 +88,8 @@ class CaseRow(Base):
     receipt_id: Mapped[int | None] = mapped_column(
         ForeignKey("receipts.id", ondelete="SET NULL"), index=True
     )
+    department: Mapped[str | None] = mapped_column(String(100))
+    aftercare: Mapped[bool] = mapped_column(default=False)
 
 
 class CaseEventRow(Base):
@@ -121,12 +123,33 @@ class OutboxRow(Base):
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation_entries.id", ondelete="CASCADE")
     )
+    timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id", ondelete="CASCADE"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     abandoned: Mapped[bool] = mapped_column(default=False)
+
+
+class TimerRow(Base):
+    """Due work that survives restarts. The unique key makes each occurrence happen once;
+    done rows stay as the record of what was sent or skipped (and rotate reminders)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    job: Mapped[str | None] = mapped_column(String(300), index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    payload_sealed: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(100))
 
 
 class DialogStateRow(Base):

@@ -25,6 +25,7 @@ class SqlOutbox:
         event_id: int | None = None,
         consultation_id: int | None = None,
         entry_id: int | None = None,
+        timer_id: int | None = None,
     ) -> None:
         self._session.add(
             OutboxRow(
@@ -33,6 +34,7 @@ class SqlOutbox:
                 event_id=event_id,
                 consultation_id=consultation_id,
                 entry_id=entry_id,
+                timer_id=timer_id,
                 next_attempt_at=self._now,
                 created_at=self._now,
             )
@@ -83,6 +85,7 @@ class SqlOutbox:
                 row.attempts,
                 consultation_id=row.consultation_id,
                 entry_id=row.entry_id,
+                timer_id=row.timer_id,
             )
             for row in rows
         ]

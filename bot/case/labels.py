@@ -11,6 +11,7 @@ CATEGORY_LABELS: dict[Category, str] = {
     Category.PHYSICAL_VIOLENCE: N_("Physical violence"),
     Category.INTIMIDATION: N_("Intimidation or discrimination"),
     Category.TRAFFICKING: N_("Signal of human trafficking or exploitation"),
+    Category.INTEGRITY: N_("Integrity breach or wrongdoing (whistleblowing)"),
     Category.OTHER: N_("Other / not sure"),
 }
 

@@ -16,6 +16,7 @@ class Category(StrEnum):
     PHYSICAL_VIOLENCE = "physical_violence"
     INTIMIDATION = "intimidation"
     TRAFFICKING = "trafficking"
+    INTEGRITY = "integrity"  # a suspected wrong under the whistleblower act: legal clocks
     OTHER = "other"
 
 
@@ -67,6 +68,11 @@ class EventKind(StrEnum):
     STATUS = "status"
     CLOSED = "closed"
     REOPENED = "reopened"
+    PAGED = "paged"  # the on-call coordinator was paged for an urgent case
+    ON_IT = "on_it"  # "Ik bel nu": the on-call coordinator acknowledged the page
+    ESCALATED = "escalated"  # nobody acknowledged in time: the backup and channel paged
+    CALLED_BACK = "called_back"  # the reporter was called back
+    CLOCK = "clock"  # a clock reminder: unclaimed, or a legal deadline coming up
 
 
 class When(StrEnum):
@@ -97,6 +103,8 @@ class NewReport:
     wants_feedback: bool = True
     manager_consent: bool | None = None
     language: str = "nl"
+    department: str | None = None  # one of the configured departments, for trends only
+    aftercare: bool = False  # may meldbot ask, some days after closing, how they are
 
     @property
     def urgency(self) -> Urgency:

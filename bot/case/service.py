@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.case.models import (
@@ -24,7 +24,7 @@ from bot.case.models import (
 )
 from bot.consultation.models import Receipt
 from bot.events import Actor, Platform
-from bot.ports import Messenger, Storage, Transaction
+from bot.ports import CaseWatcher, Messenger, Storage, Transaction
 
 ALERT = "case.alert"
 THREAD = "case.thread"
@@ -52,6 +52,7 @@ class CaseService:
     messengers: dict[Platform, Messenger]
     clock: Callable[[], datetime]
     wake_outbox: Callable[[], None]
+    watchers: list[CaseWatcher] = field(default_factory=list)
 
     async def report(self, report: NewReport, reporter: Reporter) -> Case:
         """A named report; feedback will go to the reporter's personal chat."""
@@ -77,6 +78,8 @@ class CaseService:
         event = await tx.cases.add_event(case, EventKind.REPORTED, now)
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        for watcher in self.watchers:
+            await watcher.opened(tx, case, now)
         return case
 
     async def keep_in_touch(self, reporter: Reporter) -> None:
@@ -241,6 +244,8 @@ class CaseService:
             await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
         elif not silent and case.receipt and case.receipt.notify and kind in NEWS:
             await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
+        for watcher in self.watchers:
+            await watcher.changed(tx, case, event, now)
 
 
 # What an anonymous reporter who asked to be told hears about ("there is news"). Not the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +73,12 @@ class Harness:
     async def settle(self) -> None:
         await self.runtime.outbox.settle()
 
+    async def tick(self) -> int:
+        """Fire what the scheduler has due at the clock's time, then deliver it."""
+        fired = await self.runtime.scheduler.tick()
+        await self.settle()
+        return fired
+
 
 def make_settings(database_url: str, tmp_path: Path, **extra: object) -> Settings:
     return Settings(
@@ -93,12 +99,28 @@ def make_settings(database_url: str, tmp_path: Path, **extra: object) -> Setting
     )
 
 
+MakeBot = Callable[..., Awaitable[Harness]]
+
+
 @pytest.fixture
-async def bot(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = Clock()
-    app = await create_app(make_settings(database_url, tmp_path), clock=clock)
-    runtime = app[RUNTIME]
-    platform = FakeMessenger()
-    runtime.messengers["web"] = platform
-    yield Harness(runtime, platform, clock)
-    await runtime.database.close()
+async def make_bot(database_url: str, tmp_path: Path) -> AsyncIterator[MakeBot]:
+    """A harness with extra settings: ``await make_bot(oncall=..., reminders=[...])``."""
+    runtimes: list[Runtime] = []
+
+    async def make(**settings: object) -> Harness:
+        clock = Clock()
+        app = await create_app(make_settings(database_url, tmp_path, **settings), clock=clock)
+        runtime = app[RUNTIME]
+        platform = FakeMessenger()
+        runtime.messengers["web"] = platform
+        runtimes.append(runtime)
+        return Harness(runtime, platform, clock)
+
+    yield make
+    for runtime in runtimes:
+        await runtime.database.close()
+
+
+@pytest.fixture
+async def bot(make_bot: MakeBot) -> Harness:
+    return await make_bot()

@@ -27,6 +27,7 @@ class FakeMessenger:
     failures: list[DeliveryError] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
     kept: list[str] = field(default_factory=list)
+    uploads: list[tuple[Address, str, bytes, str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _maybe_fail(self) -> None:
@@ -64,6 +65,13 @@ class FakeMessenger:
 
     def coordinator_channel(self) -> Address:
         return Address(self.platform, "coordinators")
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        self._maybe_fail()
+        self.uploads.append((address, filename, content, alt_text))
+        return MessageRef(self.platform, address.conversation, f"f{next(self._ids)}")
 
     def in_channel(self) -> list[Sent]:
         return [s for s in self.sent if s.address.conversation == "coordinators"]

@@ -1,0 +1,1 @@
+"""Awareness: keeping the topic on the agenda in team channels."""

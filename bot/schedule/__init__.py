@@ -1,0 +1,1 @@
+"""The scheduler: durable timers and recurring jobs, fired exactly once across instances."""

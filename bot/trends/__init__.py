@@ -1,0 +1,1 @@
+"""Trends for management: aggregates and a chart, never individuals."""
