@@ -23,7 +23,6 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
 BATCH = 20
 MAX_BACKOFF = 300.0
 POLL_SECONDS = 2.0
@@ -80,7 +79,8 @@ class OutboxDispatcher(BackgroundTask):
         """Deliver one batch of due notifications; returns how many were handled."""
         now = self._clock()
         async with self._storage.transaction() as tx:
-            batch = await tx.outbox.claim(now, now + LEASE, BATCH)
+            lease = timedelta(seconds=self._settings.outbox_lease_seconds)
+            batch = await tx.outbox.claim(now, now + lease, BATCH)
         for notification in batch:
             await self._deliver(notification)
         return len(batch)

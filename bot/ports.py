@@ -211,6 +211,14 @@ class Notification:
     consultation_id: int | None = None
     entry_id: int | None = None
     timer_id: int | None = None
+    # An earlier try began but never ended (its instance died halfway): the platform may
+    # already have the message.
+    in_doubt: bool = False
+
+    @property
+    def delivery_key(self) -> str:
+        """Names this message at the platform, so a try in doubt can look for it first."""
+        return f"meldbot-outbox-{self.id}"
 
 
 class Outbox(Protocol):
@@ -269,7 +277,14 @@ class TimerRepository(Protocol):
         """The most recent occurrence of a recurring job, done or pending."""
         ...
 
-    async def count(self, job: str, outcome: str) -> int: ...
+    async def latest_of(self, jobs: list[str]) -> dict[str, Timer]:
+        """``latest`` for many jobs in one query (the scheduler plans them all each tick)."""
+        ...
+
+    async def count(self, job: str, outcome: str, *, due_until: datetime | None = None) -> int:
+        """How many occurrences of ``job`` ended with ``outcome``; with ``due_until``, only
+        those due at or before that moment (the n-th one, whatever fired after it)."""
+        ...
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending timer is due: the scheduler sleeps until then."""

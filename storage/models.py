@@ -124,7 +124,8 @@ class OutboxRow(Base):
         ForeignKey("consultation_entries.id", ondelete="CASCADE")
     )
     timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id", ondelete="CASCADE"))
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # tries that ended, either way
+    claims: Mapped[int] = mapped_column(default=0)  # tries begun: more than ended is in doubt
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]

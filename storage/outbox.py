@@ -73,8 +73,10 @@ class SqlOutbox:
                 .with_for_update(skip_locked=True, of=OutboxRow)
             )
         )
+        in_doubt = {row.id for row in rows if row.claims > row.attempts}
         for row in rows:
             row.next_attempt_at = lease_until
+            row.claims += 1
         await self._session.flush()
         return [
             Notification(
@@ -86,6 +88,7 @@ class SqlOutbox:
                 consultation_id=row.consultation_id,
                 entry_id=row.entry_id,
                 timer_id=row.timer_id,
+                in_doubt=row.id in in_doubt,
             )
             for row in rows
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,10 +93,25 @@ class SqlTimers:
         )
         return self._to_timer(row) if row else None
 
-    async def count(self, job: str, outcome: str) -> int:
-        total = await self._session.scalar(
-            select(func.count()).where(TimerRow.job == job, TimerRow.outcome == outcome)
+    async def latest_of(self, jobs: list[str]) -> dict[str, Timer]:
+        newest = (
+            select(TimerRow.job, func.max(TimerRow.due_at).label("due_at"))
+            .where(TimerRow.job.in_(jobs))
+            .group_by(TimerRow.job)
+            .subquery()
         )
+        rows = await self._session.scalars(
+            select(TimerRow)
+            .join(newest, and_(TimerRow.job == newest.c.job, TimerRow.due_at == newest.c.due_at))
+            .order_by(TimerRow.id)
+        )
+        return {row.job: self._to_timer(row) for row in rows if row.job is not None}
+
+    async def count(self, job: str, outcome: str, *, due_until: datetime | None = None) -> int:
+        query = select(func.count()).where(TimerRow.job == job, TimerRow.outcome == outcome)
+        if due_until is not None:
+            query = query.where(TimerRow.due_at <= due_until)
+        total = await self._session.scalar(query)
         return int(total or 0)
 
     async def next_due(self) -> datetime | None:

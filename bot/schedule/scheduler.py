@@ -47,7 +47,7 @@ class RecurringJob:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def key(self, moment: datetime) -> str:
-        return f"{self.job}@{moment:%Y-%m-%dT%H:%MZ}"
+        return f"{self.job}@{moment:%Y-%m-%dT%H:%M:%SZ}"
 
 
 class Scheduler(BackgroundTask):
@@ -107,21 +107,29 @@ class Scheduler(BackgroundTask):
         """Plan every recurring job, then fire what is due; returns how many fired."""
         await self.plan()
         fired = 0
-        while not self.stopping and await self._fire_one():
-            fired += 1
-            await self.plan()  # a fired occurrence makes room for the next one
-        if fired:
-            self._wake_outbox()
+        while not self.stopping:
+            batch = 0
+            while not self.stopping and await self._fire_one():
+                batch += 1
+                self._wake_outbox()  # deliver while the next timer fires
+            if not batch:
+                return fired
+            fired += batch
+            await self.plan()  # fired occurrences make room for their next ones
         return fired
 
     async def plan(self) -> None:
+        if not self._jobs:
+            return
         now = self._clock()
         async with self._storage.transaction() as tx:
+            latest = await tx.timers.latest_of(list(self._jobs))
             for job in self._jobs.values():
-                await self._plan(tx, job, now)
+                await self._plan(tx, job, latest.get(job.job), now)
 
-    async def _plan(self, tx: Transaction, job: RecurringJob, now: datetime) -> None:
-        latest = await tx.timers.latest(job.job)
+    async def _plan(
+        self, tx: Transaction, job: RecurringJob, latest: Timer | None, now: datetime
+    ) -> None:
         if latest is not None and latest.done_at is None:
             return  # its next occurrence is already waiting
         if latest is None:

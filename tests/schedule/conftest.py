@@ -38,7 +38,9 @@ class Recorder:
         return [timer.due_at for timer in self.fired]
 
 
-def job(cron: str, *, skip_holidays: bool = False, grace: float = 3600, name: str = "j") -> RecurringJob:
+def job(
+    cron: str, *, skip_holidays: bool = False, grace: float = 3600, name: str = "j"
+) -> RecurringJob:
     return RecurringJob(name, KIND, Schedule(cron, skip_holidays), timedelta(seconds=grace))
 
 

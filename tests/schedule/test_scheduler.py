@@ -110,7 +110,7 @@ async def test_a_job_no_longer_configured_is_not_sent(setup: Setup) -> None:
     setup.clock.advance(hours=2)
     await setup.new(job("0 10 * * *", name="new")).tick()
     assert setup.recorder.fired == []
-    assert ("old@2026-11-23T09:00Z", "skipped: no longer configured") in await outcomes(setup)
+    assert ("old@2026-11-23T09:00:00Z", "skipped: no longer configured") in await outcomes(setup)
 
 
 async def test_setting_the_same_key_twice_keeps_one_timer(setup: Setup) -> None:

@@ -39,6 +39,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_timers_case_id"), "timers", ["case_id"])
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("timer_id", sa.Integer(), nullable=True))
+        batch.add_column(
+            sa.Column("claims", sa.Integer(), nullable=False, server_default=sa.text("0"))
+        )
         batch.create_foreign_key(
             op.f("fk_outbox_timer_id_timers"), "timers", ["timer_id"], ["id"], ondelete="CASCADE"
         )
@@ -55,6 +58,7 @@ def downgrade() -> None:
         batch.drop_column("department")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_constraint(op.f("fk_outbox_timer_id_timers"), type_="foreignkey")
+        batch.drop_column("claims")
         batch.drop_column("timer_id")
     op.drop_index(op.f("ix_timers_case_id"), table_name="timers")
     op.drop_index(op.f("ix_timers_job"), table_name="timers")
