@@ -29,9 +29,11 @@ check:
 test: install-test check
 	$(BIN)/pytest
 	$(BIN)/python -m benchmarks.report_latency
+	$(BIN)/python -m benchmarks.scheduled_posts --seconds 20
 
 bench: install-test
 	$(BIN)/python -m benchmarks.report_latency
+	$(BIN)/python -m benchmarks.scheduled_posts
 
 # Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
 translations: install-test
