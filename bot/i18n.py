@@ -57,6 +57,10 @@ class Translator:
         text = self._catalog.ngettext(singular, plural, count)
         return text.format(count=count, **values)
 
+    def time_of_day(self, moment: datetime) -> str:
+        """The local clock time only (14:02): for what happens within the hour."""
+        return format_datetime(moment.astimezone(TIMEZONE), "HH:mm", locale=self.language)
+
     def datetime(self, moment: datetime) -> str:
         return format_datetime(moment.astimezone(TIMEZONE), "d MMMM y, HH:mm", locale=self.language)
 

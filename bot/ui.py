@@ -27,12 +27,21 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelMention:
+    """Notifies everyone in the channel the message goes to (Slack's ``@channel``): only
+    for urgent pages. ``label`` is the plain, translated word shown where a platform has
+    no such mention."""
+
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     url: str
     label: str
 
 
-Inline = str | Strong | Mention | Link
+Inline = str | Strong | Mention | ChannelMention | Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,9 @@ class Message:
 
     summary: str
     blocks: Sequence[Block] = ()
+    # A thread reply that the whole channel must see too (a page, a clock running out):
+    # Slack shows thread replies only in the thread unless asked.
+    broadcast: bool = False
 
 
 @dataclass(frozen=True, slots=True)

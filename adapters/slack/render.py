@@ -71,6 +71,8 @@ def inline(part: ui.Inline) -> str:
         return f"*{escape(stripped)}*" if stripped else ""
     if isinstance(part, ui.Mention):
         return mention(part.user_id)
+    if isinstance(part, ui.ChannelMention):
+        return "<!channel>"  # from the structure only: user text is escaped above
     return link(part.url, shorten(part.label, 300))
 
 

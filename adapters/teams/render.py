@@ -355,6 +355,10 @@ class _Writer:
             return f"**{self.md(flat, line_start=False)}**" if flat else ""
         if isinstance(part, ui.Mention):
             return self.mention(part, line_start=line_start)
+        if isinstance(part, ui.ChannelMention):
+            # A channel-wide mention needs the team's tag; a bold word notifies no one.
+            flat = " ".join(part.label.split())
+            return f"**@{self.md(flat, SHORT_MAX, line_start=False)}**" if flat else ""
         label = " ".join(part.label.split()) or part.url
         url = safe_url(part.url)
         if url is None:

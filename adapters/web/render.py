@@ -17,6 +17,7 @@ from adapters.web.store import Entry
 from bot.ui import (
     Actions,
     Block,
+    ChannelMention,
     Divider,
     Facts,
     Heading,
@@ -63,6 +64,8 @@ def inline(part: Inline, name_of: NameOf) -> str:
     if isinstance(part, Mention):
         name = name_of(part.user_id) or part.user_id
         return f'<span class="mention">@{e(name)}</span>'
+    if isinstance(part, ChannelMention):
+        return f'<strong class="mention">@{e(part.label)}</strong>'
     url = safe_url(part.url)
     if url is None:
         return e(part.label)

@@ -24,6 +24,8 @@ from bot.case.models import (
 )
 from bot.consultation.models import Receipt
 from bot.events import Actor, Platform
+from bot.i18n import N_
+from bot.oncall.page import end_page, page_of
 from bot.ports import CaseWatcher, Messenger, Storage, Transaction
 
 ALERT = "case.alert"
@@ -98,6 +100,22 @@ class CaseService:
             if case.status is Status.NEW:
                 case.status = Status.IN_PROGRESS
             await self._record(tx, case, EventKind.CLAIMED, actor)
+        return case
+
+    async def on_it(self, actor: Actor, case_id: int) -> Case:
+        """“Ik bel nu”: someone calls the urgent reporter back now. The page stops
+        escalating, and whoever answers handles the case if nobody does yet."""
+        async with self._responder_change(actor, case_id, EventKind.ON_IT) as (tx, case):
+            await self._answer_page(tx, case, actor)
+            await self._record(tx, case, EventKind.ON_IT, actor)
+        return case
+
+    async def called_back(self, actor: Actor, case_id: int) -> Case:
+        """“Teruggebeld”: the reporter was called back (the event's time is when). It also
+        answers the page; the reporter needs no message about their own call."""
+        async with self._responder_change(actor, case_id, EventKind.CALLED_BACK) as (tx, case):
+            await self._answer_page(tx, case, actor)
+            await self._record(tx, case, EventKind.CALLED_BACK, actor, silent=True)
         return case
 
     async def ask(self, actor: Actor, case_id: int, question: str) -> Case:
@@ -207,6 +225,43 @@ class CaseService:
             yield tx, case
         self.wake_outbox()
 
+    @asynccontextmanager
+    async def _responder_change(
+        self, actor: Actor, case_id: int, kind: EventKind
+    ) -> AsyncIterator[tuple[Transaction, Case]]:
+        """Like ``_coordinator_change``, for answering a page: the person it reached may
+        answer too, even when not on the coordinators' list; doing it twice changes nothing."""
+        coordinator = await self.is_coordinator(actor)
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.get(case_id, for_update=True)
+            if case is None:
+                raise CaseError("This case no longer exists.")
+            events = await tx.cases.events(case.id)
+            earlier = next((e for e in events if e.kind in SETTLED_BY[kind]), None)
+            if earlier is not None:
+                raise CaseError(ALREADY[earlier.kind], name=earlier.actor_name or "")
+            if not coordinator:
+                page = await page_of(tx, case.id)
+                if page is None or not page.reached(actor):
+                    raise NotAllowed(
+                        "Only coordinators and the person on call can answer a page. "
+                        "Nothing was changed."
+                    )
+            if not case.is_open:
+                raise CaseError("This case is closed.")
+            await tx.audit.record(
+                f"{actor.platform}:{actor.user_id}", kind.value, self.clock(), case_id=case.id
+            )
+            yield tx, case
+        self.wake_outbox()
+
+    async def _answer_page(self, tx: Transaction, case: Case, actor: Actor) -> None:
+        await end_page(tx, case.id, self.clock())
+        if case.handler_id is None:
+            case.handler_id, case.handler_name = actor.user_id, actor.name or actor.user_id
+            if case.status is Status.NEW:
+                case.status = Status.IN_PROGRESS
+
     async def _record(
         self,
         tx: Transaction,
@@ -247,6 +302,17 @@ class CaseService:
         for watcher in self.watchers:
             await watcher.changed(tx, case, event, now)
 
+
+# Answering a page twice is harmless: the second press only hears who was first.
+# Once the reporter was called back, “I'm calling now” has nothing left to say.
+SETTLED_BY = {
+    EventKind.ON_IT: frozenset({EventKind.ON_IT, EventKind.CALLED_BACK}),
+    EventKind.CALLED_BACK: frozenset({EventKind.CALLED_BACK}),
+}
+ALREADY = {
+    EventKind.ON_IT: N_("{name} is already calling the reporter back. Nothing else to do."),
+    EventKind.CALLED_BACK: N_("{name} already recorded the call back. Nothing else to do."),
+}
 
 # What an anonymous reporter who asked to be told hears about ("there is news"). Not the
 # closing: the contact is deleted with it, and the code shows the closing message.

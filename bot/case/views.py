@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from bot.case.labels import category_label, measure_label, status_label, when_label
 from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
 from bot.i18n import Translator
@@ -10,8 +13,10 @@ from bot.ui import (
     Actions,
     Block,
     Button,
+    ChannelMention,
     Facts,
     Heading,
+    Inline,
     Mention,
     Message,
     Note,
@@ -96,7 +101,19 @@ def _case_buttons(case: Case, t: Translator) -> list[Button]:
     return buttons
 
 
-def thread_note(case: Case, event: CaseEvent, t: Translator) -> Message:
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """What an on-call page's note shows beyond its event: whom it pages (a mention; a
+    name once the page's record is gone; None: nobody by name) and its clock."""
+
+    person: Mention | str | None
+    call_back_by: datetime
+    escalates_at: datetime
+
+
+def thread_note(
+    case: Case, event: CaseEvent, t: Translator, paging: Paging | None = None
+) -> Message:
     """One reply in the case's thread for each thing that happens to it."""
     actor = event.actor_name or t("someone")
     blocks: list[Block]
@@ -130,15 +147,128 @@ def thread_note(case: Case, event: CaseEvent, t: Translator) -> Message:
                 blocks += [Text.of(t("Message to the reporter:")), Quote(event.text)]
         case EventKind.REOPENED:
             blocks = [Text.of(t("{actor} reopened this case.", actor=actor))]
-    if event.note:
+        case EventKind.PAGED:
+            blocks = _paged(case, event, t, paging)
+        case EventKind.ESCALATED:
+            backup = paging.person if paging else event.actor_name
+            blocks = _escalated(case, backup, t)
+        case EventKind.ON_IT if case.reporter is None:
+            blocks = [Text.of(t("{actor} is on it.", actor=actor))]
+        case EventKind.ON_IT:
+            blocks = [Text.of(t("{actor} is calling the reporter back now.", actor=actor))]
+        case EventKind.CALLED_BACK:
+            after = _minutes(t, case.created_at, event.created_at)
+            text = t(
+                "Called back at {time} ({after} after the report), by {actor}.",
+                time=t.time_of_day(event.created_at),
+                after=after,
+                actor=actor,
+            )
+            blocks = [Text.of(text)]
+        case EventKind.CLOCK:
+            # The case clocks post their own notes (clock_views); this one only ever shows
+            # if a clock event reaches the plain thread path, and its note is a code.
+            blocks = [Text.of(t("A reminder about this case."))]
+    if event.note and event.kind is not EventKind.CLOCK:
         blocks += [Text.of(Strong(t("Summary for the file:"))), Quote(event.note)]
-    if event.kind in {EventKind.CLAIMED, EventKind.STATUS, EventKind.CLOSED}:
+    if event.kind in {EventKind.CLAIMED, EventKind.STATUS, EventKind.CLOSED, EventKind.ON_IT}:
         blocks.append(Note(_feedback_note(case, event, t)))
     first = blocks[0]
-    headline = (
-        "".join(p for p in first.parts if isinstance(p, str)) if isinstance(first, Text) else ""
+    headline = "".join(_plain(p) for p in first.parts) if isinstance(first, Text) else ""
+    return Message(
+        summary=f"{case.reference}: {headline or t('Full report')}",
+        blocks=blocks,
+        broadcast=event.kind in PAGES,  # the whole channel must see a page, not only the thread
     )
-    return Message(summary=f"{case.reference}: {headline or t('Full report')}", blocks=blocks)
+
+
+PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED})
+
+
+def _plain(part: Inline) -> str:
+    """A headline's words: mentions by name only, never by platform id."""
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Mention):
+        return f"@{part.name}" if part.name else ""
+    if isinstance(part, ChannelMention):
+        return f"@{part.label}"
+    return ""
+
+
+def _minutes(t: Translator, start: datetime, end: datetime) -> str:
+    count = max(0, int((end - start).total_seconds() // 60))
+    return t.plural("{count} minute", "{count} minutes", count)
+
+
+def _with_person(text: str, person: Mention | str) -> list[Inline]:
+    """A translated sentence with ``{person}`` in it, the person put in as a mention."""
+    before, _, after = text.partition("{person}")
+    return [part for part in (before, person, after) if part]
+
+
+def _page_buttons(case: Case, t: Translator) -> Actions:
+    value = str(case.id)
+    if case.reporter is None:  # nobody can call an anonymous reporter back
+        return Actions([Button(t("I'm on it"), "oncall.on_it", value, style="primary")])
+    return Actions(
+        [
+            Button(t("I'm calling now"), "oncall.on_it", value, style="primary"),
+            Button(t("Called back"), "oncall.called_back", value),
+        ]
+    )
+
+
+def _paged(case: Case, event: CaseEvent, t: Translator, paging: Paging | None) -> list[Block]:
+    """The page in the thread: who is paged and by when the reporter must hear from us."""
+    person = paging.person if paging else event.actor_name
+    anonymous = case.reporter is None
+    deadline = t.time_of_day(paging.call_back_by) if paging else ""
+    if person is None:
+        if anonymous:
+            ask = t("Urgent report, and nobody is on call right now. Who takes it?")
+        else:
+            ask = t(
+                "Urgent report, and nobody is on call right now. Who calls the reporter back "
+                "before {deadline}?",
+                deadline=deadline,
+            )
+        return [Text.of(ChannelMention(t("everyone")), " ", ask), _page_buttons(case, t)]
+    moment = t.time_of_day(event.created_at)
+    if anonymous:
+        text = t(
+            "On call: {person} was paged at {time}. The reporter is anonymous and cannot be "
+            "called back.",
+            person="{person}",
+            time=moment,
+        )
+    elif paging is None:
+        text = t("On call: {person} was paged at {time}.", person="{person}", time=moment)
+    else:
+        text = t(
+            "On call: {person} was paged at {time} — call back before {deadline}.",
+            person="{person}",
+            time=moment,
+            deadline=deadline,
+        )
+    blocks: list[Block] = [Text(_with_person(text, person))]
+    if paging is not None:
+        later = t.time_of_day(paging.escalates_at)
+        blocks.append(
+            Note(t("No answer by {time}? Then the backup and everyone here are paged.", time=later))
+        )
+    blocks.append(_page_buttons(case, t))
+    return blocks
+
+
+def _escalated(case: Case, backup: Mention | str | None, t: Translator) -> list[Block]:
+    """Nobody answered the page: the backup and the whole channel are called on."""
+    parts: list[Inline] = [ChannelMention(t("everyone")), " ", t("Nobody has answered the page.")]
+    if backup is not None:
+        parts += [" ", *_with_person(t("Backup: {person}.", person="{person}"), backup)]
+    ask = t("Who takes it now?") if case.reporter is None else t("Who calls the reporter back now?")
+    parts += [" ", ask]
+    return [Text(parts), _page_buttons(case, t)]
 
 
 def _feedback_note(case: Case, event: CaseEvent, t: Translator) -> str:
@@ -203,6 +333,13 @@ def reporter_notice(
         case EventKind.STATUS:
             label = status_label(t, event.status) if event.status else ""
             text = t("Your report {ref} now has the status: {status}.", ref=ref, status=label)
+            blocks = [Text.of(text)]
+        case EventKind.ON_IT:
+            text = t(
+                "Someone is calling you back now about your report {ref}: {name}.",
+                name=event.actor_name or handler,
+                ref=ref,
+            )
             blocks = [Text.of(text)]
         case EventKind.CLOSED:
             text = t(

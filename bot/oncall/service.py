@@ -1,9 +1,127 @@
-"""Urgent cases: page the on-call coordinator, escalate when nobody answers."""
+"""Urgent cases: page the on-call coordinator, escalate when nobody answers.
+
+An urgent report pages the person the rota names (a personal message and a mention in
+the case thread) and sets a timer. Unless someone answers with “Ik bel nu” (or records
+the call back) before it is due, the timer pages the backup and the whole coordinator
+channel, once. With nobody on the rota, the whole channel is paged at once.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from bot.case.models import Case, CaseEvent, EventKind, Urgency
+from bot.case.views import Paging, thread_note
+from bot.i18n import translator
+from bot.notifications import Sender
+from bot.oncall.page import ESCALATE, Page, end_page, escalation_key, page_job, page_of
+from bot.oncall.views import page_message
+from bot.ports import DeliveryError, Notification, Transaction
 from bot.schedule.feature import Feature
+from bot.schedule.models import Timer
+from bot.schedule.scheduler import SENT, TimerHandler
+from bot.ui import Mention
+
+PAGE_DM = "oncall.dm"  # the page (or its escalation) in a person's personal chat
+PAGE_THREAD = "oncall.thread"  # the page (or its escalation) in the case thread
+ANSWERED = frozenset({EventKind.ON_IT, EventKind.CALLED_BACK})
 
 
 class OnCall(Feature):
-    pass
+    def timer_handlers(self) -> dict[str, TimerHandler]:
+        return {ESCALATE: self._escalate}
+
+    def senders(self) -> dict[str, Sender]:
+        return {PAGE_DM: self._send_dm, PAGE_THREAD: self._send_thread}
+
+    async def opened(self, tx: Transaction, case: Case, now: datetime) -> None:
+        if case.urgency is not Urgency.URGENT:
+            return
+        rota = self.context.settings.oncall
+        on_call = rota.who_is_on_call(now)
+        page = Page(rota.platform or case.coordination_platform, on_call, rota.backup)
+        name = on_call.shown if on_call else None
+        event = await tx.cases.add_event(case, EventKind.PAGED, now, actor_name=name)
+        timer = await tx.timers.set(
+            ESCALATE,
+            escalation_key(case.id),
+            now + timedelta(minutes=rota.escalate_after_minutes),
+            job=page_job(case.id),
+            case_id=case.id,
+            payload=page.payload(),
+        )
+        timer_id = timer.id if timer else None
+        if on_call is not None:
+            await tx.outbox.enqueue(PAGE_DM, case_id=case.id, event_id=event.id, timer_id=timer_id)
+        await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer_id)
+
+    async def changed(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
+        if event.kind is not EventKind.CLOSED:
+            return
+        await end_page(tx, case.id, now)  # a closed case pages nobody
+
+    async def _escalate(self, tx: Transaction, timer: Timer, now: datetime) -> str:
+        case = await tx.cases.get(timer.case_id, for_update=True) if timer.case_id else None
+        if case is None:
+            return "skipped: the case no longer exists"
+        if not case.is_open:
+            return "skipped: closed"
+        if any(e.kind in ANSWERED for e in await tx.cases.events(case.id)):
+            return "skipped: acknowledged"
+        page = Page.of(timer.payload)
+        backup = page.backup if page else None
+        name = backup.shown if backup else None
+        event = await tx.cases.add_event(case, EventKind.ESCALATED, now, actor_name=name)
+        if backup is not None:
+            await tx.outbox.enqueue(PAGE_DM, case_id=case.id, event_id=event.id, timer_id=timer.id)
+        await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer.id)
+        return SENT
+
+    async def _load(self, notification: Notification) -> tuple[Case, CaseEvent, Page | None, bool]:
+        """The case, the page's event, who the page reached, and whether it was answered."""
+        if notification.case_id is None or notification.event_id is None:
+            raise DeliveryError("a page without its case", permanent=True)
+        async with self.context.storage.transaction() as tx:
+            case = await tx.cases.get(notification.case_id)
+            event = await tx.cases.event(notification.event_id)
+            if case is None or event is None:
+                raise DeliveryError("the case no longer exists", permanent=True)
+            answered = any(e.kind in ANSWERED for e in await tx.cases.events(case.id))
+            timer = await tx.timers.get(notification.timer_id) if notification.timer_id else None
+            page = Page.of(timer.payload) if timer else await page_of(tx, case.id)
+        return case, event, page, answered
+
+    def _paging(self, case: Case, event: CaseEvent, person: Mention | str | None) -> Paging:
+        settings = self.context.settings
+        return Paging(
+            person,
+            call_back_by=case.created_at + timedelta(minutes=settings.urgent_contact_minutes),
+            escalates_at=event.created_at
+            + timedelta(minutes=settings.oncall.escalate_after_minutes),
+        )
+
+    async def _send_dm(self, notification: Notification) -> None:
+        case, event, page, answered = await self._load(notification)
+        escalated = event.kind is EventKind.ESCALATED
+        person = None if page is None else page.backup if escalated else page.on_call
+        if person is None or answered or page is None:
+            return  # someone answered meanwhile: nobody needs waking any more
+        t = translator(self.context.settings.language)
+        paging = self._paging(case, event, None)
+        messenger = self.context.messenger(page.platform)
+        address = await messenger.personal_address(person.id)
+        await messenger.send(address, page_message(case, t, paging.call_back_by, backup=escalated))
+
+    async def _send_thread(self, notification: Notification) -> None:
+        case, event, page, _ = await self._load(notification)
+        if case.alert is None:
+            raise DeliveryError("the case alert is not posted yet")
+        escalated = event.kind is EventKind.ESCALATED
+        person = None if page is None else page.backup if escalated else page.on_call
+        shown: Mention | str | None = event.actor_name  # the page's record may be gone
+        if person is not None and page is not None:
+            same_platform = page.platform == case.coordination_platform
+            shown = Mention(person.id, person.name) if same_platform else person.shown
+        t = translator(self.context.settings.language)
+        note = thread_note(case, event, t, self._paging(case, event, shown))
+        await self.context.messenger(case.coordination_platform).send(case.alert.thread(), note)
