@@ -7,7 +7,7 @@ the full form. Only the narrative is required.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.case.labels import CATEGORY_LABELS, WHEN_LABELS
 from bot.case.models import Case, Category, NewReport, Reporter, When
@@ -68,17 +68,29 @@ def incident_fields(t: Translator, categories: list[Category]) -> list[TextInput
     ]
 
 
-def _optional_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
-    yes_no_unknown = [Option(YES, t("Yes")), Option(NO, t("No")), Option(UNKNOWN, t("Not sure"))]
+def _optional_fields(
+    t: Translator, categories: list[Category], departments: Sequence[str]
+) -> list[TextInput | Choice]:
+    yes_or_no = [Option(YES, t("Yes")), Option(NO, t("No"))]
+    yes_no_unknown = [*yes_or_no, Option(UNKNOWN, t("Not sure"))]
+    # Asked only where the organisation configured its departments; counted for trends.
+    department = [Choice("department", t("Department"), [Option(d, d) for d in departments])]
     return [
         *incident_fields(t, categories),
+        *(department if departments else []),
         Choice(
             "feedback",
             t("Do you want to hear what happens with your report?"),
-            [Option(YES, t("Yes")), Option(NO, t("No"))],
+            yes_or_no,
             initial=YES,
         ),
         Choice("manager", t("May your manager be involved?"), yes_no_unknown),
+        Choice(
+            "aftercare",
+            t("May we ask in a few days how you are doing?"),
+            yes_or_no,
+            initial=NO,
+        ),
     ]
 
 
@@ -99,10 +111,19 @@ def read_narrative(values: Mapping[str, str | None], errors: dict[str, str], t: 
 
 
 def read_report(
-    values: Mapping[str, str | None], narrative: str, errors: dict[str, str], t: Translator
+    values: Mapping[str, str | None],
+    narrative: str,
+    errors: dict[str, str],
+    t: Translator,
+    departments: Sequence[str] = (),
 ) -> NewReport:
-    """The report from a form's answers; what a form did not ask stays at its default."""
+    """The report from a form's answers; what a form did not ask stays at its default.
+
+    ``departments`` are the ones the form offered: any other value is refused."""
     location = text_value(values, "location", 200, errors, t("Please keep it short."))
+    department = values.get("department") or None
+    if department is not None and department not in departments:
+        errors["department"] = t("Please choose a department from the list.")
     return NewReport(
         narrative,
         category=enum_value(values, "category", Category),
@@ -112,16 +133,23 @@ def read_report(
         wants_feedback=yes_no(values, "feedback") is not False,
         manager_consent=yes_no(values, "manager"),
         language=t.language,
+        department=department if "department" not in errors else None,
+        aftercare=yes_no(values, "aftercare") is True,
     )
 
 
-def report_form(t: Translator, categories: list[Category], narrative_text: str = "") -> Form:
+def report_form(
+    t: Translator,
+    categories: list[Category],
+    narrative_text: str = "",
+    departments: Sequence[str] = (),
+) -> Form:
     """The full form; ``narrative_text`` pre-fills it (``/meld what happened``)."""
     return Form(
         FORM_FULL,
         t("Make a report"),
         t("Send report"),
-        [narrative_field(t, narrative_text), *_optional_fields(t, categories)],
+        [narrative_field(t, narrative_text), *_optional_fields(t, categories, departments)],
         intro=[
             Text.of(t("Only the description is needed; everything else is optional.")),
             _safety_note(t),
@@ -130,12 +158,14 @@ def report_form(t: Translator, categories: list[Category], narrative_text: str =
     )
 
 
-def details_form(t: Translator, categories: list[Category]) -> Form:
+def details_form(
+    t: Translator, categories: list[Category], departments: Sequence[str] = ()
+) -> Form:
     return Form(
         FORM_DETAILS,
         t("Add details"),
         t("Send report"),
-        _optional_fields(t, categories),
+        _optional_fields(t, categories, departments),
         intro=[Text.of(t("Your description is kept. Answer what you like and skip the rest."))],
         cancel_label=t("Back"),
     )
@@ -190,10 +220,15 @@ class ReportDialog:
         text = t("Not sent. Your text has been deleted.")
         return Response(replace=Message(text, [Text.of(text)]))
 
+    def full_form(self, t: Translator, narrative_text: str = "") -> Form:
+        settings = self.ctx.settings
+        return report_form(t, settings.categories, narrative_text, settings.departments)
+
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
         if not await self.ctx.states.get(DRAFT, event.actor):
             return _expired(t)
-        return Response(form=details_form(t, self.ctx.settings.categories))
+        settings = self.ctx.settings
+        return Response(form=details_form(t, settings.categories, settings.departments))
 
     async def submit(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
@@ -205,7 +240,7 @@ class ReportDialog:
             narrative = str(draft["narrative"])
         else:
             narrative = read_narrative(values, errors, t)
-        report = read_report(values, narrative, errors, t)
+        report = read_report(values, narrative, errors, t, self.ctx.settings.departments)
         if errors:
             return Response(errors=errors)
         case = await self._store(event.actor, report)

@@ -108,6 +108,7 @@ def test_the_real_report_form_round_trips() -> None:
         "location",
         "feedback",
         "manager",
+        "aftercare",
     ]
 
 
