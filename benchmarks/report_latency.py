@@ -31,6 +31,7 @@ class TimedChannel:
     def __init__(self) -> None:
         self.alerts: dict[str, float] = {}
         self.arrived = asyncio.Event()
+        self.uploads: list[tuple[Address, str, int]] = []
         self._count = 0
 
     async def send(self, address: Address, message: Message) -> MessageRef:
@@ -61,6 +62,13 @@ class TimedChannel:
 
     def coordinator_channel(self) -> Address:
         return Address("web", "coordinators")
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        self._count += 1
+        self.uploads.append((address, filename, len(content)))
+        return MessageRef("web", address.conversation, str(self._count))
 
 
 def _ms(values: list[float]) -> str:

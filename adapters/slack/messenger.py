@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.errors import delivering
+from adapters.slack.escape import shorten
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
 from bot.settings import ConfigError, Settings
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MEMBERS_TTL = 300.0
 MEMBERS_PAGE = 200
+ALT_TEXT = 1000  # Slack keeps at most this much of a file's alt text
 
 
 class SlackMessenger:
@@ -53,6 +55,7 @@ class SlackMessenger:
             response = await self.client.chat_postMessage(
                 channel=address.conversation,
                 thread_ts=address.thread,
+                reply_broadcast=bool(address.thread and message.broadcast) or None,
                 text=render.fallback_text(message),
                 blocks=blocks or None,
                 unfurl_links=False,
@@ -89,6 +92,29 @@ class SlackMessenger:
                 blocks=blocks,  # an empty list clears the old blocks
             )
         log.info("slack: message updated (%d blocks)", len(blocks))
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        """files.getUploadURLExternal, the bytes to the URL it gives, then
+        files.completeUploadExternal shares the file in the channel (or thread).
+
+        Slack shares the file in a message of its own, but the answer names no message
+        timestamp (the share happens after it), so the reference carries the file's id.
+        """
+        _check_platform(address.platform)
+        async with delivering():
+            response = await self.client.files_upload_v2(
+                channel=address.conversation,
+                thread_ts=address.thread,
+                content=content,
+                filename=filename,
+                title=title,
+                alt_txt=shorten(alt_text, ALT_TEXT),
+            )
+        file = response.get("file") or {}
+        log.info("slack: file uploaded (%d bytes)", len(content))
+        return MessageRef("slack", address.conversation, str(file.get("id") or ""))
 
     async def personal_address(self, user_id: str) -> Address:
         channel = self._dms.get(user_id)

@@ -7,12 +7,14 @@ reached through the conversation reference kept when the person last wrote to me
 
 from __future__ import annotations
 
+import base64
 import logging
+import mimetypes
 import time
 from collections.abc import Callable
 from typing import Any, cast
 
-from microsoft_agents.activity import Activity, ConversationParameters
+from microsoft_agents.activity import Activity, Attachment, ConversationParameters
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 MEMBERS_TTL = 300.0
 MEMBERS_PAGE = 500
+INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif"})
+INLINE_IMAGE_BYTES = 1024 * 1024  # Teams' limit for an inline image
 
 
 class TeamsMessenger:
@@ -64,9 +68,37 @@ class TeamsMessenger:
 
     async def send_card(self, address: Address, card: dict[str, Any], summary: str) -> MessageRef:
         """Posts one card: a new thread in a channel, a reply in a thread, or a chat message."""
+        return await self._post(address, _activity(card, summary))
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        """Posts an image inline: an attachment with the image's type and the bytes as a
+        ``data:`` URI, which Teams shows in channels, group chats and personal chats alike
+        without OneDrive, Graph permissions or a public URL. (An Adaptive Card ``Image``
+        with a data URI would carry ``altText``, but a card must stay far smaller than a
+        chart.) Teams keeps no alt text on an image attachment, so the description is the
+        message's text, under the title: screen readers read it, and so can everyone."""
+        kind = mimetypes.guess_type(filename)[0] or ""
+        if kind not in INLINE_IMAGES:
+            raise DeliveryError(f"teams shows no {kind or 'unknown'} files inline", permanent=True)
+        if len(content) > INLINE_IMAGE_BYTES:
+            raise DeliveryError("teams: the image is larger than 1 MB", permanent=True)
+        uri = f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+        activity = Activity(
+            type="message",
+            text=f"{title}\n\n{alt_text}",
+            text_format="plain",  # our own words, but "<5" must not be read as markup
+            summary=title,
+            attachments=[Attachment(content_type=kind, content_url=uri, name=filename)],
+        )
+        ref = await self._post(address, activity)
+        log.info("teams: image sent (%d bytes)", len(content))
+        return ref
+
+    async def _post(self, address: Address, activity: Activity) -> MessageRef:
         _check_platform(address.platform)
         service_url, tenant = await self._directory.place(address.conversation)
-        activity = _activity(card, summary)
         if is_channel(address.conversation) and address.thread is None:
             ref = await self._start_thread(address.conversation, service_url, tenant, activity)
         else:

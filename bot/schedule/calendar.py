@@ -96,3 +96,37 @@ class Schedule:
             if not self.skip_holidays or is_working_day(candidate.date()):
                 return candidate.astimezone(UTC)
         return None
+
+
+# Longer than any run of days off in the Netherlands (Christmas on a Friday: four).
+LOOK_BACK = timedelta(days=10)
+
+
+@dataclass(frozen=True, slots=True)
+class NextWorkingDay(Schedule):
+    """A cron expression in Europe/Amsterdam whose occurrences on a weekend or holiday
+    move to the next working day; two that land on the same moment count once."""
+
+    def next_after(self, moment: datetime) -> datetime:
+        # An occurrence just before ``moment`` may have moved past it.
+        times = croniter(self.cron, local(moment) - LOOK_BACK)
+        for _ in range(MAX_SKIPPED_OCCURRENCES):
+            moved = _moved(times.get_next(datetime))
+            if moved > moment:
+                return moved
+        raise ValueError(f"{self.cron!r} has no occurrence after {moment}")
+
+    def last_until(self, moment: datetime, after: datetime) -> datetime | None:
+        times = croniter(self.cron, local(moment) + timedelta(seconds=1))
+        for _ in range(MAX_SKIPPED_OCCURRENCES):
+            candidate: datetime = times.get_prev(datetime)
+            if candidate <= after - LOOK_BACK:
+                return None
+            moved = _moved(candidate)
+            if moved <= moment:  # moving keeps the order: the first one back is the latest
+                return moved if moved > after else None
+        return None
+
+
+def _moved(occurrence: datetime) -> datetime:
+    return add_working_days(occurrence, 0).astimezone(UTC)

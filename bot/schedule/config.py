@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 
 from bot.events import Platform
-from bot.schedule.calendar import Schedule
+from bot.schedule.calendar import NextWorkingDay, Schedule
 
 QUARTERLY = "0 9 1 1,4,7,10 *"  # 09:00 on the first day of each quarter
 MONTHLY = "0 9 1 * *"
@@ -40,18 +40,28 @@ class Reminder(ChannelPost):
     """``[[reminders]]``: a short awareness message, a different one each time."""
 
 
-class ResultsPost(ChannelPost):
+class PeriodicReport(ChannelPost):
+    """A report that must not be lost to a day off: with ``skip_holidays`` an occurrence
+    on a weekend or holiday moves to the next working day instead of being dropped
+    (``0 9 1 * *`` would otherwise lose every January)."""
+
+    skip_holidays: bool = True
+
+    @property
+    def timing(self) -> Schedule:
+        return NextWorkingDay(self.schedule) if self.skip_holidays else Schedule(self.schedule)
+
+
+class ResultsPost(PeriodicReport):
     """``[results]``: what became of the reports, for the team (aggregates only)."""
 
     schedule: str = QUARTERLY
-    skip_holidays: bool = True
 
 
-class TrendReport(ChannelPost):
+class TrendReport(PeriodicReport):
     """``[trends]``: counts and a chart for management, never individuals."""
 
     schedule: str = MONTHLY
-    skip_holidays: bool = True
 
 
 class OnboardingChannel(BaseModel):

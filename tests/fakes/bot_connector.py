@@ -9,11 +9,17 @@ Threads work as in Teams: a channel post started with ``POST /v3/conversations``
 conversation id ``<channel>;messageid=<id>``, and whatever is sent to that id, or replied
 to one of its messages, joins that thread. ``fail_next`` scripts errors (429 with
 Retry-After, 412, 5xx, 403, 404); ``require_token`` makes it check the bearer token.
+
+Inline images (an ``image/*`` attachment whose ``contentUrl`` is a base64 ``data:`` URI)
+are checked as Teams does (valid base64 of the declared type, at most 1 MB, else 400 or
+413) and can be read back decoded with ``fake.images(…)``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import itertools
 import json
@@ -136,7 +142,8 @@ class FakeBotConnector:
     # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> FakeBotConnector:
-        app = web.Application()
+        # Large enough for an oversized image to reach the check that answers as Teams does.
+        app = web.Application(client_max_size=4 * INLINE_IMAGE_BYTES)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = (
             web.AppRunner(app) if self.access_log else web.AppRunner(app, access_log=None)
@@ -212,6 +219,17 @@ class FakeBotConnector:
 
     def activity(self, activity_id: str) -> dict[str, Any]:
         return self._find(activity_id).activity
+
+    def images(self, conversation_id: str) -> list[tuple[dict[str, Any], bytes]]:
+        """Inline images in a conversation (a channel id includes its threads), decoded,
+        each with the activity that carried it."""
+        return [
+            (activity, _data_uri_bytes(attachment["contentUrl"]))
+            for activity in self.activities(conversation_id)
+            for attachment in activity.get("attachments") or []
+            if str(attachment.get("contentType", "")).startswith("image/")
+            and str(attachment.get("contentUrl", "")).startswith("data:")
+        ]
 
     async def wait_for_sent(self, count: int = 1, seconds: float = 5.0) -> list[dict[str, Any]]:
         """``fake.sent`` once it holds at least ``count`` activities."""
@@ -439,4 +457,21 @@ def _activity(body: Any) -> dict[str, Any]:
     activity = _object(body)
     if not activity.get("type"):
         raise ConnectorError(400, "Activity type is required.")
+    for attachment in activity.get("attachments") or []:
+        url, kind = str(attachment.get("contentUrl") or ""), str(attachment.get("contentType"))
+        if kind.startswith("image/") and url.startswith("data:"):
+            if not url.startswith(f"data:{kind};base64,"):
+                raise ConnectorError(400, "The image's data URI does not match its type.")
+            if len(_data_uri_bytes(url)) > INLINE_IMAGE_BYTES:
+                raise ConnectorError(413, "Message size too large.", "MessageSizeTooBig")
     return activity
+
+
+INLINE_IMAGE_BYTES = 1024 * 1024
+
+
+def _data_uri_bytes(url: str) -> bytes:
+    try:
+        return base64.b64decode(url.partition(";base64,")[2], validate=True)
+    except binascii.Error:
+        raise ConnectorError(400, "The image's data URI is not base64.") from None

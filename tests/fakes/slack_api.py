@@ -5,6 +5,11 @@ the methods meldbot uses, keeps the messages it was sent, and rejects payloads t
 break Block Kit's limits (``invalid_blocks``) the way Slack does. It can be scripted to
 answer HTTP 429 (``rate_limit``) or an error (``fail``) for the next calls of a method.
 
+File uploads work as with ``files_upload_v2``: files.getUploadURLExternal hands out an
+upload URL on this fake, the bytes are POSTed there (``fail_upload`` scripts an HTTP error),
+and files.completeUploadExternal shares the file as a message in the channel or thread;
+``fake.files`` keeps every file with its bytes, title and alt text.
+
 slack_sdk follows HTTP(S)_PROXY and ignores NO_PROXY: tests that use this fake must
 clear those variables.
 
@@ -60,6 +65,22 @@ class Posted:
     user: str | None = None  # for ephemeral messages: who sees it
     ephemeral: bool = False
     updates: int = 0
+    files: list[str] = field(default_factory=list)  # ids of the files it shares
+    broadcast: bool = False  # a thread reply also shown in the channel (reply_broadcast)
+
+
+@dataclass
+class UploadedFile:
+    """A file announced with files.getUploadURLExternal; ``content`` once its bytes came."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    content: bytes | None = None
+    title: str | None = None
+    channel: str | None = None  # where files.completeUploadExternal shared it
+    thread_ts: str | None = None
 
 
 @dataclass
@@ -78,6 +99,7 @@ class FakeSlack:
     messages: list[Posted] = field(default_factory=list)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, UploadedFile] = field(default_factory=dict)
     socket_received: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -85,6 +107,8 @@ class FakeSlack:
         self._failures: dict[str, list[str]] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._upload_failures: list[int] = []
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Event()
@@ -96,12 +120,14 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/api/"
+        self.upload_base = f"http://127.0.0.1:{port}/upload/v1/"
         self.socket_url = f"ws://127.0.0.1:{port}/socket"
         return self
 
@@ -127,6 +153,19 @@ class FakeSlack:
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": …}``."""
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def fail_upload(self, status: int = 500, times: int = 1) -> None:
+        """Answer the next ``times`` POSTs of file bytes with HTTP ``status``."""
+        self._upload_failures.extend([status] * times)
+
+    def shared_files(self, channel: str) -> list[UploadedFile]:
+        """Files shared in a channel (or one of its threads), in the order shared."""
+        return [
+            self.files[file_id]
+            for m in self.messages
+            if m.channel == channel
+            for file_id in m.files
+        ]
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
@@ -305,6 +344,66 @@ class FakeSlack:
         cursor = str(following) if following < len(members) else ""
         return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename, length = params.get("filename"), str(params.get("length") or "")
+        if not filename or not length.isdigit():
+            raise SlackApiProblem("invalid_arguments", ["filename and length are required"])
+        alt_txt = params.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            raise SlackApiProblem("invalid_arguments", ["alt_txt is longer than 1000"])
+        file_id = f"F{next(self._file_ids):08d}"
+        self.files[file_id] = UploadedFile(
+            file_id, str(filename), int(length), str(alt_txt) if alt_txt else None
+        )
+        return {"upload_url": self.upload_base + file_id, "file_id": file_id}
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        listed = params.get("files")
+        listed = json.loads(listed) if isinstance(listed, str) else listed
+        if not isinstance(listed, list) or not listed:
+            raise SlackApiProblem("invalid_arguments", ["files is required"])
+        uploads = [self.files.get(str(item.get("id"))) for item in listed]
+        if any(u is None or u.content is None for u in uploads):
+            raise SlackApiProblem("file_not_found")
+        channel = str(params.get("channel_id") or "")
+        if channel and channel in self.missing_channels:
+            raise SlackApiProblem("channel_not_found")
+        shared = []
+        for item, upload in zip(listed, uploads, strict=True):
+            assert upload is not None
+            upload.title = str(item.get("title") or upload.filename)
+            shared.append({"id": upload.id, "title": upload.title})
+        if channel:
+            n = next(self._ts)
+            thread_ts = params.get("thread_ts") or None
+            text = str(params.get("initial_comment") or "")
+            posted = Posted(channel, f"{1700000000 + n}.{n:06d}", text, [], thread_ts)
+            posted.files = [u.id for u in uploads if u is not None]
+            self.messages.append(posted)
+            for upload in uploads:
+                assert upload is not None
+                upload.channel, upload.thread_ts = channel, thread_ts
+        return {"files": shared}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        body = await request.read()
+        call = Call("upload", {"file_id": file_id, "bytes": len(body)}, None, request.method)
+        self.calls.append(call)
+        self._changed.set()
+        if self._upload_failures:
+            call.status = self._upload_failures.pop(0)
+            return web.Response(status=call.status, text="upload failed")
+        upload = self.files.get(file_id)
+        if upload is None or upload.content is not None:
+            call.status = 404
+            return web.Response(status=404, text="unknown upload")
+        if len(body) != upload.length:
+            call.status = 400
+            return web.Response(status=400, text="length mismatch")
+        upload.content = body
+        return web.Response(text=f"OK - {len(body)}")
+
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = str(params.get("user") or "")
         if user_id not in self.users:
@@ -350,7 +449,9 @@ class FakeSlack:
             raise SlackApiProblem("msg_too_long")
         n = next(self._ts)
         thread_ts = params.get("thread_ts") or None
-        return Posted(channel, f"{1700000000 + n}.{n:06d}", text, blocks, thread_ts)
+        posted = Posted(channel, f"{1700000000 + n}.{n:06d}", text, blocks, thread_ts)
+        posted.broadcast = bool(thread_ts) and params.get("reply_broadcast") in {True, "true", "1"}
+        return posted
 
     def _store_view(self, view: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
         view_id = view_id or f"V{next(self._view_ids):08d}"
