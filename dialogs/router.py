@@ -30,6 +30,7 @@ from dialogs.context import DialogContext
 from dialogs.coordinator import CoordinatorDialog
 from dialogs.forms import int_state, required_text
 from dialogs.menu import MenuDialog
+from dialogs.oncall import OnCallDialog
 from dialogs.report import ReportDialog
 from dialogs.reporter import ReporterDialog
 
@@ -85,6 +86,7 @@ class Dialogs:
         self.menu = MenuDialog(ctx)
         self.consult = ConsultDialog(ctx, self.report.receipt)
         self.consultation = ConsultationDialog(ctx)
+        self.oncall = OnCallDialog(ctx)
 
     async def handle(self, event: Event) -> Response:
         t = await self.ctx.translator_for(event.actor)
@@ -115,8 +117,7 @@ class Dialogs:
             case HomeOpened():
                 return self.menu.home(t)
             case CommandInvoked(command="report", text=text):
-                categories = self.ctx.settings.categories
-                return Response(form=rep.report_form(t, categories, clean(text, NARRATIVE_MAX)))
+                return Response(form=self.report.full_form(t, clean(text, NARRATIVE_MAX)))
             case CommandInvoked():
                 return self.menu.show(t)
             case MessageReceived(address=address) if address.personal:
@@ -129,6 +130,8 @@ class Dialogs:
                 return await self._form(event, t)
             case MembersJoined():
                 log.info("members joined (%d)", len(event.members))
+                if self.ctx.onboarding is not None:
+                    await self.ctx.onboarding.joined(event)
         return Response()
 
     async def _personal_text(self, event: MessageReceived, t: Translator) -> Response:
@@ -162,7 +165,7 @@ class Dialogs:
         target = int_state(event.value)  # the case or consultation a button is about
         match action:
             case "report.start":
-                return Response(form=rep.report_form(t, self.ctx.settings.categories))
+                return Response(form=self.report.full_form(t))
             case "report.send":
                 return await self.report.send_draft(event, t)
             case "report.details":
@@ -191,6 +194,8 @@ class Dialogs:
                 target is not None
             ):
                 return await self.coordinator.act(event, target)
+            case "oncall.on_it" | "oncall.called_back" if target is not None:
+                return await self.oncall.act(event, target)
         log.info("ignored unknown action %s", action)
         return Response()
 

@@ -47,7 +47,11 @@ class SlackAdapter:
             logger=quiet_logger("meldbot.slack.bolt"),
         )
         Listeners(
-            handler, first_delivery, self.messenger, Replies(self.client, self.messenger)
+            handler,
+            first_delivery,
+            self.messenger,
+            Replies(self.client, self.messenger),
+            welcomed_in=[o.channel for o in settings.onboarding if o.platform == "slack"],
         ).register(self.app)
         self._socket: AsyncSocketModeHandler | None = None
 

@@ -14,13 +14,16 @@ from bot.events import (
     CommandInvoked,
     FormSubmitted,
     HomeOpened,
+    MembersJoined,
     MessageReceived,
     MessageRef,
 )
+from bot.onboarding import WORKSPACE
 
 Payload = Mapping[str, Any]
 
 _REPEAT_SUFFIX = re.compile(r"#\d+$")
+SLACKBOT = "USLACKBOT"
 
 
 def actor(user_id: str, name: object = None) -> Actor:
@@ -51,6 +54,39 @@ def home_opened(event: Payload) -> HomeOpened | None:
     if event.get("tab") != "home" or not event.get("user"):
         return None
     return HomeOpened(actor(str(event["user"])))
+
+
+def workspace_joined(event: Payload, bot_user_id: str | None) -> MembersJoined | None:
+    """``team_join``: someone joined the workspace (its address is ``WORKSPACE``, ``*``).
+
+    ``event.user`` is the whole user object; bots, apps and meldbot itself are no newcomers.
+    """
+    user = event.get("user")
+    if not isinstance(user, Mapping) or not user.get("id"):
+        return None
+    user_id = str(user["id"])
+    if user.get("is_bot") or user.get("deleted") or user_id in {bot_user_id, SLACKBOT}:
+        return None
+    person = actor(user_id)
+    team = user.get("team_id") or event.get("team")
+    return MembersJoined(
+        person, Address("slack", WORKSPACE), (person,), team=str(team) if team else None
+    )
+
+
+def channel_joined(event: Payload, bot_user_id: str | None) -> MembersJoined | None:
+    """``member_joined_channel``: ``event.user`` is only an id, so whether it is a bot is
+    for the caller to ask (``users.info``); meldbot itself joining is left out here."""
+    user_id, channel = event.get("user"), event.get("channel")
+    if not isinstance(user_id, str) or not user_id or not isinstance(channel, str) or not channel:
+        return None
+    if user_id in {bot_user_id, SLACKBOT}:
+        return None
+    person = actor(user_id)
+    team = event.get("team")
+    return MembersJoined(
+        person, Address("slack", channel), (person,), team=str(team) if team else None
+    )
 
 
 def command_invoked(command: Payload) -> CommandInvoked:

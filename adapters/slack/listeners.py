@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, TypeVar
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, render
+from adapters.slack.errors import delivering
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
 from bot.events import Address, CommandInvoked, Event, MessageRef
@@ -40,8 +43,11 @@ class Listeners:
         first_delivery: FirstDelivery,
         messenger: SlackMessenger,
         replies: Replies,
+        welcomed_in: Collection[str] = (),
     ) -> None:
         self.handler = handler
+        # Configured onboarding channels (and teams): joins elsewhere need no users.info.
+        self.welcomed_in = frozenset(welcomed_in)
         self.first_delivery = first_delivery
         self.messenger = messenger
         self.replies = replies
@@ -52,6 +58,8 @@ class Listeners:
         app.use(self.dedupe)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)
+        app.event("team_join")(self.on_team_join)
+        app.event("member_joined_channel")(self.on_member_joined_channel)
         app.command(REPORT_COMMAND)(self.on_command)
         app.shortcut(REPORT_SHORTCUT)(self.on_shortcut)
         app.block_action(ANY)(self.on_action)
@@ -83,6 +91,31 @@ class Listeners:
         response = await self._handle("home", opened)
         if response is not None:
             await self._carry_out("home", response, None, user_id=opened.actor.user_id)
+
+    async def on_team_join(self, event: Body, context: AsyncBoltContext) -> None:
+        joined = inbound.workspace_joined(event, context.bot_user_id)
+        if joined is not None:
+            await self._handle("team join", joined)  # a welcome goes through the outbox
+
+    async def on_member_joined_channel(
+        self, event: Body, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        joined = inbound.channel_joined(event, context.bot_user_id)
+        if joined is None or not {joined.address.conversation, joined.team} & self.welcomed_in:
+            return
+        if await self._a_person(client, joined.members[0].user_id):
+            await self._handle("channel join", joined)
+
+    async def _a_person(self, client: AsyncWebClient, user_id: str) -> bool:
+        """Not a bot or app (``member_joined_channel`` does not say); unknown counts as not."""
+        try:
+            async with delivering():
+                answer = await client.users_info(user=user_id)
+        except DeliveryError as error:
+            log.warning("slack: who joined is unknown (%s)", error)
+            return False
+        user = answer.get("user") or {}
+        return not (user.get("is_bot") or user.get("deleted"))
 
     async def on_command(self, ack: AsyncAck, command: Body) -> None:
         await ack()

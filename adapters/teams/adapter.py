@@ -22,6 +22,7 @@ from adapters.teams.config import connections as sdk_connections
 from adapters.teams.connector import Connector
 from adapters.teams.directory import Directory
 from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.newcomers import Newcomers
 from adapters.teams.replies import Replies
 from adapters.teams.turns import Turns
 from bot.i18n import translator
@@ -62,7 +63,11 @@ class TeamsAdapter:
         t = translator(settings.language)
         self.messenger = TeamsMessenger(connector, self.directory, settings, cards)
         replies = Replies(self.messenger, cards, t)
-        self.turns = Turns(handler, self.messenger, self.directory, cards, replies, t, app_id or "")
+        places = [o.channel for o in settings.onboarding if o.platform == "teams"]
+        newcomers = Newcomers(connector, self.directory, app_id or "", places)
+        self.turns = Turns(
+            handler, self.messenger, self.directory, cards, replies, t, app_id or "", newcomers
+        )
         self.cloud = CloudAdapter(channel_service_client_factory=connector.factory)
         self.cloud.on_turn_error = _turn_failed
 

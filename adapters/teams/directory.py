@@ -107,6 +107,11 @@ class Directory:
             self._cache[key] = found
         return self._cache[key]
 
+    def introduce(self, person: str, chat: str, place: dict[str, Any]) -> None:
+        """A personal chat meldbot opened itself (a newcomer's): kept like any other."""
+        self._personal.remember(f"conversation:{chat}", place)
+        self._personal.remember(f"user:{person}", {**place, "conversation": chat})
+
     def _learn_personal(self, activity: Activity, chat: str, place: dict[str, Any]) -> None:
         # Memory only: the book would hold the ids of everyone who ever talked to meldbot.
         self._personal.remember(f"conversation:{chat}", place)

@@ -21,6 +21,7 @@ from bot.events import (
 )
 
 THREAD_MARK = ";messageid="
+BOT_PREFIX = "28:"  # Teams' ids of bots; people's start with 29:
 MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 # The words of the Teams command list (manifest/teams); typed alone they are commands.
 COMMANDS: dict[str, Literal["report", "menu"]] = {
@@ -102,16 +103,20 @@ def card_event(activity: Activity, action: payloads.CardAction) -> Event | None:
 
 
 def members_joined(activity: Activity, bot_id: str) -> MembersJoined | None:
+    """People added to a team or chat; bots (``28:`` ids), meldbot among them, are not.
+
+    ``team`` is the team's id (its General channel's), which is how onboarding is configured.
+    """
     added = activity.members_added or []
     if not added:
         return None
-    bots = {bot_id, f"28:{bot_id}"} if bot_id else set()
+    meldbot = {bot_id, f"28:{bot_id}"} if bot_id else set()
     if activity.recipient is not None and activity.recipient.id:
-        bots.add(str(activity.recipient.id))
+        meldbot.add(str(activity.recipient.id))
     people = tuple(
         Actor("teams", user_key(member), member.name or None)
         for member in added
-        if str(member.id) not in bots
+        if str(member.id) not in meldbot and not str(member.id).startswith(BOT_PREFIX)
     )
     team = (
         (activity.channel_data or {}).get("team")
@@ -124,5 +129,5 @@ def members_joined(activity: Activity, bot_id: str) -> MembersJoined | None:
         address(activity),
         people,
         team=team_id,
-        bot_added=len(people) < len(added),
+        bot_added=any(str(member.id) in meldbot for member in added),
     )

@@ -17,8 +17,9 @@ from microsoft_agents.hosting.core import TurnContext
 from adapters.teams import inbound, payloads, render
 from adapters.teams.directory import Directory
 from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.newcomers import Newcomers
 from adapters.teams.replies import Replies
-from bot.events import Event
+from bot.events import Event, MembersJoined
 from bot.i18n import N_, Translator
 from bot.ports import Handler
 from bot.recent import Recent
@@ -46,6 +47,7 @@ class Turns:
         replies: Replies,
         t: Translator,
         bot_id: str,
+        newcomers: Newcomers | None = None,
     ) -> None:
         self._handler = handler
         self._messenger = messenger
@@ -54,6 +56,7 @@ class Turns:
         self._replies = replies
         self._t = t
         self._bot_id = bot_id
+        self._newcomers = newcomers
         self.invoke_budget = INVOKE_BUDGET
         self._later: set[asyncio.Task[None]] = set()
 
@@ -125,7 +128,13 @@ class Turns:
             return
         if event.bot_added and event.team:
             self._run_later("team channels", self._record_channels(event.team))
-        self._run_later("members", self._handle_and_deliver(event, activity))
+        self._run_later("members", self._welcome(event, activity))
+
+    async def _welcome(self, event: MembersJoined, activity: Activity) -> None:
+        """Newcomers of an onboarding team need a personal chat before the core can greet them."""
+        if self._newcomers is not None and self._newcomers.expected(event):
+            await self._newcomers.open_chats(activity, event)
+        await self._handle_and_deliver(event, activity)
 
     async def _record_channels(self, team_id: str) -> None:
         channels = await self._messenger.channels_of(team_id)

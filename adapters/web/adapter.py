@@ -16,8 +16,16 @@ from bot.ports import Handler
 from bot.settings import Settings
 
 
+def configured_channels(settings: Settings) -> list[str]:
+    """The web chat's team channels the configuration names: where newcomers are welcomed
+    and where reminders, results and trends are posted."""
+    posts = [*settings.reminders, settings.results, settings.trends]
+    places = [*settings.onboarding, *(post for post in posts if post is not None)]
+    return [place.channel for place in places if place.platform == "web"]
+
+
 class WebChatAdapter:
-    """Three panes on one page (a staff chat, the coordinator channel, a team channel).
+    """Three panes on one page (a staff chat, the coordinator channel, the team channels).
 
     ``messenger`` is what the core sends through; ``mount`` adds the page and its routes.
     """
@@ -25,7 +33,7 @@ class WebChatAdapter:
     def __init__(self, settings: Settings, handler: Handler) -> None:
         chrome = Chrome(settings.language)
         personas = Personas(settings.web_coordinators, chrome)
-        self.conversations = Conversations()
+        self.conversations = Conversations(configured_channels(settings))
         self.messenger = WebMessenger(
             self.conversations, settings.web_coordinators, chrome("earlier_message")
         )

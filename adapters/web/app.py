@@ -1,4 +1,5 @@
-"""HTTP routes of the web chat: the page, its assets, the live stream and four JSON actions."""
+"""HTTP routes of the web chat: the page, its assets, uploaded images, the live stream and
+the JSON actions (type, press, submit, open home, join and leave a team channel)."""
 
 from __future__ import annotations
 
@@ -51,10 +52,13 @@ class Routes:
         app.router.add_get("/", self.page)
         app.router.add_get("/web/static/{name}", self.asset)
         app.router.add_get("/web/api/stream", self.stream)
+        app.router.add_get("/web/files/{key}", self.file)
         app.router.add_post("/web/api/message", self._post(self._message))
         app.router.add_post("/web/api/action", self._post(self._action))
         app.router.add_post("/web/api/form", self._post(self._form))
         app.router.add_post("/web/api/home", self._post(self._home))
+        app.router.add_post("/web/api/join", self._post(self._join))
+        app.router.add_post("/web/api/leave", self._post(self._leave))
         app.on_shutdown.append(self._shutdown)
 
     # -- GET ----------------------------------------------------------------------------
@@ -62,7 +66,7 @@ class Routes:
     async def page(self, request: web.Request) -> web.Response:
         if not local_host(request):
             return self._forbidden()
-        html = page.index(self._chrome, self._personas)
+        html = page.index(self._chrome, self._personas, self._conversations.channels)
         headers = {**SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
         return web.Response(text=html, content_type="text/html", headers=headers)
 
@@ -78,6 +82,16 @@ class Routes:
             charset="utf-8",
             headers=SECURITY_HEADERS,
         )
+
+    async def file(self, request: web.Request) -> web.Response:
+        """An uploaded image, as the type it was checked to be; never sniffed, never cached."""
+        if not local_host(request):
+            return self._forbidden()
+        found = self._conversations.file(request.match_info["key"])
+        if found is None:
+            raise web.HTTPNotFound
+        headers = {**SECURITY_HEADERS, "Content-Disposition": "inline"}
+        return web.Response(body=found.content, content_type=found.content_type, headers=headers)
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
         if not local_host(request):
@@ -132,7 +146,11 @@ class Routes:
 
     async def _message(self, body: Body) -> dict[str, Any]:
         return await self._dispatcher.text(
-            _pane(body), _text(body, "persona"), _text(body, "text"), _optional(body, "thread")
+            _pane(body),
+            _text(body, "persona"),
+            _text(body, "text"),
+            _optional(body, "thread"),
+            _optional(body, "channel"),
         )
 
     async def _action(self, body: Body) -> dict[str, Any]:
@@ -152,6 +170,12 @@ class Routes:
 
     async def _home(self, body: Body) -> dict[str, Any]:
         return await self._dispatcher.home(_text(body, "persona"))
+
+    async def _join(self, body: Body) -> dict[str, Any]:
+        return await self._dispatcher.join(_text(body, "persona"), _text(body, "channel"))
+
+    async def _leave(self, body: Body) -> dict[str, Any]:
+        return await self._dispatcher.leave(_text(body, "persona"), _text(body, "channel"))
 
     # -- responses ----------------------------------------------------------------------
 

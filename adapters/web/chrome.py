@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from adapters.web.store import OPEN_CHANNEL
+
 _NL: Final[dict[str, str]] = {
     "page_title": "meldbot — lokale webchat",
     "page_intro": (
@@ -16,7 +18,18 @@ _NL: Final[dict[str, str]] = {
     "skip_to_chat": "Naar de chat",
     "chat_title": "Chat met meldbot",
     "coordinators_title": "Coördinatorenkanaal",
-    "team_title": "Teamkanaal",
+    "team_title": "Teamkanalen",
+    "channel_label": "Kanaal",
+    "open_channel": "Teamkanaal (iedereen)",
+    "join": "Lid worden",
+    "leave": "Kanaal verlaten",
+    "not_member": (
+        "Je bent geen lid van {channel}. Word lid om de berichten te zien en mee te praten."
+    ),
+    "joined": "Je bent nu lid van {channel}.",
+    "left": "Je hebt {channel} verlaten.",
+    "error_not_member": "Je bent geen lid van dit kanaal. Word eerst lid.",
+    "error_channel": "Dit kanaal bestaat niet (meer). Vernieuw de pagina.",
     "persona_label": "Ik ben",
     "group_staff": "Medewerkers",
     "group_coordinators": "Coördinatoren",
@@ -88,7 +101,16 @@ _EN: Final[dict[str, str]] = {
     "skip_to_chat": "Skip to the chat",
     "chat_title": "Chat with meldbot",
     "coordinators_title": "Coordinator channel",
-    "team_title": "Team channel",
+    "team_title": "Team channels",
+    "channel_label": "Channel",
+    "open_channel": "Team channel (everyone)",
+    "join": "Join",
+    "leave": "Leave channel",
+    "not_member": "You are not a member of {channel}. Join to see its messages and take part.",
+    "joined": "You are now a member of {channel}.",
+    "left": "You left {channel}.",
+    "error_not_member": "You are not a member of this channel. Join it first.",
+    "error_channel": "This channel does not exist (any more). Reload the page.",
     "persona_label": "I am",
     "group_staff": "Staff",
     "group_coordinators": "Coordinators",
@@ -172,6 +194,12 @@ CLIENT_KEYS: Final[tuple[str, ...]] = (
     "error_text_empty",
     "error_network",
     "error_handler",
+    "join",
+    "leave",
+    "not_member",
+    "joined",
+    "left",
+    "error_channel",
 )
 
 
@@ -188,3 +216,7 @@ class Chrome:
 
     def client(self) -> dict[str, str]:
         return {key: self._texts[key] for key in CLIENT_KEYS}
+
+    def channel(self, name: str) -> str:
+        """How a team channel is named on the page: ``#balie``, or the one everyone is in."""
+        return self("open_channel") if name == OPEN_CHANNEL else f"#{name}"

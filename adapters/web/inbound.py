@@ -14,7 +14,7 @@ from adapters.web import forms
 from adapters.web.chrome import Chrome
 from adapters.web.forms import HOME, OpenForm, OpenForms
 from adapters.web.personas import Pane, Persona, Personas
-from adapters.web.store import Conversations, Entry
+from adapters.web.store import COORDINATORS, OPEN_CHANNEL, Conversations, Entry
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -22,6 +22,7 @@ from bot.events import (
     Event,
     FormSubmitted,
     HomeOpened,
+    MembersJoined,
     MessageReceived,
     MessageRef,
 )
@@ -74,16 +75,23 @@ class Dispatcher:
         self._chrome = chrome
         self._forms = OpenForms()
 
-    # -- the four things a person can do --------------------------------------------
+    # -- what a person can do ---------------------------------------------------------
 
-    async def text(self, pane: Pane, persona_id: str, text: str, thread: str | None) -> Json:
+    async def text(
+        self,
+        pane: Pane,
+        persona_id: str,
+        text: str,
+        thread: str | None,
+        channel: str | None = None,
+    ) -> Json:
         person = self._persona(pane, persona_id)
         limit = TEXT_LIMITS[pane]
         if len(text) > limit:
             raise Refused(400, self._chrome("error_text_too_long", length=len(text), limit=limit))
         if not text.strip():
             raise Refused(400, self._chrome("error_text_empty"))
-        address = self._text_address(pane, person, thread)
+        address = self._text_address(pane, person, thread, channel or OPEN_CHANNEL)
         mine = self._conversations.append(
             address.conversation,
             Message(text, (Text.of(text),)),
@@ -113,7 +121,7 @@ class Dispatcher:
         entry = self._conversations.get(message_id)
         if (
             entry is None
-            or entry.conversation != self._conversation(pane, person)
+            or not self._sees(pane, person, entry.conversation)
             or entry.visible_to not in (None, person.id)
             or not _has_button(entry.message, action_id, value)
         ):
@@ -149,6 +157,22 @@ class Dispatcher:
         person = self._persona("chat", persona_id)
         response = await self._call(HomeOpened(self._actor(person)))
         return self._apply(response, "chat", person, self._dm(person), origin=HOME)
+
+    async def join(self, persona_id: str, channel: str) -> Json:
+        """Joins a team channel; a newcomer there is news for the core (onboarding)."""
+        person = self._persona("team", persona_id)
+        self._channel(channel)
+        if not self._conversations.join(channel, person.id):
+            return {"ok": True, "joined": False}
+        actor = self._actor(person)
+        event = MembersJoined(actor, Address("web", channel), (actor,), team=channel)
+        result = self._apply(await self._call(event), "team", person, self._dm(person), None)
+        return {**result, "joined": True}
+
+    async def leave(self, persona_id: str, channel: str) -> Json:
+        person = self._persona("team", persona_id)
+        self._channel(channel)
+        return {"ok": True, "left": self._conversations.leave(channel, person.id)}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -210,18 +234,36 @@ class Dispatcher:
     def _dm(person: Persona) -> Address:
         return Address("web", f"dm:{person.id}", personal=True)
 
-    def _conversation(self, pane: Pane, person: Persona) -> str:
-        return f"dm:{person.id}" if pane == "chat" else pane
+    def _channel(self, channel: str) -> None:
+        if channel not in self._conversations.channels:
+            raise Refused(404, self._chrome("error_channel"))
 
-    def _text_address(self, pane: Pane, person: Persona, thread: str | None) -> Address:
+    def _sees(self, pane: Pane, person: Persona, conversation: str) -> bool:
+        """Their own chat, the coordinator channel, or a team channel they are in."""
+        if pane == "chat":
+            return conversation == f"dm:{person.id}"
+        if pane == "coordinators":
+            return conversation == COORDINATORS
+        return conversation in self._conversations.channels and self._conversations.is_member(
+            conversation, person.id
+        )
+
+    def _text_address(
+        self, pane: Pane, person: Persona, thread: str | None, channel: str
+    ) -> Address:
         if pane == "chat":
             return self._dm(person)
+        conversation = COORDINATORS if pane == "coordinators" else channel
+        if pane == "team":
+            self._channel(channel)
+            if not self._conversations.is_member(channel, person.id):
+                raise Refused(403, self._chrome("error_not_member"))
         if thread is None:
-            return Address("web", pane)
+            return Address("web", conversation)
         root = self._conversations.get(thread)
-        if root is None or root.conversation != pane or root.thread is not None:
+        if root is None or root.conversation != conversation or root.thread is not None:
             raise Refused(409, self._chrome("error_stale"))
-        return Address("web", pane, thread=root.id)
+        return Address("web", conversation, thread=root.id)
 
     @staticmethod
     def _entry_address(entry: Entry) -> Address:

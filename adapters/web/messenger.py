@@ -1,16 +1,23 @@
-"""The web chat's ``Messenger``: what the core sends lands in the in-memory conversations."""
+"""The web chat's ``Messenger``: what the core sends lands in the in-memory conversations.
+
+A message to a team channel (anything but the coordinator channel or a personal chat,
+as long as the configuration names it) shows in the team pane; an uploaded chart is kept
+with its message and served by the page (PNG only, checked by its signature).
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from typing import Any
 
-from adapters.web.store import Conversations, is_conversation
+from adapters.web.store import COORDINATORS, Attachment, Conversations
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
 from bot.ui import Message, Text
 
-COORDINATORS = "coordinators"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class WebMessenger:
@@ -26,7 +33,21 @@ class WebMessenger:
         self._earlier_message = earlier_message
 
     async def send(self, address: Address, message: Message) -> MessageRef:
-        if address.platform != "web" or not is_conversation(address.conversation):
+        return self._post(address, message, None)
+
+    async def upload(
+        self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
+    ) -> MessageRef:
+        """A PNG (a chart) with its title as the message and ``alt_text`` on the image."""
+        if not content.startswith(PNG_SIGNATURE):
+            raise DeliveryError(f"the web chat shows PNG images only ({filename})", permanent=True)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise DeliveryError("the image is too large for the web chat", permanent=True)
+        file = Attachment(secrets.token_urlsafe(12), content, "image/png", alt_text)
+        return self._post(address, Message(title, (Text.of(title),)), file)
+
+    def _post(self, address: Address, message: Message, file: Attachment | None) -> MessageRef:
+        if address.platform != "web" or not self._conversations.knows(address.conversation):
             raise _unknown(address.conversation)
         thread = address.thread
         if thread is not None:
@@ -43,7 +64,7 @@ class WebMessenger:
             elif root.conversation != address.conversation:
                 raise _unknown(f"{address.conversation} thread")
             thread = root.thread or root.id  # a reply to a reply stays in the same thread
-        entry = self._conversations.append(address.conversation, message, thread=thread)
+        entry = self._conversations.append(address.conversation, message, thread=thread, file=file)
         return MessageRef("web", entry.conversation, entry.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:

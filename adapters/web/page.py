@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib.resources import files
 from string import Template
 
@@ -32,16 +33,23 @@ def _options(personas: Personas, pane: Pane, chrome: Chrome) -> str:
     )
 
 
+def _channel_options(chrome: Chrome, channels: Sequence[str]) -> str:
+    return "".join(
+        f'<option value="{e(name)}">{e(chrome.channel(name))}</option>' for name in channels
+    )
+
+
 def _client_data(chrome: Chrome) -> str:
     """The browser's wording as a JSON data island; ``<`` escaped so it cannot end the tag."""
     text = json.dumps({"labels": chrome.client()}, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def index(chrome: Chrome, personas: Personas) -> str:
+def index(chrome: Chrome, personas: Personas, channels: Sequence[str]) -> str:
     template = Template((STATIC / "index.html").read_text(encoding="utf-8"))
     values = {key: e(chrome(key)) for key in _PAGE_KEYS}
     values.update({f"personas_{pane}": _options(personas, pane, chrome) for pane in PANES})
+    values["channels_team"] = _channel_options(chrome, channels)
     values["lang"] = chrome.language
     values["client_data"] = _client_data(chrome)
     return template.substitute(values)
@@ -54,6 +62,8 @@ _PAGE_KEYS = (
     "chat_title",
     "coordinators_title",
     "team_title",
+    "channel_label",
+    "join",
     "persona_label",
     "composer_chat",
     "composer_channel",

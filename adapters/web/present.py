@@ -8,8 +8,28 @@ from adapters.web import render
 from adapters.web.chrome import Chrome
 from adapters.web.hub import Push
 from adapters.web.personas import Personas
-from adapters.web.store import Change, Changed, Conversations, Entry, Removed
+from adapters.web.render import e
+from adapters.web.store import (
+    Attachment,
+    Change,
+    Changed,
+    Conversations,
+    Entry,
+    HomeChanged,
+    Removed,
+)
 from bot.ui import Message
+
+FILES_PATH = "/web/files/"
+
+
+def figure(file: Attachment) -> str:
+    """An uploaded image under its message; its alt text is what a screen reader says."""
+    return (
+        f'<figure class="msg__file"><img src="{e(FILES_PATH + file.key)}" '
+        f'alt="{e(file.alt_text)}" loading="lazy"></figure>'
+    )
+
 
 Json = dict[str, Any]
 
@@ -28,11 +48,16 @@ class Presenter:
             "author": item.author_kind,
             "visibleTo": item.visible_to,
             "summary": item.message.summary,  # inserted with textContent only
-            "html": render.entry(item, self._chrome, self._personas.name),
+            "html": render.entry(item, self._chrome, self._personas.name)
+            + (figure(item.file) if item.file is not None else ""),
         }
 
     def home(self, persona: str, message: Message) -> Json:
         return {"persona": persona, "html": render.home(message, self._personas.name)}
+
+    @staticmethod
+    def members(channel: str, members: tuple[str, ...]) -> Json:
+        return {"channel": channel, "members": list(members)}
 
     def snapshot(self, conversations: Conversations) -> Push:
         return Push(
@@ -40,6 +65,10 @@ class Presenter:
             {
                 "messages": [self.entry(item) for item in conversations],
                 "homes": [self.home(p, m) for p, m in conversations.homes().items()],
+                "channels": [
+                    self.members(channel, conversations.members(channel))
+                    for channel in conversations.channels
+                ],
             },
         )
 
@@ -48,4 +77,6 @@ class Presenter:
             return Push("message", self.entry(change.entry))
         if isinstance(change, Removed):
             return Push("remove", {"id": change.entry_id})
-        return Push("home", self.home(change.persona, change.message))
+        if isinstance(change, HomeChanged):
+            return Push("home", self.home(change.persona, change.message))
+        return Push("members", self.members(change.channel, change.members))

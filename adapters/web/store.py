@@ -1,15 +1,18 @@
 """The web chat's conversations, kept in memory (adapters never touch the database).
 
 Conversations are ``dm:<user_id>`` (a personal chat with the bot), ``coordinators``
-and ``team``. A message is a root or a reply in a root's thread; a private message is
-shown only to one persona. Every change is told to the listeners (the live push).
+and the team channels: ``team``, which everyone is in, and the channels the configuration
+names for the web chat (onboarding, reminders …), which a persona joins and leaves. A
+message is a root or a reply in a root's thread; a private message is shown only to one
+persona; an uploaded image is kept with its message. Every change is told to the
+listeners (the live push).
 """
 
 from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
@@ -17,12 +20,31 @@ from typing import Literal
 from bot.ui import Message
 
 AuthorKind = Literal["bot", "person"]
-SHARED = frozenset({"coordinators", "team"})
+COORDINATORS = "coordinators"
+OPEN_CHANNEL = "team"  # the team channel everyone is in
 MAX_ROOTS_PER_CONVERSATION = 500
 
 
-def is_conversation(name: str) -> bool:
-    return name in SHARED or (name.startswith("dm:") and len(name) > 3)
+def is_personal(name: str) -> bool:
+    return name.startswith("dm:") and len(name) > 3
+
+
+def team_channels(names: Iterable[str]) -> tuple[str, ...]:
+    """``team`` first, then each configured name once (never the coordinators or a DM)."""
+    wanted = [OPEN_CHANNEL, *(name.strip() for name in names)]
+    return tuple(
+        dict.fromkeys(n for n in wanted if n and n != COORDINATORS and not n.startswith("dm:"))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An uploaded image (a chart), served at ``/web/files/<key>``."""
+
+    key: str
+    content: bytes
+    content_type: str
+    alt_text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +60,7 @@ class Entry:
     visible_to: str | None = None
     edited: bool = False
     placeholder: bool = False
+    file: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +79,33 @@ class HomeChanged:
     message: Message
 
 
-Change = Changed | Removed | HomeChanged
+@dataclass(frozen=True, slots=True)
+class MembersChanged:
+    channel: str
+    members: tuple[str, ...]
+
+
+Change = Changed | Removed | HomeChanged | MembersChanged
 Listener = Callable[[Change], None]
 
 
 class Conversations:
     """All messages of the web chat. Not thread-safe; used from the event loop only."""
 
-    def __init__(self) -> None:
+    def __init__(self, channels: Iterable[str] = ()) -> None:
         # A fresh prefix per process: references stored by the core before a restart
         # never collide with new messages, so updating them fails cleanly.
         self._prefix = secrets.token_hex(3)
         self._counter = itertools.count(1)
         self._entries: dict[str, Entry] = {}
+        self._files: dict[str, str] = {}  # attachment key -> entry id
         self._homes: dict[str, Message] = {}
         self._listeners: list[Listener] = []
+        self.channels = team_channels(channels)
+        self._members: dict[str, set[str]] = {name: set() for name in self.channels}
+
+    def knows(self, name: str) -> bool:
+        return name == COORDINATORS or name in self.channels or is_personal(name)
 
     def listen(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -100,8 +135,9 @@ class Conversations:
         visible_to: str | None = None,
         placeholder: bool = False,
         entry_id: str | None = None,
+        file: Attachment | None = None,
     ) -> Entry:
-        if not is_conversation(conversation):
+        if not self.knows(conversation):
             raise KeyError(conversation)
         seq = next(self._counter)
         entry = Entry(
@@ -115,8 +151,11 @@ class Conversations:
             created=datetime.now(UTC),
             visible_to=visible_to,
             placeholder=placeholder,
+            file=file,
         )
         self._entries[entry.id] = entry
+        if file is not None:
+            self._files[file.key] = entry.id
         self._tell(Changed(entry))
         if thread is None:
             self._trim(conversation)
@@ -131,8 +170,38 @@ class Conversations:
     def remove(self, entry_id: str) -> None:
         doomed = [entry_id, *(reply.id for reply in self.replies(entry_id))]
         for doomed_id in doomed:
-            if self._entries.pop(doomed_id, None) is not None:
+            gone = self._entries.pop(doomed_id, None)
+            if gone is not None:
+                if gone.file is not None:
+                    self._files.pop(gone.file.key, None)
                 self._tell(Removed(doomed_id))
+
+    def file(self, key: str) -> Attachment | None:
+        entry = self._entries.get(self._files.get(key, ""))
+        return entry.file if entry is not None else None
+
+    # -- team channels ------------------------------------------------------------------
+
+    def is_member(self, channel: str, persona: str) -> bool:
+        return channel == OPEN_CHANNEL or persona in self._members.get(channel, ())
+
+    def members(self, channel: str) -> tuple[str, ...]:
+        return tuple(sorted(self._members.get(channel, ())))
+
+    def join(self, channel: str, persona: str) -> bool:
+        """True when ``persona`` was not in ``channel`` before (a newcomer)."""
+        if self.is_member(channel, persona) or channel not in self._members:
+            return False
+        self._members[channel].add(persona)
+        self._tell(MembersChanged(channel, self.members(channel)))
+        return True
+
+    def leave(self, channel: str, persona: str) -> bool:
+        if persona not in self._members.get(channel, ()):
+            return False
+        self._members[channel].discard(persona)
+        self._tell(MembersChanged(channel, self.members(channel)))
+        return True
 
     def home(self, persona: str) -> Message | None:
         return self._homes.get(persona)

@@ -21,12 +21,21 @@ SCOPES = {
     "chat_update": {"chat:write"},
     "conversations_open": {"im:write"},
     "conversations_members": {"channels:read", "groups:read"},
+    "files_upload_v2": {"files:write"},
+    "users_info": {"users:read"},
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),
 }
 # Scopes for what Slack sends rather than what the code calls.
 INBOUND_SCOPES = {"commands", "im:history"}
+# The events the listeners subscribe to, and the scopes Slack requires for each.
+EVENTS = {
+    "message.im": {"im:history"},
+    "app_home_opened": set(),
+    "team_join": {"users:read"},
+    "member_joined_channel": {"channels:read", "groups:read"},
+}
 
 
 def manifest() -> dict[str, Any]:
@@ -36,14 +45,14 @@ def manifest() -> dict[str, Any]:
 
 def called_methods() -> set[str]:
     source = "\n".join(path.read_text() for path in ADAPTER.glob("*.py"))
-    return set(re.findall(r"\bclient\.([a-z]+_[A-Za-z]+)\(", source))
+    return set(re.findall(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(", source))
 
 
 def test_scopes_are_exactly_the_ones_used() -> None:
     methods = called_methods()
     assert methods, "no Web API calls found in the adapter"
     assert methods <= SCOPES.keys(), f"scope unknown for {methods - SCOPES.keys()}"
-    needed = set().union(*(SCOPES[m] for m in methods)) | INBOUND_SCOPES
+    needed = set().union(*(SCOPES[m] for m in methods), *EVENTS.values()) | INBOUND_SCOPES
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed
 
 
@@ -53,7 +62,7 @@ def test_command_shortcut_events_and_urls_match_the_code() -> None:
     [shortcut] = features["shortcuts"]
     assert command["command"] == REPORT_COMMAND
     assert (shortcut["type"], shortcut["callback_id"]) == ("global", REPORT_SHORTCUT)
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == EVENTS.keys()
     urls = [
         command["url"],
         settings["event_subscriptions"]["request_url"],

@@ -1,4 +1,6 @@
 // meldbot local web chat: three panes kept in sync with the server over Server-Sent Events.
+// The team pane shows one team channel at a time: "team", which everyone is in, or a
+// configured one that the persona joins (a newcomer gets meldbot's welcome in their chat).
 //
 // Safety: every message and form arrives as HTML rendered *and escaped* on the server
 // (adapters/web/render.py). Anything this script adds itself (summaries, labels, errors,
@@ -18,7 +20,9 @@ function fromServer(html) {
   return template.content;
 }
 
+const OPEN_CHANNEL = "team"; // the team channel everyone is in
 const messages = new Map(); // id -> message JSON from the server
+const channels = new Map(); // team channel -> Set of the personas who joined it
 const homes = new Map(); // persona -> home HTML
 const openThreads = new Set(); // root ids whose replies are shown
 const freshThreads = new Set(); // root ids with replies not yet seen
@@ -39,6 +43,9 @@ for (const section of document.querySelectorAll("[data-pane]")) {
     scroll: section.querySelector("[data-scroll]"),
     home: section.querySelector("[data-home]"),
     notice: section.querySelector("[data-notice]"),
+    channel: section.querySelector("[data-channel]"),
+    membership: section.querySelector("[data-membership]"),
+    composer: section.querySelector(":scope > [data-composer]"),
   };
 }
 for (const option of document.querySelectorAll("[data-persona-for] option")) {
@@ -51,17 +58,32 @@ function persona(pane) {
   return panes[pane].select.value;
 }
 
+function channelOf() {
+  return panes.team.channel.value;
+}
+
+function channelLabel() {
+  return panes.team.channel.selectedOptions[0]?.textContent ?? channelOf();
+}
+
+function isMember(channel, who) {
+  return channel === OPEN_CHANNEL || (channels.get(channel)?.has(who) ?? false);
+}
+
 function conversationOf(pane) {
-  return pane === "chat" ? `dm:${persona("chat")}` : pane;
+  if (pane === "chat") return `dm:${persona("chat")}`;
+  return pane === "team" ? channelOf() : pane;
 }
 
 function paneOf(message) {
-  return message.conversation.startsWith("dm:") ? "chat" : message.conversation;
+  if (message.conversation.startsWith("dm:")) return "chat";
+  return message.conversation === "coordinators" ? "coordinators" : "team";
 }
 
 function shows(pane, message) {
   return (
     message.conversation === conversationOf(pane) &&
+    (pane !== "team" || isMember(message.conversation, persona("team"))) &&
     (!message.visibleTo || message.visibleTo === persona(pane)) &&
     !dismissed.has(message.id)
   );
@@ -249,28 +271,41 @@ function refreshRoot(pane, item, rootId, byRoot) {
 function renderPane(pane) {
   const { list, scroll } = panes[pane];
   const nearBottom = scroll.scrollHeight - scroll.scrollTop - scroll.clientHeight < 80;
+  const outside = pane === "team" && !isMember(channelOf(), persona("team"));
   const roots = [...messages.values()].filter((m) => !m.thread && shows(pane, m)).sort(bySeq);
   const keys = roots.map((m) => m.id);
-  if (keys.length === 0) keys.push("empty");
+  if (outside) keys.push(`outside:${channelOf()}`);
+  else if (keys.length === 0) keys.push("empty");
+  const placeholder = (key) => key === "empty" || key.startsWith("outside:");
   const byRoot = repliesIn(pane);
   reconcile(
     list,
     keys,
-    (id) => (id === "empty" ? emptyItem(pane) : rootItem(pane, id, byRoot)),
-    (node) => node.dataset.key !== "empty" && refreshRoot(pane, node, node.dataset.key, byRoot),
+    (id) => (placeholder(id) ? emptyItem(pane, outside) : rootItem(pane, id, byRoot)),
+    (node) => placeholder(node.dataset.key) || refreshRoot(pane, node, node.dataset.key, byRoot),
   );
   if (pane === "chat") {
     renderHome();
     foldHome();
   }
+  if (pane === "team") renderMembership(outside);
   if (nearBottom) scroll.scrollTop = scroll.scrollHeight;
 }
 
-function emptyItem(pane) {
+function emptyItem(pane, outside = false) {
   const item = document.createElement("li");
   item.className = "empty";
-  item.textContent = t(`empty_${pane}`);
+  item.textContent = outside ? t("not_member", { channel: channelLabel() }) : t(`empty_${pane}`);
   return item;
+}
+
+/** The join/leave button and the composer follow whether the persona is in the channel. */
+function renderMembership(outside) {
+  const { membership, composer } = panes.team;
+  membership.hidden = channelOf() === OPEN_CHANNEL;
+  membership.textContent = outside ? t("join") : t("leave");
+  membership.classList.toggle("btn--primary", outside);
+  composer.hidden = outside;
 }
 
 function renderHome() {
@@ -352,9 +387,17 @@ function connect() {
     for (const message of snapshot.messages) messages.set(message.id, message);
     homes.clear();
     for (const home of snapshot.homes) homes.set(home.persona, home.html);
+    channels.clear();
+    for (const channel of snapshot.channels) channels.set(channel.channel, new Set(channel.members));
     renderAll();
     setStatus("connected");
     document.body.dataset.ready = "true";
+    arrive();
+  });
+  source.addEventListener("members", (event) => {
+    const { channel, members } = JSON.parse(event.data);
+    channels.set(channel, new Set(members));
+    renderPane("team");
   });
   source.addEventListener("message", (event) => upsert(JSON.parse(event.data)));
   source.addEventListener("remove", (event) => {
@@ -405,6 +448,53 @@ async function openHome() {
   const result = await post("/web/api/home", { persona: persona("chat") });
   if (!result.ok) notify("chat", result.error);
 }
+
+// -- team channels --------------------------------------------------------------------
+
+async function membership(channel, joining) {
+  const who = persona("team");
+  const button = panes.team.membership;
+  button.disabled = true;
+  notify("team", "");
+  const result = await post(joining ? "/web/api/join" : "/web/api/leave", {
+    persona: who,
+    channel,
+  });
+  button.disabled = false;
+  if (!result.ok) {
+    notify("team", result.error);
+    return;
+  }
+  // The live stream says so too; updating now keeps the button under the pointer steady.
+  if (!channels.has(channel)) channels.set(channel, new Set());
+  if (joining) channels.get(channel).add(who);
+  else channels.get(channel).delete(who);
+  renderPane("team");
+  announce(t(joining ? "joined" : "left", { channel: channelLabel() }));
+}
+
+// Arriving with ?team=<channel> shows that channel and joins it, once per page load.
+const arriving = new URLSearchParams(location.search).get("team");
+let arrived = false;
+
+function arrive() {
+  if (arrived || !arriving) return;
+  arrived = true;
+  const select = panes.team.channel;
+  if (![...select.options].some((o) => o.value === arriving)) {
+    notify("team", t("error_channel"));
+    return;
+  }
+  select.value = arriving;
+  sessionStorage.setItem("meldbot.channel", arriving);
+  renderPane("team");
+  if (!isMember(arriving, persona("team"))) membership(arriving, true);
+}
+
+panes.team.membership.addEventListener("click", () => {
+  const channel = channelOf();
+  membership(channel, !isMember(channel, persona("team")));
+});
 
 // -- the form dialog ------------------------------------------------------------------
 
@@ -506,6 +596,7 @@ document.addEventListener("submit", async (event) => {
     persona: persona(pane),
     text: text.value,
     thread: form.dataset.thread ?? null,
+    channel: pane === "team" ? channelOf() : null,
   });
   send.disabled = false;
   send.textContent = t("send");
@@ -543,6 +634,20 @@ for (const pane of Object.values(panes)) {
       openHome();
     }
     renderPane(pane.name);
+  });
+}
+
+{
+  const select = panes.team.channel;
+  select.closest(".channel-bar").hidden = select.options.length < 2; // only "team": no choice
+  const remembered = sessionStorage.getItem("meldbot.channel");
+  if (remembered && [...select.options].some((o) => o.value === remembered)) {
+    select.value = remembered;
+  }
+  select.addEventListener("change", () => {
+    sessionStorage.setItem("meldbot.channel", select.value);
+    notify("team", "");
+    renderPane("team");
   });
 }
 
