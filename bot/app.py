@@ -13,6 +13,7 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.aftercare import Aftercare
+from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
 from bot.case.service import CaseService
@@ -23,7 +24,7 @@ from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.notifications import OutboxDispatcher
-from bot.onboarding import Onboarding
+from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
 from bot.schedule.feature import Feature, FeatureContext
@@ -77,14 +78,22 @@ def _utc_now() -> datetime:
 async def create_app(
     settings: Settings, *, clock: Callable[[], datetime] = _utc_now
 ) -> web.Application:
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
+    seal_key = settings.seal_key or local_seal_key(settings.data_dir)
+    sealer = Sealer(seal_key)
     database = Database(settings.database_url, sealer, clock)
     await upgrade(database.engine)
 
     messengers: dict[Platform, Messenger] = {}
     outbox = OutboxDispatcher(database, messengers, settings, clock)
     scheduler = Scheduler(database, clock, outbox.wake, settings.scheduler_interval_seconds)
-    features = FeatureContext(settings, database, clock, outbox.messenger)
+    features = FeatureContext(
+        settings,
+        database,
+        clock,
+        outbox.messenger,
+        wake_outbox=outbox.wake,
+        person_key=person_key(seal_key),
+    )
     onboarding = Onboarding(features)
     scheduled: list[Feature] = [
         OnCall(features),
@@ -92,6 +101,7 @@ async def create_app(
         Aftercare(features),
         Awareness(features),
         TrendReports(features),
+        ResultsPosts(features),
         onboarding,
     ]
     _install(scheduled, scheduler, outbox)
@@ -104,6 +114,7 @@ async def create_app(
         ConversationStates(database, clock),
         ReceiptSessions(database, clock),
         clock,
+        onboarding=onboarding,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(

@@ -91,6 +91,12 @@ class OutboxDispatcher(BackgroundTask):
             pass
 
     async def _deliver(self, notification: Notification) -> None:
+        if notification.in_doubt:
+            # An instance died between sending and recording it: the platform may have
+            # it already. Sending again risks a duplicate; not sending risks a loss.
+            log.warning(
+                "%s #%s may have landed before; sending again", notification.kind, notification.id
+            )
         try:
             await self._send(notification)
         except DeliveryError as error:

@@ -96,10 +96,22 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Days after closing before the aftercare check-in."
     )
     reminders: list[Reminder] = []
+    awareness_library: Path | None = Field(
+        default=None, description="The organisation's own awareness messages (TOML)."
+    )
+    awareness_links: dict[str, Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(
+        default={}, description="Named links (elearning, news) that awareness messages show."
+    )
     results: ResultsPost | None = None
     trends: TrendReport | None = None
     onboarding: list[OnboardingChannel] = []
     scheduler_interval_seconds: float = Field(default=5.0, gt=0, le=60)
+    outbox_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        description="How long a claimed message is an instance's to send before another "
+        "instance may take it over (when the first died halfway).",
+    )
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")

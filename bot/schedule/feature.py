@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.case.models import Case, CaseEvent
@@ -20,6 +20,11 @@ class FeatureContext:
     storage: Storage
     clock: Callable[[], datetime]
     messenger: Callable[[Platform], Messenger]  # raises a permanent DeliveryError if absent
+    # What a feature that writes outbox rows outside the scheduler (a welcome, at once) calls.
+    wake_outbox: Callable[[], None] = field(default=lambda: None)
+    # A key derived from the seal key, for keyed hashes of people that must be recognised
+    # but never read back (who was welcomed); empty when none was given.
+    person_key: bytes = b""
 
 
 class Feature:
