@@ -1,11 +1,14 @@
-"""One named asyncio task that runs until it is stopped (outbox, housekeeping)."""
+"""Named asyncio tasks that run until they are stopped (outbox, scheduler, housekeeping)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class BackgroundTask:
@@ -34,3 +37,42 @@ class BackgroundTask:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+
+class Loop(BackgroundTask):
+    """Works in steps; each step says how long to rest, and ``wake`` cuts the rest short.
+
+    ``stop`` lets a step under way finish (for ``grace`` seconds): cut off halfway, a
+    claimed message or timer would wait for its lease to run out.
+    """
+
+    def __init__(self, name: str, retry_pause: float, grace: float = 5.0) -> None:
+        super().__init__(name, self._loop)
+        self._retry_pause = retry_pause
+        self._grace = grace
+        self._wake = asyncio.Event()
+
+    async def step(self) -> float:
+        """One round of work; returns the seconds to rest before the next."""
+        raise NotImplementedError
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self, grace: float | None = None) -> None:
+        self.wake()
+        await super().stop(self._grace if grace is None else grace)
+
+    async def _loop(self) -> None:
+        while not self.stopping:
+            try:
+                pause = await self.step()
+            except Exception:
+                log.exception("%s failed; trying again shortly", self._name)
+                pause = self._retry_pause
+            if self.stopping:
+                break
+            if pause > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), pause)
+            self._wake.clear()

@@ -5,13 +5,11 @@ Delivery is at least once: a message is marked sent after the platform accepted 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
-from bot.background import BackgroundTask
+from bot.background import Loop
 from bot.case import views
 from bot.case.models import Case, CaseEvent
 from bot.case.service import ALERT, REPORTER, THREAD, UNDELIVERED
@@ -26,13 +24,12 @@ log = logging.getLogger(__name__)
 BATCH = 20
 MAX_BACKOFF = 300.0
 POLL_SECONDS = 2.0
-STOP_GRACE = 5.0
 
 Sender = Callable[[Notification], Awaitable[None]]
 """Delivers one kind of notification; raises ``DeliveryError`` to have it retried."""
 
 
-class OutboxDispatcher(BackgroundTask):
+class OutboxDispatcher(Loop):
     def __init__(
         self,
         storage: Storage,
@@ -40,12 +37,11 @@ class OutboxDispatcher(BackgroundTask):
         settings: Settings,
         clock: Callable[[], datetime],
     ) -> None:
-        super().__init__("meldbot-outbox", self._run)
+        super().__init__("meldbot-outbox", retry_pause=POLL_SECONDS)
         self._storage = storage
         self._messengers = messengers
         self._settings = settings
         self._clock = clock
-        self._wake = asyncio.Event()
         consultations = consultation.ConsultationDelivery(storage, self.messenger, settings)
         self._senders: dict[str, Sender] = dict.fromkeys(consultation.KINDS, consultations.send)
 
@@ -54,26 +50,8 @@ class OutboxDispatcher(BackgroundTask):
         for kind in kinds:
             self._senders[kind] = sender
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self, grace: float = STOP_GRACE) -> None:
-        """Lets a delivery under way finish: cut off, it would stay leased for a minute."""
-        self.wake()
-        await super().stop(grace)
-
-    async def _run(self) -> None:
-        while not self.stopping:
-            try:
-                delivered = await self.pump()
-            except Exception:
-                log.exception("outbox pump failed; trying again shortly")
-                delivered = 0
-            if delivered or self.stopping:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            self._wake.clear()
+    async def step(self) -> float:
+        return 0.0 if await self.pump() else POLL_SECONDS
 
     async def pump(self) -> int:
         """Deliver one batch of due notifications; returns how many were handled."""

@@ -79,8 +79,9 @@ class Settings(BaseSettings):
         "days without activity.",
     )
 
-    departments: list[str] = Field(
+    departments: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default=[],
+        max_length=100,  # a Slack menu holds 100 options
         description="Departments a reporter may choose from (for trends); empty: not asked.",
     )
     oncall: OnCallRota = OnCallRota()
@@ -177,6 +178,25 @@ class Settings(BaseSettings):
     def _split(cls, value: object) -> object:
         return _comma_list(value)
 
+    def _check_scheduled_platforms(self) -> None:
+        """A post planned for a platform meldbot does not talk to would fail at every
+        occurrence; say so at start-up instead."""
+        enabled = _enabled(self)
+        planned: list[tuple[str, str]] = [("[[reminders]]", r.platform) for r in self.reminders]
+        planned += [("[[onboarding]]", o.platform) for o in self.onboarding]
+        planned += [("[results]", self.results.platform)] if self.results else []
+        planned += [("[trends]", self.trends.platform)] if self.trends else []
+        if self.oncall.platform:
+            planned.append(("[oncall]", self.oncall.platform))
+        for table, platform in planned:
+            if platform not in enabled:
+                raise ConfigError(
+                    f"{table} names platform {platform}, which is not configured "
+                    f"(configured: {', '.join(sorted(enabled)) or 'none'})."
+                )
+        if len(set(self.departments)) < len(self.departments):
+            raise ConfigError("MELDBOT_DEPARTMENTS lists a department twice.")
+
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token)
@@ -193,6 +213,7 @@ class Settings(BaseSettings):
 
     def check(self) -> None:
         """Cross-field rules that a single field's type cannot express."""
+        self._check_scheduled_platforms()
         if self.slack_enabled:
             if not self.slack_signing_secret and not self.slack_app_token:
                 raise ConfigError(
@@ -217,6 +238,12 @@ class Settings(BaseSettings):
             )
 
 
+def _enabled(settings: Settings) -> set[str]:
+    enabled = {"slack"} if settings.slack_enabled else set()
+    enabled |= {"teams"} if settings.teams_enabled else set()
+    return enabled | ({"web"} if settings.web_chat_enabled else set())
+
+
 def _setting_name(loc: tuple[int | str, ...]) -> str:
     """The name a person would set: the environment variable for a top-level field."""
     if not loc:
@@ -226,7 +253,8 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
         return head
     if len(loc) == 1:
         return f"MELDBOT_{head.upper()}"
-    return ".".join(str(part) for part in loc)
+    # A list item by its place as people count: "reminders #2 schedule".
+    return " ".join(f"#{part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
 def load_settings(**overrides: object) -> Settings:

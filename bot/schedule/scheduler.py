@@ -13,15 +13,13 @@ Timers about cases (paging, clocks, aftercare) are obligations: they fire howeve
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.background import BackgroundTask
+from bot.background import Loop
 from bot.ports import Storage, Transaction
 from bot.schedule.calendar import Schedule
 from bot.schedule.models import Timer
@@ -33,7 +31,6 @@ TimerHandler = Callable[[Transaction, Timer, datetime], Awaitable[str]]
 (``sent``, or ``skipped: <why>``), which is recorded on the timer."""
 
 SENT = "sent"
-STOP_GRACE = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +47,7 @@ class RecurringJob:
         return f"{self.job}@{moment:%Y-%m-%dT%H:%M:%SZ}"
 
 
-class Scheduler(BackgroundTask):
+class Scheduler(Loop):
     def __init__(
         self,
         storage: Storage,
@@ -58,14 +55,13 @@ class Scheduler(BackgroundTask):
         wake_outbox: Callable[[], None],
         interval: float,
     ) -> None:
-        super().__init__("meldbot-scheduler", self._run)
+        super().__init__("meldbot-scheduler", retry_pause=interval)
         self._storage = storage
         self._clock = clock
         self._wake_outbox = wake_outbox
         self._interval = interval
         self._handlers: dict[str, TimerHandler] = {}
         self._jobs: dict[str, RecurringJob] = {}
-        self._wake = asyncio.Event()
 
     def handle(self, kind: str, handler: TimerHandler) -> None:
         self._handlers[kind] = handler
@@ -74,25 +70,9 @@ class Scheduler(BackgroundTask):
         for job in jobs:
             self._jobs[job.job] = job
 
-    def wake(self) -> None:
-        """A timer was set that may be due sooner than the scheduler planned to look."""
-        self._wake.set()
-
-    async def stop(self, grace: float = STOP_GRACE) -> None:
-        self.wake()
-        await super().stop(grace)
-
-    async def _run(self) -> None:
-        while not self.stopping:
-            try:
-                await self.tick()
-                pause = await self._pause()
-            except Exception:
-                log.exception("scheduler tick failed; trying again shortly")
-                pause = self._interval
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), pause)
+    async def step(self) -> float:
+        await self.tick()
+        return await self._pause()
 
     async def _pause(self) -> float:
         """Until the next timer is due, but never longer than the interval: another

@@ -75,3 +75,18 @@ def test_a_missing_config_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setenv("MELDBOT_CONFIG", str(tmp_path / "nope.toml"))
     with pytest.raises(ConfigError, match=r"nope\.toml"):
         load_settings()
+
+
+def test_a_post_for_a_platform_that_is_not_configured_stops_start_up() -> None:
+    reminder = {"platform": "slack", "channel": "C0TEAM", "schedule": "0 9 * * 1"}
+    with pytest.raises(ConfigError, match=r"\[\[reminders\]\] names platform slack"):
+        load_settings(reminders=[reminder], web_chat="on")
+    web = {"platform": "web", "channel": "team", "schedule": "0 9 * * 1"}
+    assert load_settings(reminders=[web], web_chat="on").reminders[0].channel == "team"
+
+
+def test_departments_are_short_and_listed_once() -> None:
+    with pytest.raises(ConfigError, match="twice"):
+        load_settings(departments=["Burgerzaken", "Burgerzaken"])
+    with pytest.raises(ConfigError, match="departments #1 is invalid"):
+        load_settings(departments=["x" * 101])
