@@ -73,14 +73,22 @@ def _bursts(arrivals: list[float], gap: float = 1.0) -> list[float]:
     return rates
 
 
-async def _run(schedule: str, channels: int, seconds: float, instances: int) -> None:
+async def _run(
+    schedule: str, channels: int, seconds: float, instances: int, kill_after: float | None
+) -> None:
     names = [f"C0TEAM{index:03d}" for index in range(channels)]
     with _postgres() as server, tempfile.TemporaryDirectory() as workdir:
         async with fleet(server, Path(workdir), names, schedule) as group:
             for _ in range(instances):
                 group.start_instance()
             await group.wait_healthy()
-            await asyncio.sleep(seconds)
+            if kill_after is not None and kill_after < seconds:
+                await asyncio.sleep(kill_after)
+                group.instances[0].kill()
+                print(f"killed one instance (SIGKILL) after {kill_after:.0f} s")
+                await asyncio.sleep(seconds - kill_after)
+            else:
+                await asyncio.sleep(seconds)
             group.stop()
             occurrences = await group.occurrences()
         posted = Counter(message.channel for message in group.slack.messages)
@@ -98,8 +106,9 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--kill-after", type=float, help="SIGKILL the first instance then")
     args = parser.parse_args()
-    asyncio.run(_run(args.schedule, args.channels, args.seconds, args.instances))
+    asyncio.run(_run(args.schedule, args.channels, args.seconds, args.instances, args.kill_after))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -68,7 +69,12 @@ class SlackAdapter:
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
-        """Connects Socket Mode when ``SLACK_APP_TOKEN`` is set; HTTP mode needs nothing."""
+        """Opens one HTTP session for every Web API call, and connects Socket Mode when
+        ``SLACK_APP_TOKEN`` is set."""
+        if self.client.session is None:
+            # Without it slack_sdk opens (and closes) a connection per call: a TLS handshake
+            # for every message.
+            self.client.session = aiohttp.ClientSession()
         if not self.settings.slack_app_token or self._socket is not None:
             return
         self._socket = AsyncSocketModeHandler(
@@ -85,3 +91,6 @@ class SlackAdapter:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode closed")
+        if self.client.session is not None:
+            session, self.client.session = self.client.session, None
+            await session.close()
