@@ -63,7 +63,8 @@ class SqlTimers:
     async def done(self, timer_id: int, now: datetime, outcome: str) -> None:
         await self._session.execute(
             update(TimerRow)
-            .where(TimerRow.id == timer_id)
+            # Once only: a timer another instance finished keeps its outcome.
+            .where(TimerRow.id == timer_id, TimerRow.done_at.is_(None))
             .values(done_at=now, outcome=outcome[:100])
         )
 

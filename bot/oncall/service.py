@@ -52,7 +52,7 @@ class OnCall(Feature):
         )
         timer_id = timer.id if timer else None
         if on_call is not None:
-            await tx.outbox.enqueue(PAGE_DM, case_id=case.id, event_id=event.id, timer_id=timer_id)
+            await self._enqueue_dm(tx, event, timer_id)
         await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer_id)
 
     async def changed(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
@@ -73,17 +73,23 @@ class OnCall(Feature):
         name = backup.shown if backup else None
         event = await tx.cases.add_event(case, EventKind.ESCALATED, now, actor_name=name)
         if backup is not None:
-            await tx.outbox.enqueue(PAGE_DM, case_id=case.id, event_id=event.id, timer_id=timer.id)
+            await self._enqueue_dm(tx, event, timer.id)
         await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer.id)
         return SENT
 
+    @staticmethod
+    async def _enqueue_dm(tx: Transaction, event: CaseEvent, timer_id: int | None) -> None:
+        """Without the case id on the row: the outbox sends a case's messages one at a
+        time, and a page must not wait behind a channel post that is being retried."""
+        await tx.outbox.enqueue(PAGE_DM, event_id=event.id, timer_id=timer_id)
+
     async def _load(self, notification: Notification) -> tuple[Case, CaseEvent, Page | None, bool]:
         """The case, the page's event, who the page reached, and whether it was answered."""
-        if notification.case_id is None or notification.event_id is None:
+        if notification.event_id is None:
             raise DeliveryError("a page without its case", permanent=True)
         async with self.context.storage.transaction() as tx:
-            case = await tx.cases.get(notification.case_id)
             event = await tx.cases.event(notification.event_id)
+            case = await tx.cases.get(event.case_id) if event else None
             if case is None or event is None:
                 raise DeliveryError("the case no longer exists", permanent=True)
             answered = any(e.kind in ANSWERED for e in await tx.cases.events(case.id))

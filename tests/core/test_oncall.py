@@ -420,6 +420,24 @@ async def test_a_failed_page_is_retried_and_nothing_is_lost(
     assert len(_pages(bot)) == 1
 
 
+async def test_the_page_does_not_wait_for_a_channel_that_is_down(
+    make_bot: MakeBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox sends a case's channel posts in order; the personal page goes regardless."""
+    bot = await make_bot(oncall=ROTA)
+    send = bot.platform.send
+
+    async def channel_down(address: Address, message: Message) -> object:
+        if address.conversation == "coordinators":
+            raise DeliveryError("the channel is rate-limited", retry_after=300)
+        return await send(address, message)
+
+    monkeypatch.setattr(bot.platform, "send", channel_down)
+    await _report(bot)
+    assert not bot.platform.in_channel(), "the alert waits for the channel"
+    assert len(bot.platform.dms(KARIN.user_id)) == 1, "Karin is paged all the same"
+
+
 async def test_the_page_goes_to_the_rota_platform(make_bot: MakeBot) -> None:
     """A rota on another platform than the case's: a personal page there, a name here."""
     other: Platform = "teams"
