@@ -215,11 +215,6 @@ class Notification:
     # already have the message.
     in_doubt: bool = False
 
-    @property
-    def delivery_key(self) -> str:
-        """Names this message at the platform, so a try in doubt can look for it first."""
-        return f"meldbot-outbox-{self.id}"
-
 
 class Outbox(Protocol):
     async def enqueue(

@@ -155,3 +155,21 @@ async def test_addresses_are_sealed_kept_per_platform_and_replaced(database: Dat
     assert all("personal-chat" not in row[0] and "newer" not in row[0] for row in rows)
     # The day only: a time of day could be lined up with an anonymous consultation.
     assert {str(row[1])[:10] for row in rows} == {"2026-05-04"}
+
+
+async def test_a_message_whose_instance_died_halfway_is_claimed_as_in_doubt(
+    database: Database,
+) -> None:
+    """A lease that ran out without a result: the next try knows it may be a second one."""
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    lease = timedelta(seconds=60)
+    async with database.transaction() as tx:
+        await tx.outbox.enqueue("awareness.post")
+        [first] = await tx.outbox.claim(now, now + lease, 10)
+    assert not first.in_doubt
+    async with database.transaction() as tx:
+        assert await tx.outbox.claim(now + timedelta(seconds=30), now + lease, 10) == []
+    later = now + timedelta(seconds=61)  # the instance never said how it went
+    async with database.transaction() as tx:
+        [again] = await tx.outbox.claim(later, later + lease, 10)
+    assert again.id == first.id and again.in_doubt
