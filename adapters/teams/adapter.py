@@ -64,7 +64,7 @@ class TeamsAdapter:
         self.messenger = TeamsMessenger(connector, self.directory, settings, cards)
         replies = Replies(self.messenger, cards, t)
         places = [o.channel for o in settings.onboarding if o.platform == "teams"]
-        newcomers = Newcomers(connector, self.directory, app_id or "", places)
+        newcomers = Newcomers(connector, self.directory, places)
         self.turns = Turns(
             handler, self.messenger, self.directory, cards, replies, t, app_id or "", newcomers
         )

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import aiohttp
+from microsoft_agents.activity import ConversationParameters, ConversationResourceResponse
 from microsoft_agents.hosting.core import ClaimsIdentity, RestChannelServiceClientFactory
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants, Connections
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
@@ -48,6 +49,22 @@ class Connector:
     @property
     def factory(self) -> RestChannelServiceClientFactory:
         return self._factory
+
+    async def create_conversation(
+        self, service_url: str, what: str, fields: Mapping[str, object], tenant: str | None
+    ) -> ConversationResourceResponse:
+        """A new conversation started by meldbot (a channel thread, a personal chat)."""
+        values = dict(fields)
+        if self._app_id:
+            values["bot"] = {"id": f"28:{self._app_id}"}
+        if tenant:
+            values["tenantId"] = tenant
+        parameters = ConversationParameters.model_validate(values)
+
+        async def create(client: ConnectorClientBase) -> ConversationResourceResponse:
+            return await client.conversations.create_conversation(parameters)
+
+        return await self.call(service_url, what, create)
 
     async def call(self, service_url: str, what: str, call: Call[T]) -> T:
         """Runs ``call`` with a fresh client for ``service_url``; ``what`` names it in logs."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, cast
 
-from microsoft_agents.activity import Activity, Attachment, ConversationParameters
+from microsoft_agents.activity import Activity, Attachment
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
@@ -52,7 +52,6 @@ class TeamsMessenger:
         self._connector = connector
         self._directory = directory
         self._cards = cards
-        self._app_id = settings.teams_client_id or ""
         self._channel = settings.teams_coordinator_channel
         self._coordinators = frozenset(settings.teams_coordinators)
         self._members_ttl = members_ttl
@@ -178,22 +177,15 @@ class TeamsMessenger:
     async def _start_thread(
         self, channel: str, service_url: str, tenant: str | None, activity: Activity
     ) -> MessageRef:
-        fields: dict[str, Any] = {
+        fields = {
             "isGroup": True,
             "channelData": {"channel": {"id": channel}, "tenant": {"id": tenant}},
             "activity": activity,
         }
-        if self._app_id:
-            fields["bot"] = {"id": f"28:{self._app_id}"}
-        if tenant:
-            fields["tenantId"] = tenant
-        parameters = ConversationParameters.model_validate(fields)
-
-        async def create(client: ConnectorClientBase) -> str:
-            created = await client.conversations.create_conversation(parameters)
-            return str(created.activity_id or split_thread(str(created.id))[1] or "")
-
-        root = await self._connector.call(service_url, "new thread", create)
+        created = await self._connector.create_conversation(
+            service_url, "new thread", fields, tenant
+        )
+        root = str(created.activity_id or split_thread(str(created.id))[1] or "")
         if not root:
             raise DeliveryError("teams new thread: no message id in the answer")
         return MessageRef("teams", channel, root)

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
-from microsoft_agents.activity import Activity, ConversationParameters
-from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.activity import Activity
 
 from adapters.teams.connector import Connector
 from adapters.teams.directory import Directory
@@ -27,12 +26,9 @@ log = logging.getLogger(__name__)
 
 
 class Newcomers:
-    def __init__(
-        self, connector: Connector, directory: Directory, app_id: str, places: Collection[str]
-    ) -> None:
+    def __init__(self, connector: Connector, directory: Directory, places: Collection[str]) -> None:
         self._connector = connector
         self._directory = directory
-        self._app_id = app_id
         self._places = frozenset(places)
 
     def expected(self, event: MembersJoined) -> bool:
@@ -60,22 +56,15 @@ class Newcomers:
             log.info("teams: personal chat with a newcomer opened")
 
     async def _open(self, service_url: str, tenant: str | None, member_id: str) -> str:
-        fields: dict[str, object] = {
+        fields = {
             "isGroup": False,
             "members": [{"id": member_id}],
             "channelData": {"tenant": {"id": tenant}},
         }
-        if self._app_id:
-            fields["bot"] = {"id": f"28:{self._app_id}"}
-        if tenant:
-            fields["tenantId"] = tenant
-        parameters = ConversationParameters.model_validate(fields)
-
-        async def create(client: ConnectorClientBase) -> str:
-            created = await client.conversations.create_conversation(parameters)
-            return str(created.id or "")
-
-        chat = await self._connector.call(service_url, "personal chat", create)
+        created = await self._connector.create_conversation(
+            service_url, "personal chat", fields, tenant
+        )
+        chat = str(created.id or "")
         if not chat:
             raise DeliveryError("teams personal chat: no conversation id in the answer")
         return chat
