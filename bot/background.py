@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -39,7 +40,7 @@ class BackgroundTask:
             self._task = None
 
 
-class Loop(BackgroundTask):
+class Loop(BackgroundTask, ABC):
     """Works in steps; each step says how long to rest, and ``wake`` cuts the rest short.
 
     ``stop`` lets a step under way finish (for ``grace`` seconds): cut off halfway, a
@@ -52,9 +53,9 @@ class Loop(BackgroundTask):
         self._grace = grace
         self._wake = asyncio.Event()
 
+    @abstractmethod
     async def step(self) -> float:
         """One round of work; returns the seconds to rest before the next."""
-        raise NotImplementedError
 
     def wake(self) -> None:
         self._wake.set()
