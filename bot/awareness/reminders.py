@@ -18,15 +18,14 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import cast, get_args
 
 from bot.awareness import views
 from bot.awareness.library import DEFAULT_LIBRARY, Item, load, usable
-from bot.events import Address, Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Notification, Transaction
 from bot.schedule.feature import FeatureContext
 from bot.schedule.models import Timer
+from bot.schedule.posts import post_address, post_job
 from bot.schedule.scheduler import SENT, RecurringJob
 
 log = logging.getLogger(__name__)
@@ -55,16 +54,7 @@ class Reminders:
         self.items = usable(load(settings.awareness_library or DEFAULT_LIBRARY), settings)
 
     def jobs(self) -> list[RecurringJob]:
-        return [
-            RecurringJob(
-                reminder.job,
-                REMINDER,
-                reminder.timing,
-                GRACE,
-                {"platform": reminder.platform, "channel": reminder.channel},
-            )
-            for reminder in self.context.settings.reminders
-        ]
+        return [post_job(reminder, REMINDER, GRACE) for reminder in self.context.settings.reminders]
 
     def choose(self, job: str, sent_before: int) -> Item:
         """The item the occurrence after ``sent_before`` sent ones shows."""
@@ -76,7 +66,7 @@ class Reminders:
         if timer.job is None or not self.items:
             return "skipped: no awareness messages to show"
         try:
-            self.context.messenger(_channel(timer)[0])
+            self.context.messenger(post_address(timer).platform)
         except DeliveryError as error:  # not counted as sent: the rotation waits for it
             return f"skipped: {error}"
         item = self.choose(timer.job, await tx.timers.count(timer.job, SENT))
@@ -91,18 +81,9 @@ class Reminders:
                 raise DeliveryError("the reminder's timer is gone", permanent=True)
             # This occurrence is among them: it was marked sent when it fired.
             sent = await tx.timers.count(timer.job, SENT, due_until=timer.due_at)
-        platform, channel = _channel(timer)
+        address = post_address(timer)
         settings = self.context.settings
         message = views.reminder(
             self.choose(timer.job, sent - 1), settings, translator(settings.language)
         )
-        messenger = self.context.messenger(platform)
-        await messenger.send(Address(messenger.platform, channel), message)
-
-
-def _channel(timer: Timer) -> tuple[Platform, str]:
-    """Where the reminder goes, as planned with it (it outlives a change of configuration)."""
-    platform, channel = timer.payload.get("platform"), timer.payload.get("channel")
-    if platform in get_args(Platform) and isinstance(channel, str) and channel:
-        return cast(Platform, platform), channel
-    raise DeliveryError("the reminder has no channel", permanent=True)
+        await self.context.messenger(address.platform).send(address, message)

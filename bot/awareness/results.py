@@ -10,16 +10,14 @@ count can be worked out from the total.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import cast, get_args
+from datetime import timedelta
 
-from bot.events import Address, Platform
 from bot.i18n import Translator, translator
 from bot.notifications import Sender
-from bot.ports import DeliveryError, Notification, Transaction
+from bot.ports import DeliveryError, Notification
 from bot.schedule.feature import Feature
-from bot.schedule.models import Timer
-from bot.schedule.scheduler import SENT, RecurringJob, TimerHandler
+from bot.schedule.posts import post_address, post_job, queue_post
+from bot.schedule.scheduler import RecurringJob, TimerHandler
 from bot.trends import views
 from bot.trends.counts import PeriodFigures, period_figures
 from bot.trends.periods import Period, previous_quarter
@@ -30,7 +28,6 @@ log = logging.getLogger(__name__)
 POST = "results.post"  # the timer kind and the outbox kind
 # A few days into the quarter the news still reads as news; later, the next one nears.
 GRACE = timedelta(days=3)
-PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 
 class ResultsPosts(Feature):
@@ -38,18 +35,13 @@ class ResultsPosts(Feature):
         results = self.context.settings.results
         if results is None:
             return []
-        payload = {"platform": results.platform, "channel": results.channel}
-        return [RecurringJob(f"results:{results.job}", POST, results.timing, GRACE, payload)]
+        return [post_job(results, POST, GRACE, prefix="results:")]
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
-        return {POST: self._fire}
+        return {POST: queue_post}
 
     def senders(self) -> dict[str, Sender]:
         return {POST: self._deliver}
-
-    async def _fire(self, tx: Transaction, timer: Timer, now: datetime) -> str:
-        await tx.outbox.enqueue(POST, timer_id=timer.id)
-        return SENT
 
     async def _deliver(self, notification: Notification) -> None:
         async with self.context.storage.transaction() as tx:
@@ -58,9 +50,7 @@ class ResultsPosts(Feature):
                 raise DeliveryError("the results post's timer is gone", permanent=True)
             period = previous_quarter(timer.due_at)
             facts = await tx.cases.facts_between(period.start, period.end)
-        platform, channel = timer.payload.get("platform"), timer.payload.get("channel")
-        if platform not in PLATFORMS or not isinstance(channel, str):
-            raise DeliveryError("the results post has no channel", permanent=True)
+        address = post_address(timer)
         settings = self.context.settings
         figures = period_figures(
             facts,
@@ -70,9 +60,8 @@ class ResultsPosts(Feature):
             urgent_promise=timedelta(minutes=settings.urgent_contact_minutes),
             as_of=timer.due_at,
         )
-        messenger = self.context.messenger(cast(Platform, platform))
         message = results_post(period, figures, translator(settings.language))
-        await messenger.send(Address(messenger.platform, channel), message)
+        await self.context.messenger(address.platform).send(address, message)
         log.info("results post #%s sent", timer.id)
 
 

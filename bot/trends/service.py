@@ -25,15 +25,16 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast, get_args
+from typing import Any
 
-from bot.events import Address, MessageRef, Platform
+from bot.events import MessageRef
 from bot.i18n import translator
 from bot.notifications import Sender
-from bot.ports import DeliveryError, Notification, Transaction
+from bot.ports import DeliveryError, Notification
 from bot.schedule.feature import Feature
 from bot.schedule.models import CaseFacts, Timer
-from bot.schedule.scheduler import SENT, RecurringJob, TimerHandler
+from bot.schedule.posts import post_address, post_job, queue_post
+from bot.schedule.scheduler import RecurringJob, TimerHandler
 from bot.trends import chart, views
 from bot.trends.counts import MonthBar, PeriodFigures, in_period, month_bars, period_figures
 from bot.trends.periods import Period, previous_month, trailing_months
@@ -45,7 +46,6 @@ CHART = "trends.chart"  # the outbox kind of the chart, enqueued once the messag
 # A monthly report is still worth reading a few days late; after that the next one nears.
 GRACE = timedelta(days=3)
 POSTED_KEPT = timedelta(days=40)  # longer than any retry of the chart takes
-PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 
 def _posted_key(timer_id: int) -> str:
@@ -57,18 +57,13 @@ class TrendReports(Feature):
         trends = self.context.settings.trends
         if trends is None:
             return []
-        payload = {"platform": trends.platform, "channel": trends.channel}
-        return [RecurringJob(f"trends:{trends.job}", REPORT, trends.timing, GRACE, payload)]
+        return [post_job(trends, REPORT, GRACE, prefix="trends:")]
 
     def timer_handlers(self) -> dict[str, TimerHandler]:
-        return {REPORT: self._fire}
+        return {REPORT: queue_post}
 
     def senders(self) -> dict[str, Sender]:
         return {REPORT: self._send_report, CHART: self._send_chart}
-
-    async def _fire(self, tx: Transaction, timer: Timer, now: datetime) -> str:
-        await tx.outbox.enqueue(REPORT, timer_id=timer.id)
-        return SENT
 
     async def _send_report(self, notification: Notification) -> None:
         timer, posted = await self._load(notification)
@@ -86,9 +81,8 @@ class TrendReports(Feature):
             settings,
             translator(settings.language),
         )
-        platform, channel = _place(timer)
-        messenger = self.context.messenger(platform)
-        ref = await messenger.send(Address(messenger.platform, channel), message)
+        address = post_address(timer)
+        ref = await self.context.messenger(address.platform).send(address, message)
         async with self.context.storage.transaction() as tx:
             landed = {"conversation": ref.conversation, "message_id": ref.message_id}
             await tx.dialogs.put(_posted_key(timer.id), landed, self.context.clock() + POSTED_KEPT)
@@ -97,11 +91,10 @@ class TrendReports(Feature):
 
     async def _send_chart(self, notification: Notification) -> None:
         timer, posted = await self._load(notification)
-        platform, channel = _place(timer)
-        messenger = self.context.messenger(platform)
-        address = Address(messenger.platform, channel)
+        address = post_address(timer)
+        messenger = self.context.messenger(address.platform)
         if posted is not None:
-            address = MessageRef(messenger.platform, **posted).thread()
+            address = MessageRef(address.platform, **posted).thread()
         period = previous_month(timer.due_at)
         facts = await self._facts(trailing_months(period.last))
         bars = self._bars(facts, period, self._figures(in_period(facts, period), timer.due_at))
@@ -149,10 +142,3 @@ class TrendReports(Feature):
         categories = [category.value for category in self.context.settings.categories]
         months = trailing_months(period.last).months()
         return month_bars(facts, months, categories, hide_total=hidden)
-
-
-def _place(timer: Timer) -> tuple[Platform, str]:
-    platform, channel = timer.payload.get("platform"), timer.payload.get("channel")
-    if platform not in PLATFORMS or not isinstance(channel, str):
-        raise DeliveryError("the trend report has no channel", permanent=True)
-    return cast(Platform, platform), channel
