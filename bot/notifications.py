@@ -29,6 +29,13 @@ Sender = Callable[[Notification], Awaitable[None]]
 """Delivers one kind of notification; raises ``DeliveryError`` to have it retried."""
 
 
+def case_thread(case: Case) -> Address:
+    """Where replies about a case go; not yet, while its alert waits to be posted."""
+    if case.alert is None:
+        raise DeliveryError("the case alert is not posted yet")
+    return case.alert.thread()
+
+
 class OutboxDispatcher(Loop):
     def __init__(
         self,
@@ -117,12 +124,6 @@ class OutboxDispatcher(Loop):
             raise DeliveryError(f"{platform} is not configured", permanent=True)
         return messenger
 
-    @staticmethod
-    def _thread(case: Case) -> Address:
-        if case.alert is None:
-            raise DeliveryError("the case alert is not posted yet")
-        return case.alert.thread()
-
     async def _send(self, notification: Notification) -> None:
         sender = self._senders.get(notification.kind)
         if sender is not None:
@@ -140,9 +141,9 @@ class OutboxDispatcher(Loop):
             else:
                 await coordination.update(case.alert, card)
         elif notification.kind == THREAD and event is not None:
-            await coordination.send(self._thread(case), views.thread_note(case, event, t))
+            await coordination.send(case_thread(case), views.thread_note(case, event, t))
         elif notification.kind == UNDELIVERED:
-            await coordination.send(self._thread(case), views.delivery_failed_note(t))
+            await coordination.send(case_thread(case), views.delivery_failed_note(t))
         elif notification.kind == REPORTER and event is not None and case.reporter:
             reporter_t = translator(case.report.language)
             message = views.reporter_notice(

@@ -22,7 +22,7 @@ from bot.case import clock_views as views
 from bot.case import deadlines
 from bot.case.models import Case, CaseEvent, EventKind
 from bot.i18n import Translator, translator
-from bot.notifications import Sender
+from bot.notifications import Sender, case_thread
 from bot.ports import DeliveryError, Notification, Transaction
 from bot.schedule.calendar import add_working_days
 from bot.schedule.feature import Feature
@@ -215,7 +215,5 @@ class CaseClocks(Feature):
         return case, timer, events
 
     async def _post(self, case: Case, message: Message) -> None:
-        if case.alert is None:
-            raise DeliveryError("the case alert is not posted yet")
         messenger = self.context.messenger(case.coordination_platform)
-        await messenger.send(case.alert.thread(), message)
+        await messenger.send(case_thread(case), message)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.case.models import Case, CaseEvent, EventKind, Urgency
 from bot.case.views import Paging, thread_note
 from bot.i18n import translator
-from bot.notifications import Sender
+from bot.notifications import Sender, case_thread
 from bot.oncall.page import ESCALATE, Page, end_page, escalation_key, page_job, page_of
 from bot.oncall.views import page_message
 from bot.ports import DeliveryError, Notification, Transaction
@@ -120,8 +120,7 @@ class OnCall(Feature):
 
     async def _send_thread(self, notification: Notification) -> None:
         case, event, page, _ = await self._load(notification)
-        if case.alert is None:
-            raise DeliveryError("the case alert is not posted yet")
+        thread = case_thread(case)
         escalated = event.kind is EventKind.ESCALATED
         person = None if page is None else page.backup if escalated else page.on_call
         shown: Mention | str | None = event.actor_name  # the page's record may be gone
@@ -130,4 +129,4 @@ class OnCall(Feature):
             shown = Mention(person.id, person.name) if same_platform else person.shown
         t = translator(self.context.settings.language)
         note = thread_note(case, event, t, self._paging(case, event, shown))
-        await self.context.messenger(case.coordination_platform).send(case.alert.thread(), note)
+        await self.context.messenger(case.coordination_platform).send(thread, note)
