@@ -167,6 +167,9 @@ class Form:
     intro: Sequence[Block] = ()
     state: str = ""
     cancel_label: str | None = None  # None: the surface's own word for cancel
+    # The language the form is written in: the surface's own words around it
+    # ("optional", "no choice") follow it, not the organisation's default.
+    language: str = "nl"
 
 
 @dataclass(slots=True)

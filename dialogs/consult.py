@@ -75,6 +75,7 @@ def consult_form(t: Translator, platform: Platform) -> Form:
             Note(views.notice_trade_off(t)),
         ],
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -96,6 +97,7 @@ def anonymous_report_form(t: Translator, platform: Platform, categories: list[Ca
             Note(t("In immediate danger? Call 112 first.")),
         ],
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -106,6 +108,7 @@ def code_form(t: Translator) -> Form:
         t("Open"),
         [TextInput("code", t("Receipt code"), max_length=40, placeholder="K7Q2-ABCD-EFGH-JKMN")],
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -117,6 +120,7 @@ def reply_form(t: Translator, token: str) -> Form:
         [TextInput("text", t("Your message"), multiline=True, max_length=MESSAGE_MAX)],
         state=token,
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -149,6 +153,7 @@ def to_report_form(t: Translator, token: str, categories: list[Category], text: 
         ],
         state=token,
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 

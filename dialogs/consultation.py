@@ -32,6 +32,7 @@ def answer_form(t: Translator, consultation_id: int) -> Form:
         ],
         state=str(consultation_id),
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 

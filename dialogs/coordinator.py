@@ -42,6 +42,7 @@ def question_form(t: Translator, case_id: int) -> Form:
         intro=[Text.of(t("The reporter receives this in their personal chat and can answer."))],
         state=str(case_id),
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -74,6 +75,7 @@ def status_form(t: Translator, case_id: int) -> Form:
         ],
         state=str(case_id),
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -88,6 +90,7 @@ def close_form(t: Translator, case_id: int) -> Form:
         ],
         state=str(case_id),
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 

@@ -155,6 +155,7 @@ def report_form(
             _safety_note(t),
         ],
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 
@@ -168,6 +169,7 @@ def details_form(
         _optional_fields(t, categories, departments),
         intro=[Text.of(t("Your description is kept. Answer what you like and skip the rest."))],
         cancel_label=t("Back"),
+        language=t.language,
     )
 
 

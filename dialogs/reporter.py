@@ -33,6 +33,7 @@ def follow_up_form(t: Translator, form_id: str, case_id: int) -> Form:
         ],
         state=str(case_id),
         cancel_label=t("Cancel"),
+        language=t.language,
     )
 
 

@@ -15,6 +15,9 @@ class Category(StrEnum):
     THREAT = "threat"
     PHYSICAL_VIOLENCE = "physical_violence"
     INTIMIDATION = "intimidation"
+    DISCRIMINATION = "discrimination"
+    SEXUAL_INTIMIDATION = "sexual_intimidation"
+    ONLINE_AGGRESSION = "online_aggression"  # threats or abuse by e-mail, social media, phone
     TRAFFICKING = "trafficking"
     INTEGRITY = "integrity"  # a suspected wrong under the whistleblower act: legal clocks
     OTHER = "other"
