@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.case.models import (
@@ -25,10 +24,12 @@ from bot.case.models import (
 )
 from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
+from bot.i18n import TIMEZONE
 from bot.schedule.models import CaseFacts
-from storage.models import CaseEventRow, CaseRow, ReceiptRow
+from storage.models import CaseEventRow, CaseNumberRow, CaseRow, ReceiptRow
 from storage.receipts import to_receipt
 from storage.sealing import Sealer
+from storage.upsert import upsert
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -57,27 +58,28 @@ class SqlCaseRepository:
         now: datetime,
         receipt: Receipt | None = None,
     ) -> Case:
-        # The yearly sequence is read then claimed; a concurrent instance that took the
-        # same number makes the unique constraint fail, and the next number is tried.
-        for _attempt in range(20):
-            sequence = 1 + (
-                await self._session.scalar(
-                    select(func.coalesce(func.max(CaseRow.sequence), 0)).where(
-                        CaseRow.year == now.year
-                    )
-                )
-                or 0
+        # The year as the organisation counts it: at 00:30 on 1 January in Amsterdam the
+        # UTC year is still the old one.
+        year = now.astimezone(TIMEZONE).year
+        row = self._new_row(report, reporter, platform, now, year, await self._next_number(year))
+        row.receipt_id = receipt.id if receipt else None
+        self._session.add(row)
+        await self._session.flush()
+        return self._to_case(row, receipt)
+
+    async def _next_number(self, year: int) -> int:
+        """Claims the year's next number in one statement. The row stays locked until the
+        report commits, so concurrent reports (on any instance) queue for a moment and each
+        gets its own number; a report that rolls back gives its number back."""
+        statement = (
+            upsert(self._session)(CaseNumberRow)
+            .values(year=year, last=1)
+            .on_conflict_do_update(
+                index_elements=[CaseNumberRow.year], set_={"last": CaseNumberRow.last + 1}
             )
-            row = self._new_row(report, reporter, platform, now, sequence)
-            row.receipt_id = receipt.id if receipt else None
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(row)
-                    await self._session.flush()
-            except IntegrityError:
-                continue
-            return self._to_case(row, receipt)
-        raise RuntimeError("no free case reference after 20 attempts")
+            .returning(CaseNumberRow.last)
+        )
+        return int(await self._session.scalar(statement))
 
     def _new_row(
         self,
@@ -85,12 +87,13 @@ class SqlCaseRepository:
         reporter: Reporter | None,
         platform: Platform,
         now: datetime,
+        year: int,
         sequence: int,
     ) -> CaseRow:
         seal = self._sealer.seal
         return CaseRow(
-            reference=format_reference(now.year, sequence),
-            year=now.year,
+            reference=format_reference(year, sequence),
+            year=year,
             sequence=sequence,
             status=Status.NEW.value,
             urgency=report.urgency.value,

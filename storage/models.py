@@ -92,6 +92,16 @@ class CaseRow(Base):
     aftercare: Mapped[bool] = mapped_column(default=False)
 
 
+class CaseNumberRow(Base):
+    """The last case number given out per year: one upsert claims the next, so concurrent
+    reports on several instances never try the same number."""
+
+    __tablename__ = "case_numbers"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int]
+
+
 class CaseEventRow(Base):
     __tablename__ = "case_events"
 
