@@ -20,6 +20,7 @@ from bot.case.service import CaseService
 from bot.consultation.receipts import SecretHasher
 from bot.consultation.service import ConsultationService
 from bot.consultation.sessions import ReceiptSessions
+from bot.consultation.throttle import guesser_key
 from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
@@ -106,7 +107,9 @@ async def create_app(
     ]
     _install(scheduled, scheduler, outbox)
     cases = CaseService(database, messengers, clock, outbox.wake, watchers=list(scheduled))
-    consultations = ConsultationService(database, cases, clock, outbox.wake, SecretHasher())
+    consultations = ConsultationService(
+        database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
+    )
     context = DialogContext(
         settings,
         cases,

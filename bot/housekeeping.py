@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.background import BackgroundTask
 from bot.consultation.service import ConsultationService
+from bot.consultation.throttle import GUESS_WINDOW
 from bot.consultation.views import forgotten_card
 from bot.events import Platform
 from bot.i18n import translator
@@ -22,12 +23,14 @@ DELIVERY_MEMORY = timedelta(days=1)
 INTERVAL_SECONDS = 3600.0
 
 
-async def sweep(storage: Storage, now: datetime) -> tuple[int, int]:
-    """Drop old delivery keys and expired dialog state; returns how many of each."""
+async def sweep(storage: Storage, now: datetime) -> tuple[int, int, int]:
+    """Drop old delivery keys, expired dialog state and code-guess windows that ran out;
+    returns how many of each."""
     deliveries = await storage.forget_deliveries(now - DELIVERY_MEMORY)
     async with storage.transaction() as tx:
         states = await tx.dialogs.purge_expired(now)
-    return deliveries, states
+        guesses = await tx.guesses.forget_expired(now, GUESS_WINDOW)
+    return deliveries, states, guesses
 
 
 async def forget_consultations(
@@ -68,9 +71,12 @@ class Housekeeper(BackgroundTask):
     async def _run(self) -> None:
         while True:
             try:
-                deliveries, states = await sweep(self._storage, self._clock())
+                deliveries, states, guesses = await sweep(self._storage, self._clock())
                 log.info(
-                    "housekeeping: forgot %s delivery keys, %s dialog states", deliveries, states
+                    "housekeeping: forgot %s delivery keys, %s dialog states, %s guess windows",
+                    deliveries,
+                    states,
+                    guesses,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
             except Exception:

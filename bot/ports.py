@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.case.models import Case, CaseEvent, EventKind, NewReport, Reporter
@@ -130,12 +130,10 @@ class CaseRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class StoredReceipt:
-    """A receipt as the code check needs it: the hash and the throttle's state."""
+    """A receipt as the code check needs it: the hash of its secret."""
 
     receipt: Receipt
     secret_hash: str
-    failures: int
-    locked_until: datetime | None
 
 
 class ReceiptRepository(Protocol):
@@ -145,19 +143,40 @@ class ReceiptRepository(Protocol):
 
     async def find(self, pseudonym: str) -> StoredReceipt | None: ...
 
-    async def failed(self, receipt_id: int, now: datetime) -> int:
-        """Counts a wrong code, locking the receipt when there were too many; returns the
-        number of failures in a row."""
-        ...
-
-    async def succeeded(self, receipt_id: int) -> None: ...
-
     async def contact(self, receipt_id: int) -> NoticeContact | None: ...
 
     async def forget_contact(self, receipt_id: int) -> None: ...
 
     async def delete_unused(self) -> int:
         """Deletes receipts that no consultation or case refers to any more."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class GuessWindow:
+    """One guesser's window of receipt codes tried, this attempt included."""
+
+    start: datetime
+    attempts: int
+
+
+class CodeGuesses(Protocol):
+    """Receipt codes tried per guesser (an opaque keyed hash), never per receipt."""
+
+    async def reserve(
+        self, guesser: str, now: datetime, window: timedelta, limit: int
+    ) -> GuessWindow:
+        """Counts one attempt in one statement, before any code is checked: a window older
+        than ``window`` starts again at ``now``; past ``limit`` the count stops at
+        ``limit + 1``, which means refused."""
+        ...
+
+    async def forget(self, guesser: str) -> None:
+        """A right code: nothing of this guesser stays."""
+        ...
+
+    async def forget_expired(self, now: datetime, window: timedelta) -> int:
+        """Deletes the windows that have run out (``reserve`` would start them again)."""
         ...
 
 
@@ -328,6 +347,9 @@ class Transaction(Protocol):
 
     @property
     def consultations(self) -> ConsultationRepository: ...
+
+    @property
+    def guesses(self) -> CodeGuesses: ...
 
     @property
     def timers(self) -> TimerRepository: ...

@@ -1,22 +1,20 @@
 """The colleague's anonymous side: consult, report anonymously, come back with a code.
 
 Every step here takes care that the person's platform id goes nowhere: the service
-calls take texts, a platform name and (only when asked for) a sealed contact. The
-in-memory guess counter is the one place that sees who typed a code.
+calls take texts, a platform name and (only when asked for) a sealed contact. Who typed
+a code goes to the guess throttle alone, which keeps only a keyed hash of it.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from bot.case.models import Case, Category, Reporter, Urgency
 from bot.consultation import colleague as views
 from bot.consultation.models import NoticeContact
 from bot.consultation.service import ReceiptRefused
-from bot.consultation.throttle import Guesses
 from bot.events import ActionInvoked, Actor, FormSubmitted, Platform
-from bot.i18n import TIMEZONE, Translator
+from bot.i18n import Translator
 from bot.text import MESSAGE_MAX
 from bot.ui import Block, Choice, Form, Message, Note, Option, Response, Text, TextInput
 from dialogs.context import DialogContext
@@ -28,8 +26,6 @@ from dialogs.report import (
     read_narrative,
     read_report,
 )
-
-log = logging.getLogger(__name__)
 
 FORM_CONSULT = "consult"
 FORM_ANONYMOUS = "report.anonymous"
@@ -165,7 +161,6 @@ class ConsultDialog:
     def __init__(self, ctx: DialogContext, confirm: Callable[[Case, Translator], Message]) -> None:
         self.ctx = ctx
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
-        self.guesses = Guesses(ctx.clock)
 
     def start(self, actor: Actor, t: Translator) -> Response:
         return Response(form=consult_form(t, actor.platform))
@@ -213,21 +208,9 @@ class ConsultDialog:
         return response
 
     async def _follow(self, actor: Actor, typed: str, t: Translator) -> Response:
-        # Held in memory only: who typed is never stored with (or near) a receipt.
-        who = f"{actor.platform}:{actor.user_id}"
-        blocked = self.guesses.blocked_until(who)
-        if blocked is not None:
-            log.warning("receipt codes: one person is held off after many wrong codes")
-            raise ReceiptRefused(
-                "Too many wrong codes. Please try again after {time}.",
-                time=f"{blocked.astimezone(TIMEZONE):%H:%M}",
-            )
-        try:
-            receipt_id = await self.ctx.consultations.unlock(typed)
-        except ReceiptRefused:
-            self.guesses.failed(who)
-            raise
-        self.guesses.succeeded(who)
+        # Who typed goes to the throttle only, which keeps it as a keyed hash.
+        guesser = f"{actor.platform}:{actor.user_id}"
+        receipt_id = await self.ctx.consultations.unlock(typed, guesser)
         followed = await self.ctx.consultations.follow(receipt_id)
         token = await self.ctx.sessions.open(receipt_id)
         return Response(messages=[views.followed(followed, token, t)])

@@ -24,6 +24,7 @@ from bot.events import Platform
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlAuditLog, SqlDialogStates
+from storage.guesses import SqlCodeGuesses
 from storage.models import AddressRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.receipts import SqlReceiptRepository
@@ -41,6 +42,7 @@ class SqlTransaction:
     receipts: SqlReceiptRepository
     consultations: SqlConsultationRepository
     timers: SqlTimers
+    guesses: SqlCodeGuesses
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -91,6 +93,7 @@ class Database:
                 receipts=SqlReceiptRepository(session, self._sealer),
                 consultations=SqlConsultationRepository(session, self._sealer),
                 timers=SqlTimers(session, self._sealer),
+                guesses=SqlCodeGuesses(session),
             )
 
     def _insert(self) -> Any:

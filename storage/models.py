@@ -206,8 +206,18 @@ class ReceiptRow(Base):
     pseudonym: Mapped[str] = mapped_column(String(8), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(200))
     contact_sealed: Mapped[str | None] = mapped_column(Text)
-    failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+
+
+class CodeGuessRow(Base):
+    """Receipt codes tried per guessing person in the current window. ``guesser`` is a
+    keyed hash (of a platform id, or of a web session), never the id; no column names a
+    receipt, so nothing here links a person to what they opened."""
+
+    __tablename__ = "code_guesses"
+
+    guesser: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int]
 
 
 class ConsultationRow(Base):

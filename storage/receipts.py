@@ -1,8 +1,6 @@
-"""The receipt repository: pseudonyms, secret hashes and the guessing throttle."""
+"""The receipt repository: pseudonyms, secret hashes and the sealed contact."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.consultation.models import NoticeContact, Receipt
 from bot.consultation.receipts import new_pseudonym
-from bot.consultation.throttle import locked_until
 from bot.ports import StoredReceipt
 from storage.models import CaseRow, ConsultationRow, ReceiptRow
 from storage.sealing import Sealer
@@ -49,30 +46,7 @@ class SqlReceiptRepository:
         )
         if row is None:
             return None
-        return StoredReceipt(to_receipt(row), row.secret_hash, row.failures, row.locked_until)
-
-    async def failed(self, receipt_id: int, now: datetime) -> int:
-        # One UPDATE, so that two instances counting at once both count.
-        failures = await self._session.scalar(
-            update(ReceiptRow)
-            .where(ReceiptRow.id == receipt_id)
-            .values(failures=ReceiptRow.failures + 1)
-            .returning(ReceiptRow.failures)
-        )
-        count = int(failures or 0)
-        await self._session.execute(
-            update(ReceiptRow)
-            .where(ReceiptRow.id == receipt_id)
-            .values(locked_until=locked_until(count, now))
-        )
-        return count
-
-    async def succeeded(self, receipt_id: int) -> None:
-        await self._session.execute(
-            update(ReceiptRow)
-            .where(ReceiptRow.id == receipt_id)
-            .values(failures=0, locked_until=None)
-        )
+        return StoredReceipt(to_receipt(row), row.secret_hash)
 
     async def contact(self, receipt_id: int) -> NoticeContact | None:
         row = await self._session.get(ReceiptRow, receipt_id)

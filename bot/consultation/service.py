@@ -2,8 +2,9 @@
 
 Nothing here takes a person: the colleague's side works with texts and a receipt id
 only, so no platform id can reach the database with a consultation, and the staff
-member's own actions are never audited. Coordinators' actions are checked and audited
-as on cases.
+member's own actions are never audited. (The one exception, ``unlock``'s guesser, is
+turned into a keyed hash at once and kept apart from every receipt.) Coordinators'
+actions are checked and audited as on cases.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.consultation.models import (
     Receipt,
 )
 from bot.consultation.receipts import SecretHasher, format_code, new_secret, parse_code
+from bot.consultation.throttle import GUESS_LIMIT, GUESS_WINDOW, guesser_hash, held_off_until
 from bot.events import Actor, MessageRef, Platform
 from bot.i18n import TIMEZONE
 from bot.ports import Storage, Transaction
@@ -36,7 +38,7 @@ THREAD = "consultation.thread"
 
 
 class ReceiptRefused(CaseError):
-    """A code that does not open anything (wrong, malformed, or its receipt is locked)."""
+    """A code that does not open anything (wrong or malformed), or too many tries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class ConsultationService:
     clock: Callable[[], datetime]
     wake_outbox: Callable[[], None]
     hasher: SecretHasher
+    guesser_key: bytes  # see throttle.guesser_key
 
     # The colleague's side: no Actor is taken, so none can be stored.
 
@@ -98,29 +101,36 @@ class ConsultationService:
         self.wake_outbox()
         return case, Issued(receipt, format_code(receipt.pseudonym, secret))
 
-    async def unlock(self, typed: str) -> int:
-        """The receipt id a code opens; ``ReceiptRefused`` otherwise (and the miss counts)."""
+    async def unlock(self, typed: str, guesser: str) -> int:
+        """The receipt id a code opens; ``ReceiptRefused`` otherwise.
+
+        ``guesser`` stands for whoever typed it ("platform:user_id", or a web session); it
+        is only ever kept as a keyed hash, in the throttle. Every refusal reads the same
+        for a known and an unknown pseudonym, and costs the same work.
+        """
         code = parse_code(typed)
         if code is None:
             raise ReceiptRefused(
                 "That is not a receipt code. A code looks like this: K7Q2-ABCD-EFGH-JKMN."
             )
-        now = self.clock()
+        who = guesser_hash(self.guesser_key, guesser)
+        async with self.storage.transaction() as tx:
+            window = await tx.guesses.reserve(who, self.clock(), GUESS_WINDOW, GUESS_LIMIT)
+        held_off = held_off_until(window)
+        if held_off is not None:
+            log.warning("receipt codes: a guesser is held off after %d tries", GUESS_LIMIT)
+            raise ReceiptRefused(
+                "Too many tries from you. Please try again after {time}.",
+                time=f"{held_off.astimezone(TIMEZONE):%H:%M}",
+            )
         async with self.storage.transaction() as tx:
             stored = await tx.receipts.find(code.pseudonym)
-        if stored and stored.locked_until and stored.locked_until > now:
-            log.warning("receipt %s is locked after wrong codes; refused", code.pseudonym)
-            raise _locked(stored.locked_until)
         right = await self.hasher.verify(stored.secret_hash if stored else None, code.secret)
-        async with self.storage.transaction() as tx:
-            if stored and right:
-                await tx.receipts.succeeded(stored.receipt.id)
-                return stored.receipt.id
-            failures = await tx.receipts.failed(stored.receipt.id, now) if stored else 0
-        if stored:
-            log.warning("wrong receipt code for %s (%d in a row)", code.pseudonym, failures)
-        else:
-            log.warning("receipt code for an unknown pseudonym")
+        if stored is not None and right:
+            async with self.storage.transaction() as tx:
+                await tx.guesses.forget(who)
+            return stored.receipt.id
+        log.warning("receipt codes: a code was refused")
         raise ReceiptRefused("That code does not open anything. Check it and try again.")
 
     async def follow(self, receipt_id: int) -> Followed:
@@ -278,10 +288,3 @@ class ConsultationService:
             )
             yield tx, consultation
         self.wake_outbox()
-
-
-def _locked(until: datetime) -> ReceiptRefused:
-    return ReceiptRefused(
-        "Too many wrong codes were tried for this receipt. Please try again after {time}.",
-        time=f"{until.astimezone(TIMEZONE):%H:%M}",
-    )

@@ -1,58 +1,37 @@
-"""Guessing receipt codes is throttled twice.
+"""Guessing receipt codes is throttled per guessing person, in the database.
 
-Per receipt, in the database, so every instance sees it: after a few wrong codes the
-receipt is locked for a while, doubling each time. Per person, in process memory only
-(it is keyed by platform id, which must never be stored near a receipt): someone who
-tries many codes, for whatever receipt, is held off for an hour.
+Per person, not per receipt: a lock on a receipt could be set off by anyone who saw its
+pseudonym (it is on the coordinators' card), locking its owner out and telling a
+stranger which pseudonyms exist. Each attempt is counted before any hash is checked, so
+a burst costs at most the allowed number of Argon2 checks, on any number of instances.
+
+The guesser is stored only as a keyed hash (of "platform:user_id", or of a web session),
+in a row that names no receipt; a right code deletes it.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
-from bot.recent import Recent
+from bot.ports import GuessWindow
 
-FAILURES_BEFORE_LOCK = 5
-FIRST_LOCK = timedelta(minutes=15)
-LONGEST_LOCK = timedelta(hours=24)
-PERSON_LIMIT = 10
-PERSON_WINDOW = timedelta(hours=1)
-PEOPLE_KEPT = 5000
+GUESS_LIMIT = 10
+GUESS_WINDOW = timedelta(hours=1)
 
 
-def locked_until(failures: int, now: datetime) -> datetime | None:
-    """When a receipt with this many failed attempts opens again (None: it is not locked)."""
-    if failures < FAILURES_BEFORE_LOCK:
-        return None
-    lock: timedelta = min(FIRST_LOCK * 2 ** (failures - FAILURES_BEFORE_LOCK), LONGEST_LOCK)
-    return now + lock
+def guesser_key(seal_key: str) -> bytes:
+    """The throttle's HMAC key: derived from the sealing key in use (the first), so that it
+    is a key of its own and never the one that opens sealed data."""
+    sealing = seal_key.split(",")[0].strip().encode()
+    return hmac.new(sealing, b"meldbot: who guesses receipt codes", hashlib.sha256).digest()
 
 
-class Guesses:
-    """Wrong codes per person within the last hour, in memory."""
+def guesser_hash(key: bytes, guesser: str) -> str:
+    return hmac.new(key, guesser.encode(), hashlib.sha256).hexdigest()
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
-        self._clock = clock
-        self._failures: Recent[deque[datetime]] = Recent(PEOPLE_KEPT)
 
-    def _recent(self, who: str) -> deque[datetime]:
-        failures = self._failures.get(who) or deque()
-        horizon = self._clock() - PERSON_WINDOW
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        return failures
-
-    def blocked_until(self, who: str) -> datetime | None:
-        failures = self._recent(who)
-        return failures[0] + PERSON_WINDOW if len(failures) >= PERSON_LIMIT else None
-
-    def failed(self, who: str) -> int:
-        failures = self._recent(who)
-        failures.append(self._clock())
-        self._failures.remember(who, failures)
-        return len(failures)
-
-    def succeeded(self, who: str) -> None:
-        self._failures.forget(who)
+def held_off_until(window: GuessWindow) -> datetime | None:
+    """When this guesser may try again (None: this attempt is allowed)."""
+    return window.start + GUESS_WINDOW if window.attempts > GUESS_LIMIT else None

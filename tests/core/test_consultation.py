@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.consultation.receipts import SECRET_BITS, parse_code
+from bot.events import Actor
 from bot.ui import Facts, Message, Response
-from tests.core.conftest import JAN, PIET, SANNE, Harness
+from tests.core.conftest import AHMED, JAN, PIET, SANNE, Harness
 from tests.text import buttons, text_of
 
 QUESTION = "Een klant belt elke dag en zegt dat hij weet waar ik woon. Is dat genoeg om te melden?"
@@ -97,36 +98,53 @@ async def test_a_typed_code_never_becomes_a_draft_report(bot: Harness) -> None:
     assert "melding" in text_of(story.messages[0]).lower()
 
 
-async def test_wrong_codes_lock_the_receipt_and_are_logged_without_identity(
+async def _answers(bot: Harness, who: Actor, typed: str, times: int) -> list[str]:
+    return [text_of((await bot.say(who, f"status {typed}")).messages[0]) for _ in range(times)]
+
+
+async def test_a_stranger_cannot_lock_the_owner_out_nor_learn_the_pseudonym_exists(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
     code = await consult(bot)
     parsed = parse_code(code)
     assert parsed is not None
-    wrong = f"{parsed.pseudonym}-AAAA-AAAA-AAAA"
-    for _ in range(5):
-        refused = await bot.say(SANNE, f"status {wrong}")
-        assert "niets te openen" in text_of(refused.messages[0])
-    locked = await bot.say(SANNE, f"status {code}")
-    assert "te veel" in text_of(locked.messages[0]).lower(), "locked even for the right code"
-    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert sum("wrong receipt code" in w for w in warnings) == 5
-    assert any("locked" in w for w in warnings)
-    assert not any(SANNE.user_id in r.getMessage() for r in caplog.records)
+    unknown = "ZZZZ" if parsed.pseudonym != "ZZZZ" else "YYYY"
+    caplog.set_level(logging.INFO)
 
-    bot.clock.advance(minutes=16)
+    caplog.clear()
+    known_answers = await _answers(bot, PIET, f"{parsed.pseudonym}-AAAA-AAAA-AAAA", 12)
+    known_logs = [(r.levelno, r.getMessage()) for r in caplog.records]
+    caplog.clear()
+    unknown_answers = await _answers(bot, AHMED, f"{unknown}-AAAA-AAAA-AAAA", 12)
+    unknown_logs = [(r.levelno, r.getMessage()) for r in caplog.records]
+
+    assert known_answers == unknown_answers, "no answer tells whether a pseudonym exists"
+    assert known_logs == unknown_logs, "nor does any log line"
+    assert all("niets te openen" in answer for answer in known_answers[:10])
+    assert all("te vaak een code geprobeerd" in answer for answer in known_answers[10:])
+    assert "na 11:00" in known_answers[-1], "10:00 in Amsterdam, plus the hour"
+    for _level, line in known_logs:
+        assert parsed.pseudonym not in line and PIET.user_id not in line
+
     view = await follow(bot, code)
-    assert QUESTION in text_of(view), "the lock passes"
+    assert QUESTION in text_of(view), "the owner still opens it with the right code"
 
 
-async def test_one_person_guessing_many_codes_is_held_off(bot: Harness) -> None:
+async def test_one_person_guessing_many_codes_is_held_off_for_the_hour(bot: Harness) -> None:
+    code = await consult(bot)
     for n in range(10):
         await bot.say(SANNE, f"status ZZZ{n}-AAAA-AAAA-AAAA")
-    held = await bot.say(SANNE, "status ZZZZ-AAAA-AAAA-AAAA")
-    assert "te veel verkeerde codes" in text_of(held.messages[0]).lower()
+    held = await bot.say(SANNE, f"status {code}")
+    assert "te vaak een code geprobeerd" in text_of(held.messages[0]), "even the right code"
     other = await bot.say(PIET, "status ZZZZ-AAAA-AAAA-AAAA")
     assert "niets te openen" in text_of(other.messages[0]), "only that person is held off"
+
+    bot.clock.advance(minutes=59)
+    still = await bot.say(SANNE, f"status {code}")
+    assert "te vaak" in text_of(still.messages[0])
+    bot.clock.advance(minutes=1)
+    view = await follow(bot, code)
+    assert QUESTION in text_of(view), "the hour has passed"
 
 
 async def test_a_notice_when_answered_is_kept_sealed_and_deleted_at_closing(bot: Harness) -> None:
