@@ -16,6 +16,7 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	scripts/system-packages
 	scripts/teams-schema
+	scripts/axe-core
 	$(BIN)/pip install --quiet -e '.[test]'
 
 start: install

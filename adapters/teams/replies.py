@@ -17,7 +17,7 @@ from microsoft_agents.activity import Activity
 from adapters.teams import inbound, render
 from adapters.teams.messenger import TeamsMessenger
 from bot.events import Address, Event, FormSubmitted
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, translator
 from bot.ports import DeliveryError
 from bot.recent import Recent
 from bot.ui import Form, Message, Response, Text
@@ -49,15 +49,16 @@ class Replies:
             form = self._forms.get(shown)
             if form is None:
                 return None, " ".join(response.errors.values())
-            return self.form_card(form, errors=response.errors, values=event.values), ""
+            return form_card(form, errors=response.errors, values=event.values), ""
         if response.form is not None:
             self._forms.remember(shown or "", response.form)
-            return self.form_card(response.form), ""
+            return form_card(response.form), ""
         if response.replace is not None:
             return render.message_card(response.replace), ""
         if isinstance(event, FormSubmitted):
-            card = self._cards.get(shown)
-            return card or render.closed_form_card(self._t(SENT), self._t(SENT_NOTE)), ""
+            sent = self._forms.get(shown)
+            t = translator(sent.language) if sent is not None else self._t
+            return self._cards.get(shown) or render.closed_form_card(t(SENT), t(SENT_NOTE)), ""
         if response.private:
             return None, " ".join(message.summary for message in response.private)
         return self._cards.get(shown), self._t(DONE)
@@ -86,32 +87,16 @@ class Replies:
         if response.errors and isinstance(event, FormSubmitted):
             form = self._forms.get(activity.reply_to_id)
             if form is not None:
-                card = self.form_card(form, errors=response.errors, values=event.values)
+                card = form_card(form, errors=response.errors, values=event.values)
                 await self._post_form(here, form, card)
             else:
                 await self._to_person(event, [_text(" ".join(response.errors.values()))])
         if response.form is not None:
-            await self._post_form(here, response.form, self.form_card(response.form))
+            await self._post_form(here, response.form, form_card(response.form))
         if response.private:
             await self._to_person(event, response.private)
         if response.home is not None:
             await self._guard(self._messenger.send(here, response.home))
-
-    def form_card(
-        self,
-        form: Form,
-        *,
-        errors: dict[str, str] | None = None,
-        values: Any = None,
-    ) -> dict[str, Any]:
-        cancel = form.cancel_label or self._t(CANCEL)
-        return render.form_card(
-            form,
-            errors=errors,
-            values=values,
-            cancel_label=cancel,
-            required_message=self._t(REQUIRED),
-        )
 
     async def _post_form(self, here: Address, form: Form, card: dict[str, Any]) -> None:
         ref = await self._guard(self._messenger.send_card(here, card, form.title))
@@ -140,6 +125,21 @@ class Replies:
         except Exception:
             log.exception("teams: reply failed")
         return None
+
+
+def form_card(
+    form: Form, *, errors: dict[str, str] | None = None, values: Any = None
+) -> dict[str, Any]:
+    """The form as a card; Teams' own words on it ("Cancel", "Please fill this in") are in
+    the form's language, the person's, not the organisation's."""
+    t = translator(form.language)
+    return render.form_card(
+        form,
+        errors=errors,
+        values=values,
+        cancel_label=form.cancel_label or t(CANCEL),
+        required_message=t(REQUIRED),
+    )
 
 
 def _card_answered(response: Response, event: Event) -> bool:

@@ -6,7 +6,10 @@ pane titles, buttons of the page itself, and the messages of its own refusals.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
+
+from babel.numbers import format_decimal
 
 from adapters.web.store import OPEN_CHANNEL
 
@@ -91,6 +94,8 @@ _NL: Final[dict[str, str]] = {
     ),
     "error_network": "Geen verbinding met meldbot. Je tekst staat nog in het invoerveld.",
     "form_errors": "Niet alles is goed ingevuld. Bekijk de velden met een melding.",
+    "count_near": "{length} van de {limit} tekens",
+    "count_over": "{length} tekens, {over} te veel (maximaal {limit}). Er is niets afgeknipt.",
 }
 
 _EN: Final[dict[str, str]] = {
@@ -167,6 +172,8 @@ _EN: Final[dict[str, str]] = {
     "error_handler": "Something went wrong in meldbot. Nothing is lost: try again in a moment.",
     "error_network": "No connection to meldbot. Your text is still in the input field.",
     "form_errors": "Not everything is filled in correctly. Check the fields with a message.",
+    "count_near": "{length} of {limit} characters",
+    "count_over": "{length} characters, {over} too many (at most {limit}). Nothing has been cut.",
 }
 
 # Strings the browser script needs; the rest are used on the server only.
@@ -200,6 +207,8 @@ CLIENT_KEYS: Final[tuple[str, ...]] = (
     "joined",
     "left",
     "error_channel",
+    "count_near",
+    "count_over",
 )
 
 
@@ -210,9 +219,22 @@ class Chrome:
         self.language = "en" if language == "en" else "nl"
         self._texts = _EN if self.language == "en" else _NL
 
+    def speaking(self, language: str) -> Chrome:
+        """The same words in ``language``: a form's own language wins over the page's."""
+        return self if language == self.language else _chrome(language)
+
     def __call__(self, key: str, **values: object) -> str:
         text = self._texts[key]
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        # Numbers as the language writes them: 12.000 in Dutch, 12,000 in English.
+        shown = {
+            name: format_decimal(value, locale=self.language)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else value
+            for name, value in values.items()
+        }
+        return text.format(**shown)
 
     def client(self) -> dict[str, str]:
         return {key: self._texts[key] for key in CLIENT_KEYS}
@@ -220,3 +242,8 @@ class Chrome:
     def channel(self, name: str) -> str:
         """How a team channel is named on the page: ``#balie``, or the one everyone is in."""
         return self("open_channel") if name == OPEN_CHANNEL else f"#{name}"
+
+
+@cache
+def _chrome(language: str) -> Chrome:
+    return Chrome(language)

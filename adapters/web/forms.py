@@ -58,7 +58,9 @@ class OpenForms:
 def check(
     form: Form, answers: Mapping[str, object], chrome: Chrome
 ) -> tuple[dict[str, str | None], dict[str, str]]:
-    """The answers as the core expects them (empty → None), and per-field errors."""
+    """The answers as the core expects them (empty → None), and per-field errors, in the
+    form's language."""
+    chrome = chrome.speaking(form.language)
     values: dict[str, str | None] = {}
     errors: dict[str, str] = {}
     for field in form.fields:
@@ -92,17 +94,26 @@ def _marker(optional: bool, chrome: Chrome) -> str:
     return f' <span class="field__marker">({e(word)})</span>'
 
 
+def counter(key: str, limit: int, chrome: Chrome) -> str:
+    """Where the page counts the characters near ``limit`` (app.js fills it in). There is
+    no ``maxlength``: a browser cuts a paste at it without a word."""
+    return (
+        f'<p class="count" id="{key}-count" data-count-for="{key}" data-limit="{limit}" '
+        f'data-near="{e(chrome("count_near"))}" data-over="{e(chrome("count_over"))}"></p>'
+    )
+
+
 def _text_field(
     field: TextInput, key: str, value: str | None, error: str | None, chrome: Chrome
 ) -> str:
     hint_id = f"{key}-hint" if field.hint else None
     error_id = f"{key}-error" if error else None
     attributes = (
-        f'id="{key}" name="{e(field.id)}" maxlength="{field.max_length}"'
+        f'id="{key}" name="{e(field.id)}"'
         + ("" if field.optional else " required")
         + (f' placeholder="{e(field.placeholder)}"' if field.placeholder else "")
         + (' aria-invalid="true"' if error else "")
-        + _describedby(hint_id, error_id)
+        + _describedby(hint_id, f"{key}-count", error_id)
     )
     current = value if value is not None else (field.initial or "")
     control = (
@@ -115,6 +126,7 @@ def _text_field(
         f"{_marker(field.optional, chrome)}</label>"
         + (f'<p class="field__hint" id="{hint_id}">{e(field.hint or "")}</p>' if hint_id else "")
         + control
+        + counter(key, field.max_length, chrome)
         + (f'<p class="field__error" id="{error_id}">{e(error or "")}</p>' if error_id else "")
         + "</div>"
     )
@@ -169,8 +181,11 @@ def html(
     values: Mapping[str, str | None] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> str:
-    """The form as HTML for the page's dialog; answers and errors kept after a refusal."""
+    """The form as HTML for the page's dialog; answers and errors kept after a refusal.
+
+    The words around the form's own (optional, no choice, cancel) are in its language."""
     form, values, errors = opened.form, values or {}, errors or {}
+    chrome = chrome.speaking(form.language)
     title_id = f"form-{opened.token}-title"
     known = {field.id for field in form.fields}
     general = [message for field_id, message in errors.items() if field_id not in known]
@@ -178,7 +193,7 @@ def html(
         general = [chrome("form_errors")]
     parts = [
         f'<form class="form" method="dialog" novalidate data-token="{e(opened.token)}" '
-        f'aria-labelledby="{title_id}">',
+        f'lang="{chrome.language}" aria-labelledby="{title_id}">',
         f'<h2 id="{title_id}">{e(form.title)}</h2>',
     ]
     if form.intro:

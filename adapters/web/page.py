@@ -8,11 +8,18 @@ from importlib.resources import files
 from string import Template
 
 from adapters.web.chrome import Chrome
+from adapters.web.forms import counter
+from adapters.web.inbound import TEXT_LIMITS
 from adapters.web.personas import PANES, Pane, Personas
 from adapters.web.render import e
 
 STATIC = files("adapters.web") / "static"
-ASSETS = {"app.js": "text/javascript", "style.css": "text/css"}
+ASSETS = {
+    "app.js": "text/javascript",
+    "answers.js": "text/javascript",
+    "counter.js": "text/javascript",
+    "style.css": "text/css",
+}
 
 
 def asset(name: str) -> bytes:
@@ -40,8 +47,10 @@ def _channel_options(chrome: Chrome, channels: Sequence[str]) -> str:
 
 
 def _client_data(chrome: Chrome) -> str:
-    """The browser's wording as a JSON data island; ``<`` escaped so it cannot end the tag."""
-    text = json.dumps({"labels": chrome.client()}, ensure_ascii=False)
+    """The browser's wording (and the limit of a reply in a thread, whose composer it
+    builds) as a JSON data island; ``<`` escaped so it cannot end the tag."""
+    data = {"labels": chrome.client(), "limits": {"thread": TEXT_LIMITS["coordinators"]}}
+    text = json.dumps(data, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -52,6 +61,8 @@ def index(chrome: Chrome, personas: Personas, channels: Sequence[str]) -> str:
     values["channels_team"] = _channel_options(chrome, channels)
     values["lang"] = chrome.language
     values["client_data"] = _client_data(chrome)
+    for pane in ("chat", "team"):
+        values[f"count_{pane}"] = counter(f"composer-{pane}-text", TEXT_LIMITS[pane], chrome)
     return template.substitute(values)
 
 

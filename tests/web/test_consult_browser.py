@@ -75,10 +75,11 @@ async def test_consult_anonymously_get_an_answer_and_reply(page: Page, url: str)
     await expect(send).to_be_focused()
     await page.keyboard.press("Enter")
     await expect(dialog).to_be_hidden()
-    await expect(start).to_be_focused()
 
-    # The receipt code: plain text on screen, and selectable as text.
+    # The receipt code: it has the focus, is announced, plain text, and selectable as text.
     issued = chat.locator(".msg--bot").filter(has_text="Je ontvangstcode").last
+    await expect(issued).to_be_focused()
+    await expect(page.locator("#live")).to_contain_text("Je overleg is verstuurd")
     code_text = issued.locator("dd").first
     await expect(code_text).to_have_text(CODE)
     code = (await code_text.inner_text()).strip()

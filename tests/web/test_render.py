@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
@@ -181,13 +182,32 @@ def test_form_is_labelled_escaped_and_marks_optional_fields() -> None:
     assert_inert(html)
     assert EVIL not in html  # not even the state: it stays on the server
     assert '<label for="f-tok-0">' in html and 'id="f-tok-0"' in html
-    assert 'aria-describedby="f-tok-0-hint"' in html
-    assert '<textarea id="f-tok-0" name="narrative" maxlength="3000" required' in html
+    assert 'aria-describedby="f-tok-0-hint f-tok-0-count"' in html
+    # no maxlength (a browser cuts a paste at it silently): a count near the limit instead
+    assert "maxlength" not in html
+    assert '<textarea id="f-tok-0" name="narrative" required' in html
+    assert '<p class="count" id="f-tok-0-count" data-count-for="f-tok-0" data-limit="3000"' in html
+    assert 'data-near="{length} van de {limit} tekens"' in html
     assert "(verplicht)" in html and "(optioneel)" in html
     assert '<fieldset class="field"' in html and "<legend>Gevaar?" in html
     assert 'value="no" checked' in html and "Geen keuze" in html  # optional radios
     assert '<select id="f-tok-3" name="category" required' in html  # many options: a select
     assert ">Annuleren</button>" in html
+
+
+def test_a_form_in_english_has_english_words_around_it_on_a_dutch_page() -> None:
+    english = replace(FORM, language="en")
+    html = forms.html(OpenForm("tok", english, "chat", "sanne", None), NL, names)
+    assert '<form class="form" method="dialog" novalidate data-token="tok" lang="en"' in html
+    assert "(required)" in html and "(optional)" in html and "No choice" in html
+    assert ">Cancel</button>" in html and 'data-near="{length} of {limit} characters"' in html
+    for dutch in ("verplicht", "optioneel", "Geen keuze", "Annuleren", "tekens"):
+        assert dutch not in html
+    _values, errors = forms.check(english, {"where": "x" * 201}, NL)
+    assert errors["where"] == "At most 200 characters; now 201."
+    assert errors["category"] == "Please make a choice."
+    refused = forms.html(OpenForm("tok", english, "chat", "sanne", None), NL, names, {}, errors)
+    assert "Not everything is filled in correctly" in refused
 
 
 def test_form_errors_and_answers_are_kept_after_a_refusal() -> None:

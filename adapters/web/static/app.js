@@ -6,6 +6,9 @@
 // (adapters/web/render.py). Anything this script adds itself (summaries, labels, errors,
 // counts) goes in with textContent, never as markup.
 
+import { Answers } from "./answers.js";
+import { updateCounts, watchCounts } from "./counter.js";
+
 const data = JSON.parse(document.getElementById("client-data").textContent);
 const labels = data.labels;
 
@@ -208,12 +211,21 @@ function composerFor(rootId) {
   error.className = "composer__error";
   error.id = `${id}-error`;
   error.setAttribute("role", "alert");
-  text.setAttribute("aria-describedby", error.id);
+  const count = document.createElement("p");
+  count.className = "count";
+  count.id = `${id}-count`;
+  Object.assign(count.dataset, {
+    countFor: id,
+    limit: data.limits.thread,
+    near: labels.count_near, // templates: counter.js fills in the numbers
+    over: labels.count_over,
+  });
+  text.setAttribute("aria-describedby", `${count.id} ${error.id}`);
   const send = document.createElement("button");
   send.type = "submit";
   send.className = "btn btn--primary";
   send.textContent = t("send");
-  form.append(label, text, error, send);
+  form.append(label, text, count, error, send);
   return form;
 }
 
@@ -347,16 +359,24 @@ function renderUnread() {
 
 // -- changes from the server ----------------------------------------------------------
 
+// Each announcement is a new line in the live region, so one that follows quickly does not
+// cut off the one before; old lines go once they have been read.
+const ANNOUNCED_MS = 15_000;
+
 function announce(text) {
-  const live = document.getElementById("live");
-  live.textContent = "";
-  requestAnimationFrame(() => {
-    live.textContent = text;
-  });
+  if (!text) return;
+  const line = document.createElement("p");
+  line.textContent = text;
+  document.getElementById("live").append(line);
+  setTimeout(() => line.remove(), ANNOUNCED_MS);
 }
 
+const answers = new Answers(announce, () => dialog.open);
+watchCounts(announce);
+
 function upsert(message) {
-  const isNew = !messages.has(message.id);
+  const before = messages.get(message.id);
+  const isNew = !before;
   messages.set(message.id, message);
   const pane = paneOf(message);
   if (isNew && message.thread && !openThreads.has(message.thread) && !message.visibleTo) {
@@ -368,7 +388,10 @@ function upsert(message) {
     renderUnread();
   }
   renderPane(pane);
-  if (isNew && message.author === "bot" && shows(pane, message)) {
+  if (message.author !== "bot" || !shows(pane, message)) return;
+  const changed = isNew || before.html !== message.html;
+  if (changed && answers.takes(pane, message)) return; // said, and focused, as the answer
+  if (isNew) {
     announce(t("live_new", { pane: panes[pane].title.textContent, summary: message.summary }));
   }
 }
@@ -509,17 +532,20 @@ function showForm(form, pane, opener) {
   if (pane) formPane = pane;
   if (opener) formOpener = opener;
   if (!dialog.open) dialog.showModal();
+  updateCounts(dialog, announce);
   const target =
     dialog.querySelector('[aria-invalid="true"]') ??
     dialog.querySelector("input:not([type=hidden]), textarea, select");
   (target ?? dialog.querySelector("button"))?.focus();
 }
 
+// Closed: back to where the form was opened, then on to meldbot's answer when there is one.
 dialog.addEventListener("close", () => {
   dialog.replaceChildren();
   const back = formOpener?.isConnected ? formOpener : panes[formPane]?.title;
   formOpener = null;
   back?.focus();
+  answers.land();
 });
 
 dialog.addEventListener("click", (event) => {
@@ -533,8 +559,10 @@ dialog.addEventListener("submit", async (event) => {
   const values = {};
   for (const [name, value] of new FormData(form)) values[name] = String(value);
   submit.disabled = true;
+  answers.expect(formPane, formOpener?.isConnected ? formOpener : panes[formPane]?.title);
   const result = await post("/web/api/form", { token: form.dataset.token, values });
   submit.disabled = false;
+  answers.replied(result.ok && !result.form);
   if (result.form) {
     showForm(result.form);
   } else if (result.ok) {
@@ -562,6 +590,7 @@ document.addEventListener("click", async (event) => {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   notify(pane, "");
+  answers.expect(pane, button);
   const result = await post("/web/api/action", {
     pane,
     persona: persona(pane),
@@ -571,6 +600,7 @@ document.addEventListener("click", async (event) => {
   });
   button.disabled = false;
   button.removeAttribute("aria-busy");
+  answers.replied(result.ok && !result.form); // a form that opens is the answer itself
   if (!result.ok) notify(pane, result.error);
   if (result.form) showForm(result.form, pane, button);
 });
@@ -591,6 +621,7 @@ document.addEventListener("submit", async (event) => {
   error.textContent = "";
   send.disabled = true;
   send.textContent = t("sending");
+  answers.expect(pane, text);
   const result = await post("/web/api/message", {
     pane,
     persona: persona(pane),
@@ -600,8 +631,10 @@ document.addEventListener("submit", async (event) => {
   });
   send.disabled = false;
   send.textContent = t("send");
+  answers.replied(result.ok && !result.form);
   if (result.ok) {
     text.value = "";
+    updateCounts(form, announce);
   } else {
     error.textContent = result.error ?? t("error_handler");
     text.focus();
