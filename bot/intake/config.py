@@ -33,6 +33,7 @@ class Words(_Strict):
     now: Phrases = ()
     not_now: Phrases = ()
     hypothetical: Phrases = ()
+    general: Phrases = ()
     ignore: Phrases = ()
     clause_breaks: Phrases = ()
     spelling: dict[str, str] = Field(default_factory=dict)
@@ -130,6 +131,7 @@ def _merge_words(base: Words, extra: Words) -> Words:
         now=_more(base.now, extra.now),
         not_now=_more(base.not_now, extra.not_now),
         hypothetical=_more(base.hypothetical, extra.hypothetical),
+        general=_more(base.general, extra.general),
         ignore=_more(base.ignore, extra.ignore),
         clause_breaks=_more(base.clause_breaks, extra.clause_breaks),
         spelling=base.spelling | extra.spelling,
@@ -176,7 +178,8 @@ def merge(base: SignalsFile, extra: SignalsFile) -> SignalsFile:
             needs=_more(old.needs, ranking.needs),
         )
     window = extra.negation_window
-    return SignalsFile(
+    # both parts were checked when read; the top-level validator is for files only
+    return SignalsFile.model_construct(
         negation_window=base.negation_window if window is None else window,
         categories=categories,
         languages=languages,

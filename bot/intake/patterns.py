@@ -19,11 +19,9 @@ from itertools import product
 Key = tuple[str, str]  # (signal or "words", list): ("danger_now", "when_now")
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-"})
-_TOKENS = re.compile(
-    r"(?P<word>['’‘`]?[^\W_]+(?:['’‘`\-‐‑][^\W_]+)*['’‘`]?)"
-    r"|(?P<end>[!?]+|\.+(?=\s|$|[\"'”’)\]])|\n)"
-    r"|(?P<clause>[,;:()\[\]\"“”„«»…–—/|•]|(?<=\s)-(?=\s))"
-)
+_ENDS = re.compile(r"[!?]+|\.+(?=\s|$|[\"'”’)\]])|\n")
+_STOPS = re.compile(r"[,;:()\[\]\"“”„«»…–—/|•]|(?<=\s)-(?=\s)")
+_RAW = re.compile(r"['’‘`]?[^\W_]+(?:['’‘`\-‐‑][^\W_]+)*['’‘`]?")
 _WORD = re.compile(r"^[^\W_]+$")
 _GAP = re.compile(r"^~(\d{0,2})$")
 _PARTS = re.compile(r"\([^()]*\)|[^\s()]+")
@@ -46,11 +44,13 @@ def fold(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Sentence:
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]  # each word's place in the original text
     clauses: tuple[int, ...]  # the clause each word belongs to
     starts: tuple[bool, ...]  # the word begins a clause
-    text: str  # the words joined by single spaces
+    text: str  # the words joined by single spaces, " | " where punctuation stood
     offsets: tuple[int, ...]  # where each word begins in ``text``
+    origin: int  # where the sentence begins in the original text
+    raw: str  # the sentence as typed
+    tokens: int  # how many words were typed (a spelling such as "m'n" may differ)
 
     def word_at(self, char: int) -> int:
         return bisect_right(self.offsets, char) - 1
@@ -83,40 +83,77 @@ class Normaliser:
         return read
 
     def sentences(self, text: str) -> Iterator[Sentence]:
-        words: list[tuple[str, tuple[int, int], int, bool]] = []  # word, span, clause, starts
-        clause, fresh, seen = 0, True, self._seen
-        for match in _TOKENS.finditer(text):
-            raw = match.group("word")
-            if raw is not None:
-                span = match.span()
-                for word, breaks in seen.get(raw) or self._read(raw):
+        start = 0
+        for end in _ENDS.finditer(text):
+            sentence = self._sentence(text[start : end.start()], start)
+            if sentence is not None:
+                yield sentence
+            start = end.end()
+        sentence = self._sentence(text[start:], start)
+        if sentence is not None:
+            yield sentence
+
+    def _sentence(self, raw: str, origin: int) -> Sentence | None:
+        words: list[str] = []
+        clauses: list[int] = []
+        starts: list[bool] = []
+        offsets: list[int] = []
+        parts: list[str] = []
+        clause, at, tokens, seen = -1, 0, 0, self._seen
+        for piece in _STOPS.split(raw):
+            found = _RAW.findall(piece)
+            if not found:
+                continue
+            tokens += len(found)
+            if parts:  # punctuation stood here: a phrase never runs across it
+                parts.append("|")
+                at += 2
+            clause, fresh = clause + 1, True
+            for token in found:
+                for word, breaks in seen.get(token) or self._read(token):
                     if breaks:
                         clause, fresh = clause + 1, True
-                    words.append((word, span, clause, fresh))
+                    words.append(word)
+                    clauses.append(clause)
+                    starts.append(fresh)
+                    offsets.append(at)
+                    parts.append(word)
+                    at += len(word) + 1
                     fresh = breaks
-            elif match.group("clause") is not None:
-                clause, fresh = clause + 1, True
-            elif words:
-                yield _sentence(words)
-                words, clause, fresh = [], 0, True
-        if words:
-            yield _sentence(words)
+        if not words:
+            return None
+        return Sentence(
+            tuple(words),
+            tuple(clauses),
+            tuple(starts),
+            " ".join(parts),
+            tuple(offsets),
+            origin,
+            raw,
+            tokens,
+        )
+
+    def spans(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """Each word's place in the original text (a spelled-out word shares its token's)."""
+        at = sentence.origin
+        found = [(at + start, at + end) for start, end in map(_span, _RAW.finditer(sentence.raw))]
+        if sentence.tokens == len(sentence.words):
+            return found
+        spans = []
+        for span, token in zip(found, _RAW.findall(sentence.raw), strict=True):
+            spans.extend([span] * len(self._seen.get(token) or self._read(token)))
+        return spans
+
+
+def _span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span()
 
 
 def _plain(word: str) -> str:
     return word.replace("'", "")
 
 
-def _sentence(words: list[tuple[str, tuple[int, int], int, bool]]) -> Sentence:
-    texts, spans, clauses, starts = zip(*words, strict=True)
-    offsets, at = [], 0
-    for word in texts:
-        offsets.append(at)
-        at += len(word) + 1
-    return Sentence(texts, spans, clauses, starts, " ".join(texts), tuple(offsets))
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one phrase is one object: hashed by identity
 class Phrase:
     source: str  # as written in the file
     key: Key
@@ -124,6 +161,7 @@ class Phrase:
     anchored: bool  # must begin a clause (^)
     own: re.Pattern[str]  # the phrase's own words: "niet" in "niet veilig" is no negation
     needs: frozenset[str] = frozenset()  # one of these words must be in the sentence
+    first: re.Pattern[str] = _NOTHING  # the words it can begin with
 
     def owns(self, words: Iterable[str]) -> bool:
         return all(self.own.fullmatch(word) for word in words)
@@ -155,8 +193,12 @@ class Compiler:
         anchored = bool(tokens) and tokens[0].startswith("^")
         if anchored:
             tokens = [tokens[0][1:], *tokens[1:]] if tokens[0] != "^" else tokens[1:]
-        if not tokens:
-            raise PhraseError(f"phrase {source!r} has no words")
+        unless = ""
+        if len(tokens) > 1 and tokens[-1].startswith("!"):
+            words = self._alternatives(tokens.pop()[1:], source)
+            unless = "(?! (?:" + "|".join(_regex(word) for word in words) + ")(?![^ ]))"
+        if not tokens or any(token.startswith(("!", "^")) for token in tokens):
+            raise PhraseError(f"phrase {source!r} has no words, or ^ or ! out of place")
         if _GAP.match(tokens[0]) or _GAP.match(tokens[-1]):
             raise PhraseError(f"phrase {source!r} cannot begin or end with a gap (~)")
         parts: list[str] = []
@@ -176,16 +218,17 @@ class Compiler:
             alternatives = self._alternatives(token, source)
             if position == 0:
                 first_keys = [_lookup(alt, source) for alt in alternatives]
+                first = re.compile("|".join(_regex(alt.split(" ")[0]) for alt in alternatives))
             else:
-                parts.append(" " if gap is None else rf"(?: [^ ]+){{0,{gap}}} ")
+                parts.append(" " if gap is None else rf"(?: [^ |]+){{0,{gap}}} ")
                 if not any("*" in alt for alt in alternatives):
                     needs = frozenset(alt.split(" ")[0] for alt in alternatives)
             gap = None
             parts.append("(?:" + "|".join(_regex(alt) for alt in alternatives) + ")")
             literal.extend(word for alt in alternatives for word in alt.split(" "))
-        pattern = re.compile("".join(parts) + "(?![^ ])")
+        pattern = re.compile("".join(parts) + "(?![^ ])" + unless)
         own = re.compile("|".join(_regex(word) for word in dict.fromkeys(literal)))
-        return Phrase(source, key, pattern, anchored, own, needs), first_keys
+        return Phrase(source, key, pattern, anchored, own, needs, first), first_keys
 
     def regex(self, source: str, key: Key) -> Phrase:
         try:
@@ -319,7 +362,9 @@ class Index:
         )
         if len(self._candidates) > CACHE_SIZE:
             self._candidates.clear()
-        candidates = tuple(dict.fromkeys(found))
+        candidates = tuple(
+            phrase for phrase in dict.fromkeys(found) if phrase.first.fullmatch(word)
+        )
         self._candidates[word] = candidates
         return candidates
 

@@ -19,7 +19,7 @@ BUNDLED = Path(__file__).with_name("signals.toml")
 DANGER, SELF_HARM, WORDS = "danger_now", "self_harm", "words"
 DEFAULT_WINDOW = 4
 # The little words; when two overlap, the longer phrase decides ("net als" is not "net").
-MARKERS = ("negation", "now", "not_now", "hypothetical", "ignore")
+MARKERS = ("negation", "now", "not_now", "hypothetical", "general", "ignore")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,24 +128,31 @@ class Recogniser:
         context = _Context(sentence, [hit for hit in hits if hit.phrase.key[0] == WORDS])
         harm_spans: list[tuple[int, int]] = []
         category_hits: list[Hit] = []
+        known: list[list[tuple[int, int]]] = []
+
+        def spans() -> list[tuple[int, int]]:  # only worked out for a sentence with a hit
+            if not known:
+                known.append(self._normaliser.spans(sentence))
+            return known[0]
+
         for hit in hits:
             what, kind = hit.phrase.key
             if what == WORDS or context.hypothetical(hit) or context.negated(hit, self._window):
                 continue
             if what == DANGER:
                 if context.now(hit) if kind == "when_now" else context.present(hit):
-                    found.add(DANGER, sentence, hit)
+                    found.add(DANGER, spans(), hit)
             elif what == SELF_HARM:
-                found.add(SELF_HARM, sentence, hit)
+                found.add(SELF_HARM, spans(), hit)
                 harm_spans.append((hit.first, hit.end))
                 if context.now(hit):
-                    found.add(DANGER, sentence, hit)
+                    found.add(DANGER, spans(), hit)
             else:
                 category_hits.append(hit)
         for hit in category_hits:
             # "dreigt zichzelf iets aan te doen" is a threat to oneself, not to the staff member
             if not any(hit.first < end and start < hit.end for start, end in harm_spans):
-                found.add(hit.phrase.key[0], sentence, hit, context=hit.phrase.key[1] == "context")
+                found.add(hit.phrase.key[0], spans(), hit, hit.phrase.key[1] == "context")
 
 
 class _Context:
@@ -165,10 +172,13 @@ class _Context:
         self._now_clauses = {self._clauses[hit.first] for hit in by_kind["now"]}
         self._not_now = by_kind["not_now"]
         self._hypothetical_from = min((hit.first for hit in by_kind["hypothetical"]), default=None)
+        self._general = bool(by_kind["general"])
 
     def hypothetical(self, hit: Hit) -> bool:
-        """From "als hij", "stel dat", "protocol"… to the end of the sentence, nothing counts."""
-        return self._hypothetical_from is not None and hit.first >= self._hypothetical_from
+        """From "als hij", "stel dat"… to the end of the sentence nothing counts, and nothing
+        in a sentence about the rules ("protocol", "beleid")."""
+        after = self._hypothetical_from is not None and hit.first >= self._hypothetical_from
+        return after or self._general
 
     def negated(self, hit: Hit, window: int) -> bool:
         clause = self._clauses[hit.first]
@@ -211,8 +221,8 @@ class _Found:
         self.context_spans: dict[str, list[tuple[int, int]]] = {}
         self.sources: dict[str, set[str]] = {}
 
-    def add(self, what: str, sentence: Sentence, hit: Hit, context: bool = False) -> None:
-        span = (sentence.spans[hit.first][0], sentence.spans[hit.end - 1][1])
+    def add(self, what: str, spans: list[tuple[int, int]], hit: Hit, context: bool = False) -> None:
+        span = (spans[hit.first][0], spans[hit.end - 1][1])
         (self.context_spans if context else self.spans).setdefault(what, []).append(span)
         if not context:
             self.sources.setdefault(what, set()).add(hit.phrase.source)
