@@ -19,7 +19,7 @@ from bot.case.models import Category
 from bot.intake import Recogniser, Signals
 
 CORPUS = Path(__file__).with_name("intake_corpus.toml")
-PARTS = ("tuning", "held_out_1", "held_out_2", "held_out_3")
+PARTS = ("tuning", "held_out_1", "held_out_2", "held_out_3", "held_out_4")
 LONG_TEXT = 10_000
 
 
