@@ -45,6 +45,7 @@ def fold(word: str) -> str:
 class Sentence:
     words: tuple[str, ...]
     clauses: tuple[int, ...]  # the clause each word belongs to
+    parts: tuple[int, ...]  # the stretch between two punctuation marks each word is in
     starts: tuple[bool, ...]  # the word begins a clause
     text: str  # the words joined by single spaces, " | " where punctuation stood
     offsets: tuple[int, ...]  # where each word begins in ``text``
@@ -96,10 +97,11 @@ class Normaliser:
     def _sentence(self, raw: str, origin: int) -> Sentence | None:
         words: list[str] = []
         clauses: list[int] = []
+        parts_of: list[int] = []
         starts: list[bool] = []
         offsets: list[int] = []
         parts: list[str] = []
-        clause, at, tokens, seen = -1, 0, 0, self._seen
+        clause, part, at, tokens, seen = -1, -1, 0, 0, self._seen
         for piece in _STOPS.split(raw):
             found = _RAW.findall(piece)
             if not found:
@@ -108,13 +110,14 @@ class Normaliser:
             if parts:  # punctuation stood here: a phrase never runs across it
                 parts.append("|")
                 at += 2
-            clause, fresh = clause + 1, True
+            clause, part, fresh = clause + 1, part + 1, True
             for token in found:
                 for word, breaks in seen.get(token) or self._read(token):
                     if breaks:
                         clause, fresh = clause + 1, True
                     words.append(word)
                     clauses.append(clause)
+                    parts_of.append(part)
                     starts.append(fresh)
                     offsets.append(at)
                     parts.append(word)
@@ -125,6 +128,7 @@ class Normaliser:
         return Sentence(
             tuple(words),
             tuple(clauses),
+            tuple(parts_of),
             tuple(starts),
             " ".join(parts),
             tuple(offsets),

@@ -145,7 +145,7 @@ class Recogniser:
             elif what == SELF_HARM:
                 found.add(SELF_HARM, spans(), hit)
                 harm_spans.append((hit.first, hit.end))
-                if context.now(hit):
+                if context.now_in_clause(hit):
                     found.add(DANGER, spans(), hit)
             else:
                 category_hits.append(hit)
@@ -160,6 +160,7 @@ class _Context:
 
     def __init__(self, sentence: Sentence, markers: list[Hit]) -> None:
         self._clauses = sentence.clauses
+        self._parts = sentence.parts
         self._words = sentence.words
         kept: list[Hit] = []
         for hit in sorted(markers, key=lambda hit: (hit.first - hit.end, hit.first)):
@@ -169,6 +170,8 @@ class _Context:
         for hit in kept:
             by_kind[hit.phrase.key[1]].append(hit)
         self._negations = by_kind["negation"]
+        # "nu" sets the scene for what follows it with "en" or "maar", up to a comma
+        self._now_parts = {self._parts[hit.first] for hit in by_kind["now"]}
         self._now_clauses = {self._clauses[hit.first] for hit in by_kind["now"]}
         self._not_now = by_kind["not_now"]
         self._hypothetical_from = min((hit.first for hit in by_kind["hypothetical"]), default=None)
@@ -199,6 +202,11 @@ class _Context:
         return set(self._clauses[hit.first : hit.end])
 
     def now(self, hit: Hit) -> bool:
+        return bool(set(self._parts[hit.first : hit.end]) & self._now_parts)
+
+    def now_in_clause(self, hit: Hit) -> bool:
+        """Stricter: "heeft eerder een zelfmoordpoging gedaan en praat er nu over" is not
+        a self-harm under way."""
         return bool(self._spanned(hit) & self._now_clauses)
 
     def present(self, hit: Hit) -> bool:
