@@ -8,16 +8,17 @@ words work — negation, time, hypotheticals — is described at the top of that
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.case.models import Category
 from bot.intake.config import Language, SignalsFile, merge, read
-from bot.intake.patterns import Compiler, Hit, Index, Key, Normaliser, PhraseError, Sentence
+from bot.intake.patterns import Compiler, Hit, Index, Key, PhraseError
+from bot.intake.sentences import Normaliser, Sentence
 
 BUNDLED = Path(__file__).with_name("signals.toml")
 DANGER, SELF_HARM, WORDS = "danger_now", "self_harm", "words"
-DEFAULT_WINDOW = 4
+DEFAULT_WINDOW = 3
 # The little words; when two overlap, the longer phrase decides ("net als" is not "net").
 MARKERS = ("negation", "now", "not_now", "hypothetical", "general", "ignore")
 
@@ -27,7 +28,7 @@ class Signals:
     danger_now: tuple[str, ...] = ()  # the phrases that showed danger now, as found
     self_harm: tuple[str, ...] = ()  # phrases of a threat of self-harm or suicide
     categories: tuple[Category, ...] = ()  # suggested categories, best first
-    category_phrases: tuple[tuple[Category, tuple[str, ...]], ...] = field(default=())
+    category_phrases: tuple[tuple[Category, tuple[str, ...]], ...] = ()
 
     @property
     def suggested_category(self) -> Category | None:
@@ -130,10 +131,12 @@ class Recogniser:
         category_hits: list[Hit] = []
         known: list[list[tuple[int, int]]] = []
 
-        def spans() -> list[tuple[int, int]]:  # only worked out for a sentence with a hit
+        def place(hit: Hit) -> tuple[int, int]:
+            """Where the hit stands in the original text; worked out only when needed."""
             if not known:
                 known.append(self._normaliser.spans(sentence))
-            return known[0]
+            at = sentence.origin
+            return (at + known[0][hit.first][0], at + known[0][hit.end - 1][1])
 
         for hit in hits:
             what, kind = hit.phrase.key
@@ -141,18 +144,18 @@ class Recogniser:
                 continue
             if what == DANGER:
                 if context.now(hit) if kind == "when_now" else context.present(hit):
-                    found.add(DANGER, spans(), hit)
+                    found.add(DANGER, place(hit), hit)
             elif what == SELF_HARM:
-                found.add(SELF_HARM, spans(), hit)
+                found.add(SELF_HARM, place(hit), hit)
                 harm_spans.append((hit.first, hit.end))
                 if context.now_in_clause(hit):
-                    found.add(DANGER, spans(), hit)
+                    found.add(DANGER, place(hit), hit)
             else:
                 category_hits.append(hit)
         for hit in category_hits:
             # "dreigt zichzelf iets aan te doen" is a threat to oneself, not to the staff member
             if not any(hit.first < end and start < hit.end for start, end in harm_spans):
-                found.add(hit.phrase.key[0], spans(), hit, hit.phrase.key[1] == "context")
+                found.add(hit.phrase.key[0], place(hit), hit, hit.phrase.key[1] == "context")
 
 
 class _Context:
@@ -229,8 +232,7 @@ class _Found:
         self.context_spans: dict[str, list[tuple[int, int]]] = {}
         self.sources: dict[str, set[str]] = {}
 
-    def add(self, what: str, spans: list[tuple[int, int]], hit: Hit, context: bool = False) -> None:
-        span = (spans[hit.first][0], spans[hit.end - 1][1])
+    def add(self, what: str, span: tuple[int, int], hit: Hit, context: bool = False) -> None:
         (self.context_spans if context else self.spans).setdefault(what, []).append(span)
         if not context:
             self.sources.setdefault(what, set()).add(hit.phrase.source)
