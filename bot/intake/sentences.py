@@ -91,15 +91,15 @@ class Normaliser:
         parts_of: list[int] = []
         starts: list[bool] = []
         offsets: list[int] = []
-        parts: list[str] = []
+        joined: list[str] = []
         clause, part, at, tokens, seen = -1, -1, 0, 0, self._seen
         for piece in _STOPS.split(raw):
             found = _RAW.findall(piece)
             if not found:
                 continue
             tokens += len(found)
-            if parts:  # punctuation stood here: a phrase never runs across it
-                parts.append("|")
+            if joined:  # punctuation stood here: a phrase never runs across it
+                joined.append("|")
                 at += 2
             clause, part, fresh = clause + 1, part + 1, True
             for token in found:
@@ -111,7 +111,7 @@ class Normaliser:
                     parts_of.append(part)
                     starts.append(fresh)
                     offsets.append(at)
-                    parts.append(word)
+                    joined.append(word)
                     at += len(word) + 1
                     fresh = breaks
         if not words:
@@ -121,7 +121,7 @@ class Normaliser:
             tuple(clauses),
             tuple(parts_of),
             tuple(starts),
-            " ".join(parts),
+            " ".join(joined),
             tuple(offsets),
             origin,
             raw,
