@@ -1,16 +1,28 @@
-"""Cleaning text people type, before it is stored or shown anywhere."""
+"""Cleaning text people type, before it is stored or shown anywhere.
+
+What a person cannot see must not travel: control characters, bidi overrides that
+disguise text, zero-width and tag characters, lone surrogates. Text made only of such
+characters (or of blank look-alikes) is empty. Single-line values (a name, a place) keep
+no line breaks, so they can never pose as a line of their own on a card.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# C0/C1 control characters except tab and newline, plus bidi overrides that can
-# disguise text (U+202A-U+202E, U+2066-U+2069).
-_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 NARRATIVE_MAX = 10_000
 MESSAGE_MAX = 3_000
+NAME_MAX = 100
+
+# Unicode's own line and paragraph separators (and NEL) are line breaks to a reader.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\u0085": "\n"})
+# Letters that render as nothing: Hangul fillers and the blank braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_HIDDEN_CATEGORIES = frozenset(
+    {"Cc", "Cf", "Cs"}
+)  # controls, format (bidi, zero-width), surrogates
+_SPACES = re.compile(r"\s+")
 
 
 class TooLong(ValueError):
@@ -19,12 +31,40 @@ class TooLong(ValueError):
         self.limit = limit
 
 
+def _visible(char: str) -> bool:
+    if char in "\n\t":
+        return True
+    return unicodedata.category(char) not in _HIDDEN_CATEGORIES and char not in _BLANK_LETTERS
+
+
 def clean(text: str | None, limit: int = MESSAGE_MAX) -> str:
     """Normalised, without hidden characters, trimmed; ``TooLong`` beyond ``limit``."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _HIDDEN.sub("", text).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = "".join(char for char in unicodedata.normalize("NFC", text) if _visible(char))
+    text = text.strip()
     if len(text) > limit:
         raise TooLong(limit)
     return text
+
+
+def _one_line(text: str | None) -> str:
+    return _SPACES.sub(" ", clean(text, len(text or ""))).strip()
+
+
+def clean_line(text: str | None, limit: int = MESSAGE_MAX) -> str:
+    """``clean``, on one line: every run of white space (line breaks too) is one space."""
+    line = _one_line(text)
+    if len(line) > limit:
+        raise TooLong(limit)
+    return line
+
+
+def clean_name(name: str | None) -> str | None:
+    """A display name from a platform: one clean line, shortened (it is not a person's
+    text, so a cut is harmless); None when nothing visible is left."""
+    line = _one_line(name)
+    if len(line) > NAME_MAX:
+        line = line[: NAME_MAX - 1].rstrip() + "…"
+    return line or None

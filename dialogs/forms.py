@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.consultation.sighting import sight_code
 from bot.i18n import Translator
-from bot.text import TooLong, clean
+from bot.text import TooLong, clean, clean_line
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -38,6 +39,18 @@ def text_value(
         return ""
 
 
+def _no_code(text: str, field: str, errors: dict[str, str], t: Translator) -> str:
+    """A receipt code never goes into what coordinators read next to a name: refused, so
+    the person can take it out (and open their report with the code instead)."""
+    if text and sight_code(text) is not None:
+        errors[field] = t(
+            "This looks like a receipt code. Please take it out: the coordinators read what "
+            "you write here. To open an anonymous report, use 'I have a code'."
+        )
+        return ""
+    return text
+
+
 def required_text(
     values: Mapping[str, str | None],
     field: str,
@@ -48,10 +61,23 @@ def required_text(
 ) -> str:
     """The cleaned text of a field that must be filled in; what is wrong goes in ``errors``."""
     too_long = t("Please keep it under {limit} characters.", limit=limit)
-    text = text_value(values, field, limit, errors, too_long)
+    text = _no_code(text_value(values, field, limit, errors, too_long), field, errors, t)
     if not text and field not in errors:
         errors[field] = missing
     return text
+
+
+def text_line(
+    values: Mapping[str, str | None], field: str, limit: int, errors: dict[str, str], t: Translator
+) -> str:
+    """An optional one-line answer (a place): line breaks become spaces, so it can never
+    pose as a line of its own on a card."""
+    try:
+        line = clean_line(values.get(field), limit)
+    except TooLong:
+        errors[field] = t("Please keep it under {limit} characters.", limit=limit)
+        return ""
+    return _no_code(line, field, errors, t)
 
 
 def int_state(state: str) -> int | None:

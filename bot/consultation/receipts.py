@@ -21,17 +21,9 @@ PSEUDONYM_LENGTH = 4
 SECRET_LENGTH = 12  # 12 × 5 = 60 bits
 SECRET_BITS = SECRET_LENGTH * 5
 # Readers confuse these; Crockford decodes them to what was meant.
-_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEPARATORS = re.compile(r"[\s\-–—_.]+")
-# A typed message that is a code: after "status" or "code" the groups may be split by
-# spaces or nothing; without that word only dashes (as shown), so that a story made of
-# four short words is never taken for a code.
-_TYPED_CODE = re.compile(
-    r"^\s*(?:(?:status|code|ontvangstcode|receipt)\b[\s:]*"
-    r"(?P<spaced>[0-9a-z]{4}(?:[\s-]*[0-9a-z]{4}){3})"
-    r"|(?P<dashed>[0-9a-z]{4}(?:-[0-9a-z]{4}){3}))[\s.!]*$",
-    re.IGNORECASE,
-)
+LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# What people put between the groups when they copy or retype a code.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.:/\\]+")
 
 
 def _random(length: int) -> str:
@@ -59,19 +51,10 @@ class Code:
 
 def parse_code(text: str) -> Code | None:
     """A code as a person types it: any case, spaces or dashes, O for 0 and I or L for 1."""
-    compact = _SEPARATORS.sub("", text.strip()).upper().translate(_LOOKALIKES)
+    compact = _SEPARATORS.sub("", text.strip()).upper().translate(LOOKALIKES)
     if len(compact) != PSEUDONYM_LENGTH + SECRET_LENGTH or any(c not in ALPHABET for c in compact):
         return None
     return Code(compact[:PSEUDONYM_LENGTH], compact[PSEUDONYM_LENGTH:])
-
-
-def typed_code(text: str) -> str | None:
-    """The code in a message that is nothing but one ("status K7Q2-…", or the code alone).
-
-    Returned as typed: it may still be malformed, which the caller says kindly.
-    """
-    match = _TYPED_CODE.match(text)
-    return (match.group("spaced") or match.group("dashed")) if match else None
 
 
 class SecretHasher:
