@@ -233,6 +233,7 @@ class Notification:
     # An earlier try began but never ended (its instance died halfway): the platform may
     # already have the message.
     in_doubt: bool = False
+    payload: dict[str, Any] | None = None
 
 
 class Outbox(Protocol):
@@ -245,7 +246,10 @@ class Outbox(Protocol):
         consultation_id: int | None = None,
         entry_id: int | None = None,
         timer_id: int | None = None,
-    ) -> None: ...
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """``payload`` is sealed, and wiped once the message is delivered or given up."""
+        ...
 
     async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
         """Take due notifications, oldest first and one at a time per case, until

@@ -182,6 +182,10 @@ class Response:
     per-field messages; ``private`` is shown only to the person who acted (a
     refusal, a hint) and never to the rest of a channel. A button pressed on a
     channel message acts in that message's thread: ``messages`` go there.
+    ``result`` is what a submitted form (or, where the surface can, a pressed card)
+    shows in its own place, in the answer to this very request (a modal's answer):
+    it reaches the person even when the platform's API is failing. What must also
+    stay in their chat (a receipt, a code) the core sends through the outbox.
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -190,3 +194,4 @@ class Response:
     errors: dict[str, str] = field(default_factory=dict)
     home: Message | None = None
     private: list[Message] = field(default_factory=list)
+    result: Message | None = None

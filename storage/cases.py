@@ -10,9 +10,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.case.models import (
+    Addressee,
     Case,
     CaseEvent,
     Category,
+    CategorySource,
     EventKind,
     MeasureKind,
     NewReport,
@@ -111,6 +113,9 @@ class SqlCaseRepository:
             coordination_platform=platform,
             department=report.department,
             aftercare=report.aftercare,
+            category_source=report.category_source.value if report.category_source else None,
+            self_harm=report.self_harm,
+            addressee=report.addressee.value,
             created_at=now,
             updated_at=now,
             version=1,
@@ -157,6 +162,11 @@ class SqlCaseRepository:
     async def save(self, case: Case) -> None:
         row = await self._session.get_one(CaseRow, case.id)
         row.status = case.status.value
+        row.addressee = case.report.addressee.value
+        row.urgency = case.urgency.value
+        row.category = case.report.category.value if case.report.category else None
+        source = case.report.category_source
+        row.category_source = source.value if source else None
         row.handler_id = case.handler_id
         row.handler_name = case.handler_name
         row.measure = case.measure.value if case.measure else None
@@ -173,6 +183,8 @@ class SqlCaseRepository:
     ) -> CaseEvent:
         status: Status | None = fields.get("status")
         measure: MeasureKind | None = fields.get("measure")
+        category: Category | None = fields.get("category")
+        urgency: Urgency | None = fields.get("urgency")
         row = CaseEventRow(
             case_id=case.id,
             kind=kind.value,
@@ -182,6 +194,8 @@ class SqlCaseRepository:
             status=status.value if status else None,
             measure=measure.value if measure else None,
             reporter_informed=bool(fields.get("reporter_informed", False)),
+            category=category.value if category else None,
+            urgency=urgency.value if urgency else None,
             created_at=now,
         )
         self._session.add(row)
@@ -263,6 +277,9 @@ class SqlCaseRepository:
             language=row.language,
             department=row.department,
             aftercare=row.aftercare,
+            category_source=_enum_or_none(CategorySource, row.category_source),
+            self_harm=row.self_harm,
+            addressee=Addressee(row.addressee),
         )
         reporter = None
         if row.reporter_platform and row.reporter_user_id:
@@ -309,4 +326,6 @@ class SqlCaseRepository:
             status=_enum_or_none(Status, row.status),
             measure=_enum_or_none(MeasureKind, row.measure),
             reporter_informed=row.reporter_informed,
+            category=_enum_or_none(Category, row.category),
+            urgency=_enum_or_none(Urgency, row.urgency),
         )

@@ -87,7 +87,7 @@ class Database:
             yield SqlTransaction(
                 session=session,
                 cases=SqlCaseRepository(session, self._sealer),
-                outbox=SqlOutbox(session, self._clock()),
+                outbox=SqlOutbox(session, self._clock(), self._sealer),
                 dialogs=SqlDialogStates(session, self._sealer),
                 audit=SqlAuditLog(session),
                 receipts=SqlReceiptRepository(session, self._sealer),

@@ -90,6 +90,9 @@ class CaseRow(Base):
     )
     department: Mapped[str | None] = mapped_column(String(100))
     aftercare: Mapped[bool] = mapped_column(default=False)
+    category_source: Mapped[str | None] = mapped_column(String(20))
+    self_harm: Mapped[bool] = mapped_column(default=False)
+    addressee: Mapped[str] = mapped_column(String(20), default="meldpunt", index=True)
 
 
 class CaseNumberRow(Base):
@@ -114,6 +117,8 @@ class CaseEventRow(Base):
     status: Mapped[str | None] = mapped_column(String(20))
     measure: Mapped[str | None] = mapped_column(String(30))
     reporter_informed: Mapped[bool] = mapped_column(default=False)
+    category: Mapped[str | None] = mapped_column(String(40))
+    urgency: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime]
 
 
@@ -134,6 +139,9 @@ class OutboxRow(Base):
         ForeignKey("consultation_entries.id", ondelete="CASCADE")
     )
     timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id", ondelete="CASCADE"))
+    # What the message needs beyond the rows it points to (a receipt code, the draft it
+    # replaces), sealed, and wiped once delivered or given up.
+    payload_sealed: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)  # tries that ended, either way
     claims: Mapped[int] = mapped_column(default=0)  # tries begun: more than ended is in doubt
     next_attempt_at: Mapped[datetime]

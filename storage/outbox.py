@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,12 +11,14 @@ from sqlalchemy.orm import aliased
 
 from bot.ports import Notification
 from storage.models import OutboxRow
+from storage.sealing import Sealer
 
 
 class SqlOutbox:
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, sealer: Sealer) -> None:
         self._session = session
         self._now = now
+        self._sealer = sealer
 
     async def enqueue(
         self,
@@ -26,6 +29,7 @@ class SqlOutbox:
         consultation_id: int | None = None,
         entry_id: int | None = None,
         timer_id: int | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> None:
         self._session.add(
             OutboxRow(
@@ -35,6 +39,7 @@ class SqlOutbox:
                 consultation_id=consultation_id,
                 entry_id=entry_id,
                 timer_id=timer_id,
+                payload_sealed=self._sealer.seal_json(payload) if payload is not None else None,
                 next_attempt_at=self._now,
                 created_at=self._now,
             )
@@ -89,6 +94,9 @@ class SqlOutbox:
                 entry_id=row.entry_id,
                 timer_id=row.timer_id,
                 in_doubt=row.id in in_doubt,
+                payload=self._sealer.unseal_json(row.payload_sealed)
+                if row.payload_sealed
+                else None,
             )
             for row in rows
         ]
@@ -97,7 +105,11 @@ class SqlOutbox:
         await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == notification_id)
-            .values(sent_at=now, attempts=OutboxRow.attempts + 1, last_error=None)
+            # What a payload carried (a receipt code, where to reach someone) is only
+            # needed until it is delivered.
+            .values(
+                sent_at=now, attempts=OutboxRow.attempts + 1, last_error=None, payload_sealed=None
+            )
         )
 
     async def failed(self, notification_id: int, error: str, retry_at: datetime | None) -> None:
@@ -107,6 +119,7 @@ class SqlOutbox:
         }
         if retry_at is None:
             values["abandoned"] = True
+            values["payload_sealed"] = None
         else:
             values["next_attempt_at"] = retry_at
         await self._session.execute(
