@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.case.models import Case, CaseEvent, EventKind
-from bot.case.views import support_blocks
+from bot.case.reporter_views import support_blocks
 from bot.i18n import Translator, translator
 from bot.notifications import Sender
 from bot.ports import DeliveryError, Notification, Transaction

@@ -24,13 +24,14 @@ from bot.consultation.throttle import guesser_key
 from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
+from bot.intake.signals import Recogniser
 from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from bot.trends.service import TrendReports
 from dialogs.context import DialogContext
 from dialogs.router import Dialogs
@@ -106,7 +107,16 @@ async def create_app(
         onboarding,
     ]
     _install(scheduled, scheduler, outbox)
-    cases = CaseService(database, messengers, clock, outbox.wake, watchers=list(scheduled))
+    intake = _intake(settings)
+    cases = CaseService(
+        database,
+        messengers,
+        clock,
+        outbox.wake,
+        intake,
+        watchers=list(scheduled),
+        confidant=settings.confidant,
+    )
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
     )
@@ -117,6 +127,7 @@ async def create_app(
         ConversationStates(database, clock),
         ReceiptSessions(database, clock),
         clock,
+        intake,
         onboarding=onboarding,
     )
     dialogs = Dialogs(context)
@@ -150,6 +161,13 @@ async def create_app(
     housekeeper = Housekeeper(database, clock, consultations, messengers, settings)
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def _intake(settings: Settings) -> Recogniser:
+    try:
+        return Recogniser.load(settings.intake_signals)
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"MELDBOT_INTAKE_SIGNALS cannot be used: {error}") from None
 
 
 def _install(features: list[Feature], scheduler: Scheduler, outbox: OutboxDispatcher) -> None:

@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.background import Loop
-from bot.case import views
-from bot.case.models import Case, CaseEvent
-from bot.case.service import ALERT, REPORTER, THREAD, UNDELIVERED
+from bot.case import reporter_views, views
+from bot.case.models import Case, CaseEvent, EventKind
+from bot.case.service import ALERT, PASSED_ON, RECEIPT, REPORTER, THREAD, UNDELIVERED
 from bot.consultation import delivery as consultation
-from bot.events import Address, Platform
+from bot.events import Address, MessageRef, Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Notification, Storage
 from bot.settings import Settings
@@ -51,6 +51,8 @@ class OutboxDispatcher(Loop):
         self._clock = clock
         consultations = consultation.ConsultationDelivery(storage, self.messenger, settings)
         self._senders: dict[str, Sender] = dict.fromkeys(consultation.KINDS, consultations.send)
+        self._senders[RECEIPT] = self._receipt
+        self._senders[PASSED_ON] = self._passed_on
 
     def register(self, kinds: Iterable[str], sender: Sender) -> None:
         """Scheduled posts and pages bring their own delivery, through the same outbox."""
@@ -105,8 +107,10 @@ class OutboxDispatcher(Loop):
         )
         async with self._storage.transaction() as tx:
             await tx.outbox.failed(notification.id, str(error), retry_at)
-            if retry_at is None and notification.kind == REPORTER:
-                await tx.outbox.enqueue(UNDELIVERED, case_id=notification.case_id)
+            if retry_at is None and notification.kind in {REPORTER, RECEIPT}:
+                # The reporter never heard it: the coordinators must, and call instead.
+                case_id = notification.case_id or (notification.payload or {}).get("case")
+                await tx.outbox.enqueue(UNDELIVERED, case_id=case_id)
 
     async def _load(self, notification: Notification) -> tuple[Case, CaseEvent | None]:
         assert notification.case_id is not None
@@ -116,6 +120,62 @@ class OutboxDispatcher(Loop):
         if case is None:
             raise DeliveryError("the case no longer exists", permanent=True)
         return case, event
+
+    async def _receipt(self, notification: Notification) -> None:
+        """The named reporter's receipt, in place of the draft it was sent from when the
+        platform still has it, else as a new message in their personal chat."""
+        payload = notification.payload or {}
+        async with self._storage.transaction() as tx:
+            case = await tx.cases.get(int(payload.get("case", 0)))
+        if case is None or case.reporter is None:
+            raise DeliveryError("the case no longer exists", permanent=True)
+        message = reporter_views.receipt_for(case, translator(case.report.language), self._settings)
+        messenger = self.messenger(case.reporter.platform)
+        replace = payload.get("replace")
+        if isinstance(replace, dict) and replace.get("platform") == messenger.platform:
+            draft = MessageRef(messenger.platform, replace["conversation"], replace["message"])
+            try:
+                await messenger.update(draft, message)
+                return
+            except DeliveryError as error:
+                if not error.permanent:
+                    raise
+                log.info("the draft could not be replaced (%s); sending the receipt anew", error)
+        address = await messenger.personal_address(case.reporter.user_id)
+        await messenger.send(address, message)
+
+    async def _before_handover(self, case: Case, event: CaseEvent) -> bool:
+        if case.for_confidant or event.kind is EventKind.HANDED_OVER:
+            return False
+        async with self._storage.transaction() as tx:
+            events = await tx.cases.events(case.id)
+        handed = [e.id for e in events if e.kind is EventKind.HANDED_OVER]
+        return bool(handed) and event.id < handed[-1]
+
+    async def _alert_place(self, case: Case, coordination: Messenger) -> Address:
+        """The coordinator channel; for a report to the vertrouwenspersoon, theirs."""
+        if not case.for_confidant:
+            return coordination.coordinator_channel()
+        confidant = self._settings.confidant
+        place = confidant.place(coordination.platform) if confidant else None
+        if place is None:
+            raise DeliveryError("no vertrouwenspersoon on this platform", permanent=True)
+        if place.channel:
+            return Address(coordination.platform, place.channel)
+        return await coordination.personal_address(place.people[0])
+
+    async def _passed_on(self, notification: Notification) -> None:
+        """The vertrouwenspersoon's card once the meldpunt has the case: no content, no
+        buttons, only where it went."""
+        payload = notification.payload or {}
+        messenger = self.messenger(payload["platform"])
+        card = MessageRef(messenger.platform, payload["conversation"], payload["message"])
+        async with self._storage.transaction() as tx:
+            case = await tx.cases.get(int(payload.get("case", 0)))
+        reference = case.reference if case else ""
+        await messenger.update(
+            card, views.passed_on_card(reference, translator(self._settings.language))
+        )
 
     def messenger(self, platform: Platform) -> Messenger:
         """The platform's messenger; a platform not configured is a permanent failure."""
@@ -135,18 +195,24 @@ class OutboxDispatcher(Loop):
         if notification.kind == ALERT:
             card = views.case_card(case, t)
             if case.alert is None:
-                ref = await coordination.send(coordination.coordinator_channel(), card)
+                ref = await coordination.send(await self._alert_place(case, coordination), card)
                 async with self._storage.transaction() as tx:
                     await tx.cases.set_alert(case.id, ref)
             else:
                 await coordination.update(case.alert, card)
         elif notification.kind == THREAD and event is not None:
-            await coordination.send(case_thread(case), views.thread_note(case, event, t))
+            if await self._before_handover(case, event):
+                # Said while the vertrouwenspersoon had it, delivered after it moved on:
+                # it belongs in their channel, never in the meldpunt's thread.
+                log.info("thread note #%s skipped: the case was passed on meanwhile", event.id)
+                return
+            note = views.thread_note(case, event, t, crisis=self._settings.crisis_contacts)
+            await coordination.send(case_thread(case), note)
         elif notification.kind == UNDELIVERED:
             await coordination.send(case_thread(case), views.delivery_failed_note(t))
         elif notification.kind == REPORTER and event is not None and case.reporter:
             reporter_t = translator(case.report.language)
-            message = views.reporter_notice(
+            message = reporter_views.reporter_notice(
                 case, event, reporter_t, self._settings.support_contacts
             )
             if message is None:

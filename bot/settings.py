@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from bot.case.models import Category
+from bot.confidant.config import Confidant
 from bot.oncall.rota import OnCallRota
 from bot.schedule.config import OnboardingChannel, Reminder, ResultsPost, TrendReport
 
@@ -66,6 +67,20 @@ class Settings(BaseSettings):
         name="Het meldpunt", role="Coördinator agressie en signalen"
     )
     support_contacts: list[Contact] = []
+    confidant: Confidant | None = Field(
+        default=None,
+        description="The vertrouwenspersoon, whom a reporter may tell instead of the meldpunt.",
+    )
+    crisis_contacts: list[Contact] = Field(
+        default=[],
+        description="The organisation's own crisis contacts, shown to coordinators beside "
+        "112 and 113 when a report tells of someone threatening to harm themselves.",
+    )
+    intake_signals: Path | None = Field(
+        default=None,
+        description="The organisation's own word lists for the intake signals (TOML); they "
+        "extend the bundled ones.",
+    )
     categories: list[Category] = Field(
         default_factory=lambda: list(Category),
         description="The categories offered to reporters, in this order.",
@@ -188,6 +203,9 @@ class Settings(BaseSettings):
         planned += [("[trends]", self.trends.platform)] if self.trends else []
         if self.oncall.platform:
             planned.append(("[oncall]", self.oncall.platform))
+        if self.confidant:
+            places = ("slack", "teams", "web")
+            planned += [("[confidant]", p) for p in places if getattr(self.confidant, p)]
         for table, platform in planned:
             if platform not in enabled:
                 raise ConfigError(

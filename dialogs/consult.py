@@ -13,14 +13,26 @@ from bot.case.models import Case, Category, Reporter, Urgency
 from bot.consultation import colleague as views
 from bot.consultation.models import NoticeContact
 from bot.consultation.service import ReceiptRefused
+from bot.consultation.sighting import Sighting
 from bot.events import ActionInvoked, Actor, FormSubmitted, Platform
 from bot.i18n import Translator
-from bot.text import MESSAGE_MAX
-from bot.ui import Block, Choice, Form, Message, Note, Option, Response, Text, TextInput
+from bot.text import MESSAGE_MAX, NARRATIVE_MAX
+from bot.ui import (
+    Actions,
+    Block,
+    Button,
+    Choice,
+    Form,
+    Message,
+    Note,
+    Option,
+    Response,
+    Text,
+    TextInput,
+)
 from dialogs.context import DialogContext
 from dialogs.forms import NO, YES, required_text, yes_no
 from dialogs.report import (
-    FORM_MAX,
     incident_fields,
     narrative_field,
     read_narrative,
@@ -45,7 +57,9 @@ def _notify_field(t: Translator) -> Choice:
     )
 
 
-def consult_form(t: Translator, platform: Platform) -> Form:
+def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
+    """``carried``: a draft the person typed before choosing this anonymous route; it is
+    deleted from their chat's state, and only this form holds it now."""
     return Form(
         FORM_CONSULT,
         t("Consult anonymously"),
@@ -55,8 +69,9 @@ def consult_form(t: Translator, platform: Platform) -> Form:
                 "situation",
                 t("What are you unsure about?"),
                 multiline=True,
-                max_length=FORM_MAX,
+                max_length=NARRATIVE_MAX,
                 placeholder=t("Describe the situation. Leave out names if you like."),
+                initial=carried or None,
             ),
             _notify_field(t),
         ],
@@ -69,18 +84,31 @@ def consult_form(t: Translator, platform: Platform) -> Form:
             ),
             Note(views.what_stays_visible(platform, t)),
             Note(views.notice_trade_off(t)),
+            *_carried_note(t, carried),
         ],
         cancel_label=t("Cancel"),
         language=t.language,
     )
 
 
-def anonymous_report_form(t: Translator, platform: Platform, categories: list[Category]) -> Form:
+def _carried_note(t: Translator, carried: str) -> list[Block]:
+    if not carried:
+        return []
+    return [
+        Note(
+            t("Your draft report is deleted, so nothing links it to your name. Its text is below.")
+        )
+    ]
+
+
+def anonymous_report_form(
+    t: Translator, platform: Platform, categories: list[Category], carried: str = ""
+) -> Form:
     return Form(
         FORM_ANONYMOUS,
         t("Report anonymously"),
         t("Send anonymously"),
-        [narrative_field(t), *incident_fields(t, categories), _notify_field(t)],
+        [narrative_field(t, carried), *incident_fields(t, categories), _notify_field(t)],
         intro=[
             Text.of(
                 t(
@@ -91,6 +119,7 @@ def anonymous_report_form(t: Translator, platform: Platform, categories: list[Ca
             Note(views.what_stays_visible(platform, t)),
             Note(views.notice_trade_off(t)),
             Note(t("In immediate danger? Call 112 first.")),
+            *_carried_note(t, carried),
         ],
         cancel_label=t("Cancel"),
         language=t.language,
@@ -162,16 +191,17 @@ class ConsultDialog:
         self.ctx = ctx
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
-    def start(self, actor: Actor, t: Translator) -> Response:
-        return Response(form=consult_form(t, actor.platform))
+    def start(self, actor: Actor, t: Translator, carried: str = "") -> Response:
+        return Response(form=consult_form(t, actor.platform, carried))
 
-    def start_anonymous_report(self, actor: Actor, t: Translator) -> Response:
-        return Response(form=anonymous_report_form(t, actor.platform, self.ctx.settings.categories))
+    def start_anonymous_report(self, actor: Actor, t: Translator, carried: str = "") -> Response:
+        categories = self.ctx.settings.categories
+        return Response(form=anonymous_report_form(t, actor.platform, categories, carried))
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
         missing = t("Please describe the situation briefly.")
-        text = required_text(event.values, "situation", FORM_MAX, errors, t, missing)
+        text = required_text(event.values, "situation", NARRATIVE_MAX, errors, t, missing)
         if errors:
             return Response(errors=errors)
         _consultation, issued = await self.ctx.consultations.start(
@@ -179,18 +209,42 @@ class ConsultDialog:
             platform=event.actor.platform,
             language=t.language,
             contact=await self._contact(event),
+            deliver_to=await self.ctx.consultations.contact(event.actor),
         )
-        return Response(messages=[views.issued(issued, t)])
+        return Response(result=views.issued(issued, t))
 
     async def submit_anonymous_report(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
         report = read_report(event.values, read_narrative(event.values, errors, t), errors, t)
         if errors:
             return Response(errors=errors)
-        case, issued = await self.ctx.consultations.report(
-            report, platform=event.actor.platform, contact=await self._contact(event)
+        _case, issued = await self.ctx.consultations.report(
+            report,
+            platform=event.actor.platform,
+            contact=await self._contact(event),
+            deliver_to=await self.ctx.consultations.contact(event.actor),
         )
-        return Response(messages=[views.issued(issued, t, case)])
+        return Response(result=views.issued(issued, t))
+
+    async def code_sighted(self, actor: Actor, sighting: Sighting, t: Translator) -> Response:
+        """Something like a code in a message: opened as a code when it is one, and the
+        message kept nowhere; when it is nearly one, the person is asked to check it."""
+        if sighting.code is None:
+            text = t(
+                "This looks like a receipt code, but it is not quite right (a character too "
+                "many or too few?). I have not saved your message. Check your code and try "
+                "again."
+            )
+            code_button = Actions([Button(t("I have a code"), "receipt.enter")])
+            return Response(messages=[Message(text, [Text.of(text), code_button])])
+        opened = await self.open_code(actor, sighting.typed, t)
+        if sighting.alone:
+            return opened
+        note = t(
+            "I saw a receipt code in your message, so I have not saved the message itself: "
+            "that way your code ends up nowhere. Here is what the code opens."
+        )
+        return Response(messages=[_say(note), *opened.messages])
 
     async def open_code(self, actor: Actor, typed: str, t: Translator) -> Response:
         """A code typed in the chat; a refusal is said in the chat."""
@@ -262,7 +316,7 @@ class ConsultDialog:
         case = await self.ctx.consultations.turn_into_report(receipt_id, report, reporter)
         await self.ctx.sessions.end(event.state)
         if named:
-            return Response(messages=[self.confirm(case, t)])
+            return Response(result=self.confirm(case, t))
         text = t(
             "Your anonymous report {ref} has been received. Your receipt code stays the same: "
             "use it to follow the report.",
@@ -271,7 +325,7 @@ class ConsultDialog:
         blocks: list[Block] = [Text.of(text)]
         if case.urgency is Urgency.URGENT:
             blocks.append(views.cannot_call_back(t))
-        return Response(messages=[Message(text, blocks)])
+        return Response(result=Message(text, blocks), messages=[Message(text, blocks)])
 
     async def _contact(self, event: FormSubmitted) -> NoticeContact | None:
         if yes_no(event.values, "notify") is not True:

@@ -12,6 +12,7 @@ from bot.consultation.sessions import ReceiptSessions
 from bot.conversations import ConversationStates
 from bot.events import Actor
 from bot.i18n import Translator, translator
+from bot.intake.signals import Recogniser
 from bot.onboarding import Onboarding
 from bot.settings import Settings
 
@@ -24,6 +25,7 @@ class DialogContext:
     states: ConversationStates
     sessions: ReceiptSessions
     clock: Callable[[], datetime]
+    intake: Recogniser
     onboarding: Onboarding | None = None  # welcomes newcomers (MembersJoined)
 
     async def translator_for(self, actor: Actor) -> Translator:

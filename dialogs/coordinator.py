@@ -5,9 +5,8 @@ The buttons carry a case id; the role is checked by the case service on every ac
 
 from __future__ import annotations
 
-from bot.case.labels import MEASURE_LABELS, STATUS_LABELS
-from bot.case.models import MeasureKind, Status
-from bot.case.service import NotAllowed
+from bot.case.labels import CATEGORY_LABELS, MEASURE_LABELS, STATUS_LABELS
+from bot.case.models import Case, Category, MeasureKind, Status, Urgency
 from bot.conversations import ANSWER_TTL
 from bot.events import ActionInvoked, FormSubmitted
 from bot.i18n import Translator
@@ -20,6 +19,8 @@ ANSWERING = "answering"
 FORM_QUESTION = "case.question"
 FORM_STATUS = "case.status"
 FORM_CLOSE = "case.close"
+FORM_CORRECT = "case.correct"
+FORMS = frozenset({FORM_QUESTION, FORM_STATUS, FORM_CLOSE, FORM_CORRECT})
 
 
 def _message_to_reporter(t: Translator) -> TextInput:
@@ -94,6 +95,45 @@ def close_form(t: Translator, case_id: int) -> Form:
     )
 
 
+def correct_form(t: Translator, case: Case) -> Form:
+    """What kind of case, how urgent: a coordinator's correction of the intake."""
+    categories = list(CATEGORY_LABELS.items())
+    return Form(
+        FORM_CORRECT,
+        t("Category or urgency"),
+        t("Save"),
+        [
+            Choice(
+                "category",
+                t("Category"),
+                [Option(c.value, t(label)) for c, label in categories],
+                initial=case.report.category.value if case.report.category else None,
+            ),
+            Choice(
+                "urgency",
+                t("Urgency"),
+                [
+                    Option(Urgency.NORMAL.value, t("Normal")),
+                    Option(Urgency.URGENT.value, t("Danger now")),
+                ],
+                optional=False,
+                initial=case.urgency.value,
+            ),
+        ],
+        intro=[
+            Text.of(
+                t(
+                    "Raising the urgency pages the person on call. A category with legal "
+                    "deadlines starts them. The reporter is not told."
+                )
+            )
+        ],
+        state=str(case.id),
+        cancel_label=t("Cancel"),
+        language=t.language,
+    )
+
+
 class CoordinatorDialog:
     def __init__(self, ctx: DialogContext) -> None:
         self.ctx = ctx
@@ -109,9 +149,14 @@ class CoordinatorDialog:
             case "case.reopen":
                 await self.ctx.cases.reopen(actor, case_id)
                 return Response()
+            case "case.handover":
+                await self.ctx.cases.ask_handover(actor, case_id)
+                return Response()
         forms = {"case.ask": question_form, "case.status": status_form, "case.close": close_form}
-        if not await self.ctx.cases.is_coordinator(actor):
-            raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
+        # Forms open only for those who handle this case, so nobody else sees them.
+        case = await self.ctx.cases.get_for(actor, case_id)
+        if event.action_id == "case.correct":
+            return Response(form=correct_form(t, case))
         return Response(form=forms[event.action_id](t, case_id))
 
     async def submit(self, event: FormSubmitted) -> Response:
@@ -134,7 +179,15 @@ class CoordinatorDialog:
                 return Response(errors=errors)
             case = await self.ctx.cases.ask(event.actor, case_id, question)
             if case.reporter:
-                await self.ctx.states.put(ANSWERING, case.reporter, {"case": case.id}, ANSWER_TTL)
+                pending = {"case": case.id, "reference": case.reference}
+                await self.ctx.states.put(ANSWERING, case.reporter, pending, ANSWER_TTL)
+            return Response()
+        if event.form_id == FORM_CORRECT:
+            urgency = enum_value(values, "urgency", Urgency)
+            if urgency is None:
+                return Response(errors={"urgency": t("Please choose the urgency.")})
+            category = enum_value(values, "category", Category)
+            await self.ctx.cases.correct(event.actor, case_id, category, urgency)
             return Response()
         if event.form_id == FORM_STATUS:
             status = enum_value(values, "status", Status)

@@ -1,47 +1,37 @@
 """The report dialog: from a first message to a stored case in at most three steps.
 
-Routes: free text in a personal chat becomes a draft ("send" stores it, "details"
-opens the optional questions); the report command, shortcut and home button open
-the full form. Only the narrative is required.
+Routes: free text in a personal chat becomes a draft (``dialogs.draft``: "send" stores
+it, "details" opens the optional questions); the report command, shortcut and home
+button open the full form. Only the narrative is required. The receipt reaches the
+reporter's chat through the outbox; a form also shows it in its own place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from bot.case.labels import CATEGORY_LABELS, WHEN_LABELS
-from bot.case.models import Case, Category, NewReport, Reporter, When
-from bot.case.views import receipt, summarise
-from bot.conversations import DRAFT_TTL
+from bot.case.models import (
+    Addressee,
+    Case,
+    Category,
+    CategorySource,
+    NewReport,
+    Reporter,
+    When,
+)
+from bot.case.reporter_views import receipt_for
 from bot.events import ActionInvoked, Actor, FormSubmitted
 from bot.i18n import Translator
 from bot.text import NARRATIVE_MAX
-from bot.ui import (
-    Actions,
-    Block,
-    Button,
-    Choice,
-    Form,
-    Message,
-    Note,
-    Option,
-    Quote,
-    Response,
-    Strong,
-    Text,
-    TextInput,
-)
+from bot.ui import Choice, Form, Message, Option, Response, Text, TextInput
 from dialogs.context import DialogContext
-from dialogs.forms import NO, UNKNOWN, YES, enum_value, required_text, text_value, yes_no
+from dialogs.draft import PREFILL_MAX, Draft, DraftDialog, safety_note
+from dialogs.forms import NO, UNKNOWN, YES, enum_value, required_text, text_line, yes_no
 
-DRAFT = "draft"
 FORM_FULL = "report"
 FORM_DETAILS = "report.details"
-FORM_MAX = 3000  # a form field holds at most this (Slack's input limit)
-
-
-def _safety_note(t: Translator) -> Note:
-    return Note(t("In immediate danger? Call 112 first."))
 
 
 def incident_fields(t: Translator, categories: list[Category]) -> list[TextInput | Choice]:
@@ -68,14 +58,37 @@ def incident_fields(t: Translator, categories: list[Category]) -> list[TextInput
     ]
 
 
+def addressee_field(t: Translator, confidant: str) -> Choice:
+    """Whom to tell, where the organisation has a vertrouwenspersoon on this platform."""
+    return Choice(
+        "addressee",
+        t("Whom do you want to tell?"),
+        [
+            Option(Addressee.MELDPUNT.value, t("The meldpunt: they can also take measures")),
+            Option(
+                Addressee.CONFIDANT.value,
+                t(
+                    "The confidential adviser, {name}: listens and advises, in confidence",
+                    name=confidant,
+                ),
+            ),
+        ],
+        initial=Addressee.MELDPUNT.value,
+    )
+
+
 def _optional_fields(
-    t: Translator, categories: list[Category], departments: Sequence[str]
+    t: Translator,
+    categories: list[Category],
+    departments: Sequence[str],
+    confidant: str | None = None,
 ) -> list[TextInput | Choice]:
     yes_or_no = [Option(YES, t("Yes")), Option(NO, t("No"))]
     yes_no_unknown = [*yes_or_no, Option(UNKNOWN, t("Not sure"))]
     # Asked only where the organisation configured its departments; counted for trends.
     department = [Choice("department", t("Department"), [Option(d, d) for d in departments])]
     return [
+        *([addressee_field(t, confidant)] if confidant else []),
         *incident_fields(t, categories),
         *(department if departments else []),
         Choice(
@@ -99,15 +112,15 @@ def narrative_field(t: Translator, initial: str = "") -> TextInput:
         "narrative",
         t("What happened?"),
         multiline=True,
-        max_length=FORM_MAX,
+        max_length=NARRATIVE_MAX,
         placeholder=t("In your own words. A few sentences are enough."),
-        initial=initial[:FORM_MAX] or None,
+        initial=initial or None,
     )
 
 
 def read_narrative(values: Mapping[str, str | None], errors: dict[str, str], t: Translator) -> str:
     missing = t("Please describe briefly what happened.")
-    return required_text(values, "narrative", FORM_MAX, errors, t, missing)
+    return required_text(values, "narrative", NARRATIVE_MAX, errors, t, missing)
 
 
 def read_report(
@@ -116,17 +129,24 @@ def read_report(
     errors: dict[str, str],
     t: Translator,
     departments: Sequence[str] = (),
+    confidant_offered: bool = False,
 ) -> NewReport:
     """The report from a form's answers; what a form did not ask stays at its default.
 
-    ``departments`` are the ones the form offered: any other value is refused."""
-    location = text_value(values, "location", 200, errors, t("Please keep it short."))
+    ``departments`` (and the vertrouwenspersoon) are what the form offered: any other
+    value is refused."""
+    addressee = enum_value(values, "addressee", Addressee) or Addressee.MELDPUNT
+    if addressee is Addressee.CONFIDANT and not confidant_offered:
+        errors["addressee"] = t("Please choose from the list.")
+    location = text_line(values, "location", 200, errors, t)
     department = values.get("department") or None
     if department is not None and department not in departments:
         errors["department"] = t("Please choose a department from the list.")
+    category = enum_value(values, "category", Category)
     return NewReport(
         narrative,
-        category=enum_value(values, "category", Category),
+        category=category,
+        category_source=CategorySource.REPORTER if category else None,
         when=enum_value(values, "when", When),
         location=location or None,
         danger_now=yes_no(values, "danger"),
@@ -135,6 +155,7 @@ def read_report(
         language=t.language,
         department=department if "department" not in errors else None,
         aftercare=yes_no(values, "aftercare") is True,
+        addressee=addressee,
     )
 
 
@@ -143,16 +164,18 @@ def report_form(
     categories: list[Category],
     narrative_text: str = "",
     departments: Sequence[str] = (),
+    confidant: str | None = None,
 ) -> Form:
     """The full form; ``narrative_text`` pre-fills it (``/meld what happened``)."""
+    optional = _optional_fields(t, categories, departments, confidant)
     return Form(
         FORM_FULL,
         t("Make a report"),
         t("Send report"),
-        [narrative_field(t, narrative_text), *_optional_fields(t, categories, departments)],
+        [narrative_field(t, narrative_text), *optional],
         intro=[
             Text.of(t("Only the description is needed; everything else is optional.")),
-            _safety_note(t),
+            safety_note(t),
         ],
         cancel_label=t("Cancel"),
         language=t.language,
@@ -160,118 +183,107 @@ def report_form(
 
 
 def details_form(
-    t: Translator, categories: list[Category], departments: Sequence[str] = ()
+    t: Translator,
+    categories: list[Category],
+    departments: Sequence[str] = (),
+    suggested: Category | None = None,
+    confidant: str | None = None,
 ) -> Form:
+    """The optional questions after a draft; meldbot's suggested category is chosen
+    already, one tap to keep or change."""
+    fields = [
+        replace(f, initial=suggested.value) if f.id == "category" and suggested else f
+        for f in _optional_fields(t, categories, departments, confidant)
+    ]
     return Form(
         FORM_DETAILS,
         t("Add details"),
         t("Send report"),
-        _optional_fields(t, categories, departments),
+        fields,
         intro=[Text.of(t("Your description is kept. Answer what you like and skip the rest."))],
         cancel_label=t("Back"),
         language=t.language,
     )
 
 
-def draft_message(t: Translator, narrative: str) -> Message:
-    return Message(
-        summary=t("Do you want to send this as a report?"),
-        blocks=[
-            Text.of(Strong(t("Do you want to send this as a report?"))),
-            Quote(summarise(narrative, 1500)),
-            Text.of(t("You can send it now, or first add details such as when and where.")),
-            Actions(
-                [
-                    Button(t("Send report"), "report.send", style="primary"),
-                    Button(t("Add details"), "report.details"),
-                    Button(t("Don't send"), "report.discard"),
-                ]
-            ),
-            _safety_note(t),
-        ],
-    )
-
-
 class ReportDialog:
     def __init__(self, ctx: DialogContext) -> None:
         self.ctx = ctx
+        self.drafts = DraftDialog(ctx)
 
-    async def take_story(self, actor: Actor, text: str, t: Translator) -> Response:
-        """Free text in a personal chat: start or extend the draft."""
-        draft = await self.ctx.states.get(DRAFT, actor)
-        narrative = f"{draft['narrative']}\n\n{text}" if draft else text
-        if len(narrative) > NARRATIVE_MAX:
-            notice = t(
-                "That is more than I can take in one report ({limit} characters). "
-                "Your earlier text is kept; please send the rest shorter.",
-                limit=NARRATIVE_MAX,
-            )
-            return Response(messages=[Message(notice, [Text.of(notice)])])
-        await self.ctx.states.put(DRAFT, actor, {"narrative": narrative}, DRAFT_TTL)
-        return Response(messages=[draft_message(t, narrative)])
-
-    async def send_draft(self, event: ActionInvoked, t: Translator) -> Response:
-        draft = await self.ctx.states.get(DRAFT, event.actor)
-        if not draft:
-            return _expired(t)
-        case = await self._store(event.actor, NewReport(draft["narrative"], language=t.language))
-        return Response(replace=self.receipt(case, t))
-
-    async def discard_draft(self, event: ActionInvoked, t: Translator) -> Response:
-        await self.ctx.states.delete(DRAFT, event.actor)
-        text = t("Not sent. Your text has been deleted.")
-        return Response(replace=Message(text, [Text.of(text)]))
-
-    def full_form(self, t: Translator, narrative_text: str = "") -> Form:
+    def full_form(self, actor: Actor, t: Translator, narrative_text: str = "") -> Form:
         settings = self.ctx.settings
-        return report_form(t, settings.categories, narrative_text, settings.departments)
+        confidant = self._confidant(actor)
+        return report_form(t, settings.categories, narrative_text, settings.departments, confidant)
+
+    def _confidant(self, actor: Actor) -> str | None:
+        """The vertrouwenspersoon's name, where one can be told on this platform."""
+        confidant = self.ctx.settings.confidant
+        return confidant.name if confidant and confidant.place(actor.platform) else None
+
+    async def command(self, actor: Actor, text: str, t: Translator) -> Response:
+        """``/meld what happened``: the form, filled in; a story too long for any form's
+        field becomes a draft in the person's chat, so nothing is cut."""
+        if len(text) <= PREFILL_MAX:
+            return Response(form=self.full_form(actor, t, text))
+        drafted = await self.drafts.take(actor, text, t)
+        note = t("Your story is long, so I made it a draft here in our chat.")
+        return Response(messages=[Message(note, [Text.of(note)]), *drafted.messages])
+
+    async def send_draft(
+        self, event: ActionInvoked, t: Translator, danger: bool | None = None
+    ) -> Response:
+        """ "Send", or the answer to "Is someone in danger right now?" (which sends too)."""
+        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        if not isinstance(pressed, Draft):
+            return pressed
+        report = NewReport(pressed.narrative, danger_now=danger, language=t.language)
+        case = await self.drafts.send(event.actor, pressed, report, event.message)
+        # The receipt takes the draft's place through the outbox (replacing it here as well
+        # would race with that); where the answer to a press can carry a card, it does.
+        return Response(result=self.receipt(case, t))
 
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
-        if not await self.ctx.states.get(DRAFT, event.actor):
-            return _expired(t)
+        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        if not isinstance(pressed, Draft):
+            return pressed
+        await self.drafts.opened_from(event.actor, pressed, event.message)
         settings = self.ctx.settings
-        return Response(form=details_form(t, settings.categories, settings.departments))
+        suggested = self.ctx.intake.read(pressed.narrative).suggested_category
+        confidant = self._confidant(event.actor)
+        form = details_form(t, settings.categories, settings.departments, suggested, confidant)
+        return Response(form=replace(form, state=pressed.token))
 
     async def submit(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
         values = event.values
+        draft: Draft | None = None
         if event.form_id == FORM_DETAILS:
-            draft = await self.ctx.states.get(DRAFT, event.actor)
-            if not draft:
-                return _expired(t)
-            narrative = str(draft["narrative"])
+            pressed = await self.drafts.pressed(event.actor, event.state, t)
+            if not isinstance(pressed, Draft):
+                # Sent or replaced meanwhile: say so where the form was.
+                shown = pressed.replace or (pressed.messages[0] if pressed.messages else None)
+                return Response(result=shown, replace=pressed.replace)
+            draft, narrative = pressed, pressed.narrative
         else:
             narrative = read_narrative(values, errors, t)
-        report = read_report(values, narrative, errors, t, self.ctx.settings.departments)
+        offered = self._confidant(event.actor) is not None
+        report = read_report(values, narrative, errors, t, self.ctx.settings.departments, offered)
+        if report.danger_now is None and self.ctx.intake.read(narrative).danger_now:
+            errors["danger"] = t(
+                "What you wrote sounds like danger. Is someone in danger right now? "
+                "Please choose yes or no."
+            )
         if errors:
             return Response(errors=errors)
-        case = await self._store(event.actor, report)
-        return Response(messages=[self.receipt(case, t)])
-
-    async def _store(self, actor: Actor, report: NewReport) -> Case:
+        if draft is not None:
+            # The receipt takes the place of the draft message this form was opened from.
+            case = await self.drafts.send(event.actor, draft, report, draft.shown)
+            return Response(result=self.receipt(case, t))
         case = await self.ctx.cases.report(
-            report, Reporter(actor.platform, actor.user_id, actor.name)
+            report, Reporter(event.actor.platform, event.actor.user_id, event.actor.name)
         )
-        # The draft goes only after the case is committed: a failure above keeps it.
-        await self.ctx.states.delete(DRAFT, actor)
-        return case
+        return Response(result=self.receipt(case, t))
 
     def receipt(self, case: Case, t: Translator) -> Message:
-        settings = self.ctx.settings
-        return receipt(
-            case,
-            t,
-            settings.coordinator_contact,
-            settings.support_contacts,
-            settings.first_contact_hours,
-            settings.urgent_contact_minutes,
-        )
-
-
-def _expired(t: Translator) -> Response:
-    text = t(
-        "I no longer have your draft (drafts are kept for 24 hours). "
-        "Please type what happened once more."
-    )
-    blocks: list[Block] = [Text.of(text)]
-    return Response(messages=[Message(text, blocks)])
+        return receipt_for(case, t, self.ctx.settings)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.case.models import EventKind
 from bot.case.service import CaseError
-from bot.consultation.receipts import typed_code
+from bot.consultation.sighting import sight_code
 from bot.events import (
     ActionInvoked,
     CommandInvoked,
@@ -17,7 +18,7 @@ from bot.events import (
     MessageReceived,
 )
 from bot.i18n import Translator
-from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean
+from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean, clean_name
 from bot.ui import Message, Response, Text
 from dialogs import consult as anon
 from dialogs import coordinator as coord
@@ -62,6 +63,7 @@ FIRST_FIELD = {
     coord.FORM_QUESTION: "question",
     coord.FORM_STATUS: "status",
     coord.FORM_CLOSE: "summary",
+    coord.FORM_CORRECT: "urgency",
     fu.FORM_ANSWER: "text",
     fu.FORM_ADDITION: "text",
     anon.FORM_CONSULT: "situation",
@@ -77,6 +79,15 @@ def _say(text: str) -> Message:
     return Message(text, [Text.of(text)])
 
 
+def _cleaned(event: Event) -> Event:
+    """Platform display names are input too: one clean, short line, or none."""
+    cleaned = replace(event, actor=replace(event.actor, name=clean_name(event.actor.name)))
+    if isinstance(cleaned, MembersJoined):
+        members = tuple(replace(m, name=clean_name(m.name)) for m in cleaned.members)
+        cleaned = replace(cleaned, members=members)
+    return cleaned
+
+
 class Dialogs:
     def __init__(self, ctx: DialogContext) -> None:
         self.ctx = ctx
@@ -89,6 +100,7 @@ class Dialogs:
         self.oncall = OnCallDialog(ctx)
 
     async def handle(self, event: Event) -> Response:
+        event = _cleaned(event)
         t = await self.ctx.translator_for(event.actor)
         try:
             return await self._route(event, t)
@@ -97,7 +109,8 @@ class Dialogs:
             return Response(private=[_say(text)])
         except TooLong as too_long:
             text = t(
-                "That message is too long; please keep it under {limit} characters.",
+                "That message is longer than I can take ({limit} characters), so I have not "
+                "saved it. Please send it in parts: I will ask where each part belongs.",
                 limit=too_long.limit,
             )
             return Response(private=[_say(text)])
@@ -117,7 +130,7 @@ class Dialogs:
             case HomeOpened():
                 return self.menu.home(t)
             case CommandInvoked(command="report", text=text):
-                return Response(form=self.report.full_form(t, clean(text, NARRATIVE_MAX)))
+                return await self.report.command(event.actor, clean(text, NARRATIVE_MAX), t)
             case CommandInvoked():
                 return self.menu.show(t)
             case MessageReceived(address=address) if address.personal:
@@ -137,17 +150,15 @@ class Dialogs:
     async def _personal_text(self, event: MessageReceived, t: Translator) -> Response:
         text = clean(event.text, NARRATIVE_MAX)
         if not text:
-            return Response()
-        code = typed_code(text)
-        if code is not None:
-            # Before anything else: a code must never end up in a draft report.
-            return await self.consult.open_code(event.actor, code, t)
+            return Response(messages=[_say(t("I see no text in your message. What happened?"))])
+        sighting = sight_code(text)
+        if sighting is not None:
+            # Before anything else: a code must never end up in a draft, answer or report.
+            return await self.consult.code_sighted(event.actor, sighting, t)
         words = " ".join(text.lower().strip(" .!?").split())
         pending = await self.reporter.pending_question(event.actor)
         if pending is not None and words not in GREETINGS:
-            return await self.reporter.send(
-                event.actor, pending, clean(text, MESSAGE_MAX), EventKind.ANSWER, t
-            )
+            return await self.reporter.answer_or_new(event.actor, pending, text, t)
         addition = await self.reporter.reference_in(event.actor, text)
         if addition and addition[1]:
             case_id, rest = addition
@@ -158,24 +169,41 @@ class Dialogs:
             return self.menu.show(t)
         if words in STATUS_WORDS:
             return await self.menu.my_reports(event.actor, t)
-        return await self.report.take_story(event.actor, text, t)
+        return await self.report.drafts.take(event.actor, text, t)
 
     async def _action(self, event: ActionInvoked, t: Translator) -> Response:
         action = event.action_id
         target = int_state(event.value)  # the case or consultation a button is about
         match action:
             case "report.start":
-                return Response(form=self.report.full_form(t))
+                return Response(form=self.report.full_form(event.actor, t))
             case "report.send":
                 return await self.report.send_draft(event, t)
+            case "report.urgent" | "report.calm":
+                return await self.report.send_draft(event, t, action == "report.urgent")
             case "report.details":
                 return await self.report.open_details(event, t)
             case "report.discard":
-                return await self.report.discard_draft(event, t)
-            case "consult.start":
-                return self.consult.start(event.actor, t)
-            case "report.anonymous":
-                return self.consult.start_anonymous_report(event.actor, t)
+                return await self.report.drafts.discard(event, t)
+            case "held.add":
+                return await self.report.drafts.add_held(event, t)
+            case "held.restart":
+                return await self.report.drafts.restart_with_held(event, t)
+            case "handover.yes" | "handover.no" if target is not None:
+                return await self.reporter.answer_handover(
+                    event, target, action == "handover.yes", t
+                )
+            case "held.answer":
+                return await self.reporter.send_held(event, t)
+            case "held.report":
+                return await self.reporter.report_held(event, t, self.report.drafts)
+            case "consult.start" | "report.anonymous":
+                # An anonymous route: nothing typed under the person's name may stay. What
+                # they typed goes along in the form, so it is not lost.
+                carried = await self.report.drafts.forget(event.actor)
+                if action == "consult.start":
+                    return self.consult.start(event.actor, t, carried)
+                return self.consult.start_anonymous_report(event.actor, t, carried)
             case "receipt.enter":
                 return Response(form=anon.code_form(t))
             case "consult.reply" | "consult.report" | "consult.end":
@@ -190,9 +218,15 @@ class Dialogs:
                 return Response(form=fu.follow_up_form(t, fu.FORM_ADDITION, target))
             case "case.answer" if target is not None:
                 return Response(form=fu.follow_up_form(t, fu.FORM_ANSWER, target))
-            case "case.claim" | "case.reopen" | "case.ask" | "case.status" | "case.close" if (
-                target is not None
-            ):
+            case (
+                "case.claim"
+                | "case.reopen"
+                | "case.ask"
+                | "case.status"
+                | "case.close"
+                | "case.correct"
+                | "case.handover"
+            ) if target is not None:
                 return await self.coordinator.act(event, target)
             case "oncall.on_it" | "oncall.called_back" if target is not None:
                 return await self.oncall.act(event, target)
@@ -202,7 +236,7 @@ class Dialogs:
     async def _form(self, event: FormSubmitted, t: Translator) -> Response:
         if event.form_id in {rep.FORM_FULL, rep.FORM_DETAILS}:
             return await self.report.submit(event, t)
-        if event.form_id in {coord.FORM_QUESTION, coord.FORM_STATUS, coord.FORM_CLOSE}:
+        if event.form_id in coord.FORMS:
             return await self.coordinator.submit(event)
         colleague = {
             anon.FORM_CONSULT: self.consult.submit_consultation,

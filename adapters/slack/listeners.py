@@ -190,6 +190,15 @@ class Listeners:
             view = render.modal_view(response.form, self.replies.note)
             await ack(response_action="update", view=view)
             log.info("slack: form replaced (%s)", submitted.form_id)
+        elif response.result is not None:
+            # The answer to this very request: it reaches the person even while Slack's
+            # Web API is failing (the chat copy follows through the outbox).
+            await ack(
+                response_action="update",
+                view=render.result_view(response.result, self.replies.note),
+            )
+            self.openers.forget(view_id)
+            log.info("slack: form answered in place (%s)", submitted.form_id)
         else:
             await ack()
             self.openers.forget(view_id)

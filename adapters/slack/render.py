@@ -30,6 +30,7 @@ from slack_sdk.models.views import View
 
 from adapters.slack.escape import escape, is_web_url, link, mention, shorten, split_mrkdwn
 from bot import ui
+from bot.i18n import N_, translator
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -48,6 +49,10 @@ OPTION_TEXT = 75
 OPTIONS_PER_SELECT = 100
 RADIO_OPTIONS = 5
 INPUT_MAX_LENGTH = 3000
+LONGER_IN_CHAT = N_(
+    "Longer than Slack takes here? Send it as messages in your chat with meldbot instead."
+)
+RESULT_VIEW = "result"  # a form's answer, shown in its place; it is never submitted
 
 
 class RenderError(ValueError):
@@ -224,6 +229,19 @@ def home_view(message: ui.Message, shortened_note: str) -> dict[str, Any]:
     return view
 
 
+def result_view(message: ui.Message, shortened_note: str) -> dict[str, Any]:
+    """What a submitted form shows in its place: the message, and only a way to close."""
+    blocks = render_blocks(message.blocks, VIEW_BLOCKS, shortened_note)
+    view: dict[str, Any] = View(
+        type="modal",
+        callback_id=RESULT_VIEW,
+        title=plain("meldbot", VIEW_TITLE),
+        close=plain("OK", VIEW_TITLE),
+        blocks=blocks,
+    ).to_dict()
+    return view
+
+
 def modal_view(form: ui.Form, shortened_note: str) -> dict[str, Any]:
     """A form as a modal; the form's ``state`` travels as ``private_metadata``."""
     if len(form.state) > PRIVATE_METADATA:
@@ -231,7 +249,8 @@ def modal_view(form: ui.Form, shortened_note: str) -> dict[str, Any]:
             f"form {form.form_id!r} carries {len(form.state)} characters of state; "
             f"Slack keeps at most {PRIVATE_METADATA}"
         )
-    fields = [_field(field) for field in form.fields]
+    longer = translator(form.language)(LONGER_IN_CHAT)
+    fields = [_field(field, longer) for field in form.fields]
     if len(fields) > VIEW_BLOCKS:
         raise RenderError(f"form {form.form_id!r} has more than {VIEW_BLOCKS} fields")
     intro = render_blocks(form.intro, VIEW_BLOCKS - len(fields), shortened_note)
@@ -249,8 +268,13 @@ def modal_view(form: ui.Form, shortened_note: str) -> dict[str, Any]:
     return view
 
 
-def _field(field: ui.Field) -> InputBlock:
+def _field(field: ui.Field, longer: str) -> InputBlock:
     if isinstance(field, ui.TextInput):
+        hint = field.hint
+        if field.max_length > INPUT_MAX_LENGTH:
+            # Slack takes less here than meldbot would: say where the rest fits, rather
+            # than let a story be cut.
+            hint = f"{hint} {longer}" if hint else longer
         return InputBlock(
             block_id=field.id,
             label=plain(field.label, LABEL_TEXT),
@@ -264,7 +288,7 @@ def _field(field: ui.Field) -> InputBlock:
                 initial_value=field.initial or None,
             ),
             optional=field.optional,
-            hint=plain(field.hint, LABEL_TEXT) if field.hint else None,
+            hint=plain(hint, LABEL_TEXT) if hint else None,
         )
     return _choice(field)
 

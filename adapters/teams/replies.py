@@ -53,6 +53,9 @@ class Replies:
         if response.form is not None:
             self._forms.remember(shown or "", response.form)
             return form_card(response.form), ""
+        if response.result is not None:
+            # In the invoke answer, Teams shows it even when the Bot Connector is failing.
+            return render.message_card(response.result), ""
         if response.replace is not None:
             return render.message_card(response.replace), ""
         if isinstance(event, FormSubmitted):

@@ -96,6 +96,9 @@ class CaseClocks(Feature):
         if event.kind is EventKind.REOPENED:
             await self._reopened(tx, case, event, now)
             return
+        if event.kind is EventKind.CORRECTED and event.category is not None:
+            await self._recategorised(tx, case, event, now)
+            return
         if case.handler_id is not None:
             await tx.timers.cancel(unclaimed_prefix(case.id), now)
         if self._has_legal_clocks(case):
@@ -103,6 +106,17 @@ class CaseClocks(Feature):
                 await tx.timers.cancel(legal_prefix(case.id, deadlines.ACKNOWLEDGE), now)
             if deadlines.gives_feedback(case, event):
                 await tx.timers.cancel(legal_prefix(case.id, deadlines.FEEDBACK), now)
+
+    async def _recategorised(
+        self, tx: Transaction, case: Case, event: CaseEvent, now: datetime
+    ) -> None:
+        """A coordinator set the category: the legal clocks start (counted from the report,
+        as the law counts) or end with it."""
+        if not self._has_legal_clocks(case):
+            await tx.timers.cancel(legal_prefix(case.id), now)
+            return
+        await self._arm_legal(tx, case, await tx.cases.events(case.id), now, round_=event.id)
+        await tx.outbox.enqueue(DEADLINES, case_id=case.id)
 
     async def _reopened(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
         if case.handler_id is None:

@@ -43,6 +43,21 @@ def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
 
 
+class CategorySource(StrEnum):
+    """Who said what kind of incident it is: coordinators see whether meldbot only guessed."""
+
+    REPORTER = "reporter"
+    MELDBOT = "meldbot"  # suggested from the words; the reporter did not choose
+    COORDINATOR = "coordinator"
+
+
+class Addressee(StrEnum):
+    """Whom the reporter tells (seed 002: people with different roles to report to)."""
+
+    MELDPUNT = "meldpunt"
+    CONFIDANT = "confidant"  # the vertrouwenspersoon, instead of the meldpunt
+
+
 class Urgency(StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"
@@ -76,6 +91,10 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"  # nobody acknowledged in time: the backup and channel paged
     CALLED_BACK = "called_back"  # the reporter was called back
     CLOCK = "clock"  # a clock reminder: unclaimed, or a legal deadline coming up
+    CORRECTED = "corrected"  # a coordinator changed the category or the urgency
+    HANDOVER_ASKED = "handover_asked"  # the confidant asks the reporter to pass it on
+    HANDED_OVER = "handed_over"  # the reporter agreed: the meldpunt has it now
+    HANDOVER_DECLINED = "handover_declined"  # the reporter would rather not
 
 
 class When(StrEnum):
@@ -108,6 +127,9 @@ class NewReport:
     language: str = "nl"
     department: str | None = None  # one of the configured departments, for trends only
     aftercare: bool = False  # may meldbot ask, some days after closing, how they are
+    category_source: CategorySource | None = None
+    self_harm: bool = False  # the words tell of someone threatening to harm themselves
+    addressee: Addressee = Addressee.MELDPUNT
 
     @property
     def urgency(self) -> Urgency:
@@ -137,6 +159,10 @@ class Case:
     def is_open(self) -> bool:
         return self.status is not Status.CLOSED
 
+    @property
+    def for_confidant(self) -> bool:
+        return self.report.addressee is Addressee.CONFIDANT
+
 
 @dataclass(frozen=True, slots=True)
 class CaseEvent:
@@ -150,6 +176,8 @@ class CaseEvent:
     status: Status | None = None
     measure: MeasureKind | None = None
     reporter_informed: bool = False
+    category: Category | None = None  # a correction's new category
+    urgency: Urgency | None = None  # a correction's new urgency
 
 
 def format_reference(year: int, sequence: int) -> str:

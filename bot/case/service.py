@@ -9,23 +9,29 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.case.models import (
+    Addressee,
     Case,
     CaseEvent,
+    Category,
+    CategorySource,
     EventKind,
     MeasureKind,
     NewReport,
     Reporter,
     Status,
+    Urgency,
     can_transition,
 )
+from bot.confidant.config import Confidant
 from bot.consultation.models import Receipt
-from bot.events import Actor, Platform
+from bot.events import Actor, MessageRef, Platform
 from bot.i18n import N_
-from bot.oncall.page import end_page, page_of
+from bot.intake.signals import Recogniser
+from bot.oncall.page import end_page, page_of, since_last_page
 from bot.ports import CaseWatcher, Messenger, Storage, Transaction
 
 ALERT = "case.alert"
@@ -33,6 +39,8 @@ THREAD = "case.thread"
 REPORTER = "reporter.notice"
 UNDELIVERED = "reporter.undelivered"  # tells the thread that feedback did not arrive
 RECEIPT_NOTICE = "receipt.notice"  # "there is news": to an anonymous person who asked for it
+RECEIPT = "reporter.receipt"  # the confirmation in the reporter's chat, once it is stored
+PASSED_ON = "case.passed_on"  # the vertrouwenspersoon's card, once the meldpunt has the case
 
 
 class CaseError(Exception):
@@ -54,15 +62,31 @@ class CaseService:
     messengers: dict[Platform, Messenger]
     clock: Callable[[], datetime]
     wake_outbox: Callable[[], None]
+    intake: Recogniser
     watchers: list[CaseWatcher] = field(default_factory=list)
+    confidant: Confidant | None = None
 
-    async def report(self, report: NewReport, reporter: Reporter) -> Case:
-        """A named report; feedback will go to the reporter's personal chat."""
+    async def report(
+        self, report: NewReport, reporter: Reporter, *, replacing: MessageRef | None = None
+    ) -> Case:
+        """A named report; feedback will go to the reporter's personal chat. The receipt
+        goes there through the outbox (in place of ``replacing``, the draft it was sent
+        from), so a platform that fails right now delays it but cannot lose it."""
         async with self.storage.transaction() as tx:
             case = await self.open_in(tx, report, reporter, reporter.platform)
+            await self.confirm(tx, case, replacing)
         await self.keep_in_touch(reporter)
         self.wake_outbox()
         return case
+
+    @staticmethod
+    async def confirm(tx: Transaction, case: Case, replacing: MessageRef | None = None) -> None:
+        """Queues the named reporter's receipt. Not behind the case's own messages: a
+        coordinator channel that is being retried must not hold up the reporter."""
+        payload: dict[str, object] = {"case": case.id}
+        if replacing is not None:
+            payload["replace"] = _ref(replacing)
+        await tx.outbox.enqueue(RECEIPT, payload=payload)
 
     async def open_in(
         self,
@@ -75,14 +99,28 @@ class CaseService:
         """Opens the case inside ``tx``: anonymous reports commit it with their receipt."""
         if platform not in self.messengers:
             platform = self._default_platform()
+        report = self._heard(report)
         now = self.clock()
         case = await tx.cases.create(report, reporter, platform, now, receipt)
-        event = await tx.cases.add_event(case, EventKind.REPORTED, now)
+        event = await tx.cases.add_event(
+            case, EventKind.REPORTED, now, category=report.category, urgency=case.urgency
+        )
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
         for watcher in self.watchers:
             await watcher.opened(tx, case, now)
         return case
+
+    def _heard(self, report: NewReport) -> NewReport:
+        """What the words tell, without taking a decision away: a threat of self-harm is
+        flagged for the coordinators, and a category suggested only when none was chosen.
+        The urgency is the reporter's answer alone; the dialogs ask when words hint at it."""
+        signals = self.intake.read(report.narrative)
+        heard = replace(report, self_harm=report.self_harm or bool(signals.self_harm))
+        if report.category is None and signals.suggested_category is not None:
+            heard.category = signals.suggested_category
+            heard.category_source = CategorySource.MELDBOT
+        return heard
 
     async def keep_in_touch(self, reporter: Reporter) -> None:
         messenger = self.messengers.get(reporter.platform)
@@ -150,6 +188,78 @@ class CaseService:
             )
         return case
 
+    async def correct(
+        self, actor: Actor, case_id: int, category: Category | None, urgency: Urgency
+    ) -> Case:
+        """A coordinator sets what kind of case it is and how urgent. Raising the urgency
+        runs the urgent line (on-call is paged); a category with legal clocks starts them."""
+        async with self._coordinator_change(actor, case_id, "correct") as (tx, case):
+            if not case.is_open:
+                raise CaseError("This case is closed.")
+            new_category = category if category is not case.report.category else None
+            new_urgency = urgency if urgency is not case.urgency else None
+            if new_category is None and new_urgency is None:
+                raise CaseError("Nothing was changed: the category and urgency were already so.")
+            if new_category is not None:
+                case.report.category = new_category
+                case.report.category_source = CategorySource.COORDINATOR
+            case.urgency = urgency
+            await self._record(
+                tx,
+                case,
+                EventKind.CORRECTED,
+                actor,
+                silent=True,
+                category=new_category,
+                urgency=new_urgency,
+            )
+        return case
+
+    async def ask_handover(self, actor: Actor, case_id: int) -> Case:
+        """The vertrouwenspersoon asks the reporter whether the meldpunt may have the case;
+        only the reporter's yes passes it on."""
+        async with self._coordinator_change(actor, case_id, "handover") as (tx, case):
+            if not case.for_confidant:
+                raise CaseError("This case is with the meldpunt already.")
+            if case.reporter is None:
+                raise CaseError("This reporter is anonymous and cannot be asked anything.")
+            await self._record(tx, case, EventKind.HANDOVER_ASKED, actor, always=True)
+        return case
+
+    async def answer_handover(self, reporter: Reporter, case_id: int, agree: bool) -> Case:
+        """The reporter's answer. Yes: the case leaves the vertrouwenspersoon's channel
+        (their card says so) and arrives at the meldpunt as a new alert; their own
+        conversations about it stay where they were."""
+        async with self.storage.transaction() as tx:
+            case = await tx.cases.get(case_id, for_update=True)
+            if case is None or not _reported_by(case, reporter):
+                raise NotAllowed("This report is not yours, or it no longer exists.")
+            events = await tx.cases.events(case.id)
+            asked = [e for e in events if e.kind in HANDOVER_STEPS]
+            if (
+                not case.for_confidant
+                or not asked
+                or asked[-1].kind is not EventKind.HANDOVER_ASKED
+            ):
+                raise CaseError("This question has been answered already.")
+            now = self.clock()
+            case.updated_at = now
+            kind = EventKind.HANDED_OVER if agree else EventKind.HANDOVER_DECLINED
+            if agree:
+                if case.alert is not None:
+                    await tx.outbox.enqueue(
+                        PASSED_ON, payload={"case": case.id, **_ref(case.alert)}
+                    )
+                case.report.addressee, case.alert = Addressee.MELDPUNT, None
+            await tx.cases.save(case)
+            event = await tx.cases.add_event(case, kind, now, actor_name=reporter.name)
+            await tx.outbox.enqueue(ALERT, case_id=case.id)
+            await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+            for watcher in self.watchers:
+                await watcher.changed(tx, case, event, now)
+        self.wake_outbox()
+        return case
+
     async def close(self, actor: Actor, case_id: int, summary: str, message: str | None) -> Case:
         return await self.change_status(actor, case_id, Status.CLOSED, None, message, note=summary)
 
@@ -167,14 +277,7 @@ class CaseService:
         """An answer or an addition from the reporter; only the case's own reporter may."""
         async with self.storage.transaction() as tx:
             case = await tx.cases.get(case_id, for_update=True)
-            if (
-                case is None
-                or case.reporter is None
-                or (
-                    (case.reporter.platform, case.reporter.user_id)
-                    != (reporter.platform, reporter.user_id)
-                )
-            ):
+            if case is None or not _reported_by(case, reporter):
                 raise NotAllowed("This report is not yours, or it no longer exists.")
             event = await tx.cases.add_event(
                 case, kind, self.clock(), text=text, actor_name=reporter.name
@@ -197,6 +300,36 @@ class CaseService:
         self.wake_outbox()
         return case
 
+    async def get_for(self, actor: Actor, case_id: int) -> Case:
+        """A case as the people who handle it read it to act on it (a form filled in)."""
+        async with self.storage.transaction() as tx:
+            case = await self._handled_by(tx, actor, case_id, for_update=False)
+            await tx.audit.record(
+                f"{actor.platform}:{actor.user_id}", "read", self.clock(), case_id=case.id
+            )
+        return case
+
+    async def may_handle(self, actor: Actor, case: Case) -> bool:
+        """A case for the vertrouwenspersoon is theirs alone; every other case is the
+        coordinators'. One person has one set of rights, from any button or page."""
+        if case.for_confidant:
+            return self.confidant is not None and self.confidant.is_confidant(
+                actor.platform, actor.user_id
+            )
+        return await self.is_coordinator(actor)
+
+    async def _handled_by(
+        self, tx: Transaction, actor: Actor, case_id: int, *, for_update: bool
+    ) -> Case:
+        """The case, if ``actor`` may handle it. A refusal says the same whether the case
+        exists or not, so it tells a stranger nothing."""
+        case = await tx.cases.get(case_id, for_update=for_update)
+        if case is None or not await self.may_handle(actor, case):
+            if case is None and await self.is_coordinator(actor):
+                raise CaseError("This case no longer exists.")
+            raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
+        return case
+
     async def cases_of(self, reporter: Reporter) -> list[Case]:
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
@@ -213,12 +346,8 @@ class CaseService:
         self, actor: Actor, case_id: int, action: str
     ) -> AsyncIterator[tuple[Transaction, Case]]:
         """One coordinator action: role checked on the server, case locked, audit written."""
-        if not await self.is_coordinator(actor):
-            raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
         async with self.storage.transaction() as tx:
-            case = await tx.cases.get(case_id, for_update=True)
-            if case is None:
-                raise CaseError("This case no longer exists.")
+            case = await self._handled_by(tx, actor, case_id, for_update=True)
             await tx.audit.record(
                 f"{actor.platform}:{actor.user_id}", action, self.clock(), case_id=case.id
             )
@@ -231,22 +360,24 @@ class CaseService:
     ) -> AsyncIterator[tuple[Transaction, Case]]:
         """Like ``_coordinator_change``, for answering a page: the person it reached may
         answer too, even when not on the coordinators' list; doing it twice changes nothing."""
-        coordinator = await self.is_coordinator(actor)
         async with self.storage.transaction() as tx:
             case = await tx.cases.get(case_id, for_update=True)
             if case is None:
-                raise CaseError("This case no longer exists.")
-            events = await tx.cases.events(case.id)
-            earlier = next((e for e in events if e.kind in SETTLED_BY[kind]), None)
-            if earlier is not None:
-                raise CaseError(ALREADY[earlier.kind], name=earlier.actor_name or "")
-            if not coordinator:
+                raise NotAllowed("There is no open page for this. Nothing was changed.")
+            # Who may answer first: a refusal must not tell a stranger who handles the case.
+            if not await self.may_handle(actor, case):
                 page = await page_of(tx, case.id)
-                if page is None or not page.reached(actor):
+                if page is None:  # answered, closed or never paged: nothing to tell
+                    raise NotAllowed("There is no open page for this. Nothing was changed.")
+                if not page.reached(actor):
                     raise NotAllowed(
                         "Only coordinators and the person on call can answer a page. "
                         "Nothing was changed."
                     )
+            events = since_last_page(await tx.cases.events(case.id))
+            earlier = next((e for e in events if e.kind in SETTLED_BY[kind]), None)
+            if earlier is not None:
+                raise CaseError(ALREADY[earlier.kind], name=earlier.actor_name or "")
             if not case.is_open:
                 raise CaseError("This case is closed.")
             await tx.audit.record(
@@ -275,6 +406,8 @@ class CaseService:
         measure: MeasureKind | None = None,
         always: bool = False,
         silent: bool = False,
+        category: Category | None = None,
+        urgency: Urgency | None = None,
     ) -> None:
         now = self.clock()
         case.updated_at = now
@@ -292,6 +425,8 @@ class CaseService:
             status=status,
             measure=measure,
             reporter_informed=informs,
+            category=category,
+            urgency=urgency,
         )
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
@@ -323,3 +458,19 @@ _CONVERSATION = frozenset({EventKind.QUESTION, EventKind.ANSWER, EventKind.ADDIT
 def _reply_kind(events: list[CaseEvent]) -> EventKind:
     last = next((e for e in reversed(events) if e.kind in _CONVERSATION), None)
     return EventKind.ANSWER if last and last.kind is EventKind.QUESTION else EventKind.ADDITION
+
+
+HANDOVER_STEPS = frozenset(
+    {EventKind.HANDOVER_ASKED, EventKind.HANDED_OVER, EventKind.HANDOVER_DECLINED}
+)
+
+
+def _reported_by(case: Case, reporter: Reporter) -> bool:
+    return case.reporter is not None and (case.reporter.platform, case.reporter.user_id) == (
+        reporter.platform,
+        reporter.user_id,
+    )
+
+
+def _ref(ref: MessageRef) -> dict[str, str]:
+    return {"platform": ref.platform, "conversation": ref.conversation, "message": ref.message_id}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.case.labels import category_label, measure_label, status_label, when_label
-from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
-from bot.i18n import Translator
+from bot.case.models import Case, CaseEvent, CategorySource, EventKind, NewReport, Urgency
+from bot.case.reporter_views import contact_person
+from bot.i18n import N_, Translator
 from bot.settings import Contact
 from bot.ui import (
     Actions,
@@ -20,7 +22,6 @@ from bot.ui import (
     Mention,
     Message,
     Note,
-    Person,
     Quote,
     Strong,
     Text,
@@ -45,6 +46,8 @@ def case_card(case: Case, t: Translator) -> Message:
     report = case.report
     urgent = case.urgency is Urgency.URGENT
     title = t("Report {reference}", reference=case.reference)
+    if case.for_confidant:
+        title = t("Report {reference} for the confidential adviser", reference=case.reference)
     if urgent:
         title = t("URGENT · {title}", title=title)
     reporter: list[str | Mention | Strong] = [t("Reporter: ")]
@@ -65,7 +68,7 @@ def case_card(case: Case, t: Translator) -> Message:
     ]
     # Optional answers are shown only when given: a short card reads faster.
     if report.category:
-        facts.append((t("Category"), category_label(t, report.category)))
+        facts.append((t("Category"), _category(t, report)))
     if report.when:
         facts.append((t("When"), when_label(t, report.when)))
     if report.location:
@@ -74,9 +77,12 @@ def case_card(case: Case, t: Translator) -> Message:
         facts.append((t("Manager may be involved"), _yes_no(t, report.manager_consent)))
     if case.measure:
         facts.append((t("Measure"), measure_label(t, case.measure)))
-    blocks: list[Block] = [
-        Heading(title),
-        Text(reporter),
+    blocks: list[Block] = [Heading(title), Text(reporter)]
+    if report.self_harm:
+        blocks.append(
+            Text.of(Strong(t("⚠ Someone threatened to harm themselves: see the thread.")))
+        )
+    blocks += [
         Facts(facts),
         Quote(summarise(report.narrative)),
         Note(t("Reported {moment}", moment=t.datetime(case.created_at))),
@@ -96,9 +102,47 @@ def _case_buttons(case: Case, t: Translator) -> list[Button]:
     buttons += [
         Button(t("Ask the reporter"), "case.ask", value),
         Button(t("Update status"), "case.status", value),
-        Button(t("Close"), "case.close", value, style="danger"),
+        Button(t("Category or urgency"), "case.correct", value),
     ]
+    if case.for_confidant and case.reporter is not None:
+        buttons.append(Button(t("Pass on to the meldpunt"), "case.handover", value))
+    buttons.append(Button(t("Close"), "case.close", value, style="danger"))
     return buttons
+
+
+def passed_on_card(reference: str, t: Translator) -> Message:
+    """What stays in the vertrouwenspersoon's channel once the meldpunt has the case."""
+    text = t("{ref} was passed on to the meldpunt with the reporter's consent.", ref=reference)
+    return Message(summary=text, blocks=[Text.of(text)])
+
+
+_SOURCES = {
+    CategorySource.REPORTER: N_("chosen by the reporter"),
+    CategorySource.MELDBOT: N_("suggested by meldbot"),
+    CategorySource.COORDINATOR: N_("set by a coordinator"),
+}
+
+
+def _category(t: Translator, report: NewReport) -> str:
+    """The category, and who said so: a suggestion from the words is only a guess."""
+    label = category_label(t, report.category)
+    source = report.category_source
+    return f"{label} ({t(_SOURCES[source])})" if source else label
+
+
+def self_harm_guidance(t: Translator, crisis: Sequence[Contact]) -> list[Block]:
+    """For coordinators, when the words tell of a citizen threatening to harm themselves."""
+    blocks: list[Block] = [
+        Text.of(Strong(t("The report mentions someone threatening to harm themselves."))),
+        Text.of(
+            t(
+                "Acute danger: call 112. For advice, day and night: 113 Zelfmoordpreventie, "
+                "0800-0113 (free) or 113.nl. Ask the reporter how they are, too."
+            )
+        ),
+    ]
+    blocks.extend(contact_person(contact) for contact in crisis)
+    return blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +156,11 @@ class Paging:
 
 
 def thread_note(
-    case: Case, event: CaseEvent, t: Translator, paging: Paging | None = None
+    case: Case,
+    event: CaseEvent,
+    t: Translator,
+    paging: Paging | None = None,
+    crisis: Sequence[Contact] = (),
 ) -> Message:
     """One reply in the case's thread for each thing that happens to it."""
     actor = event.actor_name or t("someone")
@@ -120,6 +168,29 @@ def thread_note(
     match event.kind:
         case EventKind.REPORTED:
             blocks = [Text.of(Strong(t("Full report"))), Quote(case.report.narrative)]
+            if case.report.self_harm:
+                blocks += self_harm_guidance(t, crisis)
+        case EventKind.CORRECTED:
+            blocks = _corrected(event, actor, t)
+        case EventKind.HANDOVER_ASKED:
+            text = t(
+                "{actor} asked the reporter whether the meldpunt may have this report.",
+                actor=actor,
+            )
+            blocks = [Text.of(text)]
+        case EventKind.HANDED_OVER:
+            # The first note in the meldpunt's new thread: what was reported, as reported.
+            blocks = [
+                Text.of(
+                    Strong(t("Passed on by the confidential adviser, with the reporter's consent."))
+                ),
+                Quote(case.report.narrative),
+            ]
+            if case.report.self_harm:
+                blocks += self_harm_guidance(t, crisis)
+        case EventKind.HANDOVER_DECLINED:
+            text = t("The reporter would rather keep this with the confidential adviser.")
+            blocks = [Text.of(text)]
         case EventKind.CLAIMED:
             blocks = [Text.of(t("{actor} claimed this case.", actor=actor))]
             blocks.append(
@@ -183,6 +254,20 @@ def thread_note(
 
 
 PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED})
+
+
+def _corrected(event: CaseEvent, actor: str, t: Translator) -> list[Block]:
+    blocks: list[Block] = []
+    if event.category is not None:
+        label = category_label(t, event.category)
+        blocks.append(
+            Text.of(t("{actor} set the category to {category}.", actor=actor, category=label))
+        )
+    if event.urgency is Urgency.URGENT:
+        blocks.append(Text.of(t("{actor} raised the urgency: danger now.", actor=actor)))
+    elif event.urgency is Urgency.NORMAL:
+        blocks.append(Text.of(t("{actor} lowered the urgency to normal.", actor=actor)))
+    return blocks or [Text.of(t("{actor} corrected this case.", actor=actor))]
 
 
 def _plain(part: Inline) -> str:
@@ -284,121 +369,3 @@ def _feedback_note(case: Case, event: CaseEvent, t: Translator) -> str:
 def delivery_failed_note(t: Translator) -> Message:
     text = t("This message could not be delivered to the reporter. Please call them instead.")
     return Message(summary=text, blocks=[Text.of(Strong(text))])
-
-
-def contact_person(contact: Contact) -> Person:
-    return Person(contact.name, contact.role, contact.photo_url, contact.phone)
-
-
-def support_blocks(support: list[Contact], t: Translator) -> list[Block]:
-    blocks: list[Block] = [Text.of(Strong(t("Support, now or later")))]
-    if not support:
-        blocks.append(Text.of(t("Your manager or the confidential adviser can support you.")))
-    blocks.extend(contact_person(contact) for contact in support)
-    return blocks
-
-
-def reporter_notice(
-    case: Case, event: CaseEvent, t: Translator, support: list[Contact]
-) -> Message | None:
-    """What the reporter hears about an event, in plain and warm words (None: nothing)."""
-    handler = case.handler_name or t("the coordinator")
-    ref = case.reference
-    blocks: list[Block]
-    match event.kind:
-        case EventKind.CLAIMED:
-            text = t(
-                "Good news: {handler} has picked up your report {ref}. {handler} will contact "
-                "you to hear what happened and how you are doing now.",
-                handler=handler,
-                ref=ref,
-            )
-            blocks = [Text.of(text)]
-        case EventKind.QUESTION:
-            text = t("{handler} has a question about your report {ref}:", handler=handler, ref=ref)
-            blocks = [
-                Text.of(text),
-                Quote(event.text or ""),
-                Text.of(t("You can simply answer here in this chat.")),
-                Actions([Button(t("Answer"), "case.answer", str(case.id), style="primary")]),
-            ]
-        case EventKind.STATUS if event.status is Status.MEASURE and event.measure:
-            text = t(
-                "There is progress on your report {ref}: the following measure is being taken: "
-                "{measure}.",
-                ref=ref,
-                measure=measure_label(t, event.measure),
-            )
-            blocks = [Text.of(text)]
-        case EventKind.STATUS:
-            label = status_label(t, event.status) if event.status else ""
-            text = t("Your report {ref} now has the status: {status}.", ref=ref, status=label)
-            blocks = [Text.of(text)]
-        case EventKind.ON_IT:
-            text = t(
-                "Someone is calling you back now about your report {ref}: {name}.",
-                name=event.actor_name or handler,
-                ref=ref,
-            )
-            blocks = [Text.of(text)]
-        case EventKind.CLOSED:
-            text = t(
-                "Your report {ref} has been closed. Thank you for reporting it — it helps your "
-                "colleagues too.",
-                ref=ref,
-            )
-            blocks = [Text.of(text)]
-        case _:
-            return None
-    if event.kind is not EventKind.QUESTION and event.text:
-        blocks.append(Text.of(t("Message from {handler}:", handler=handler)))
-        blocks.append(Quote(event.text))
-    if event.kind is EventKind.CLOSED:
-        blocks.extend(support_blocks(support, t))
-    return Message(summary=text, blocks=blocks)
-
-
-def receipt(
-    case: Case,
-    t: Translator,
-    coordinator: Contact,
-    support: list[Contact],
-    first_contact_hours: int,
-    urgent_minutes: int,
-) -> Message:
-    """The confirmation a reporter sees once the report is stored."""
-    heading = t("Your report has been received")
-    if case.urgency is Urgency.URGENT:
-        next_step = t(
-            "Because you said someone is in danger now, the on-call coordinator will contact "
-            "you within {minutes} minutes. In immediate danger, call 112.",
-            minutes=urgent_minutes,
-        )
-    else:
-        next_step = t(
-            "{name} will contact you within {hours} hours to hear what happened and how you "
-            "are doing. Nothing happens without talking to you first.",
-            name=coordinator.name,
-            hours=first_contact_hours,
-        )
-    blocks: list[Block] = [
-        Heading(heading),
-        Facts([(t("Reference"), case.reference)]),
-        Text.of(t("Who handles your report:")),
-        contact_person(coordinator),
-        Text.of(next_step),
-    ]
-    if not case.report.wants_feedback:
-        blocks.append(Text.of(t("You chose not to receive updates; you can always ask.")))
-    blocks += [
-        Text.of(
-            t(
-                "Want to add something later? Press the button, or send a message here "
-                "starting with your reference {ref}.",
-                ref=case.reference,
-            )
-        ),
-        Actions([Button(t("Add information"), "case.add_info", str(case.id))]),
-        *support_blocks(support, t),
-    ]
-    return Message(summary=f"{heading}: {case.reference}", blocks=blocks)

@@ -7,7 +7,7 @@ never a consultation or case id, so a button cannot be pointed at someone else's
 from __future__ import annotations
 
 from bot.case.labels import measure_label, status_label
-from bot.case.models import Case, CaseEvent, EventKind, Urgency
+from bot.case.models import Case, CaseEvent, EventKind
 from bot.case.views import summarise
 from bot.consultation.models import ConsultationStatus, Entry, EntryKind
 from bot.consultation.service import Followed, Issued
@@ -46,10 +46,11 @@ def notice_trade_off(t: Translator) -> str:
     )
 
 
-def issued(issued: Issued, t: Translator, case: Case | None = None) -> Message:
-    """The confirmation with the receipt code: shown this once, never again."""
-    who = t("Anonymous colleague · {pseudonym}", pseudonym=issued.receipt.pseudonym)
-    if case is None:
+def issued(issued: Issued, t: Translator) -> Message:
+    """The confirmation with the receipt code: shown in the form's place and once in the
+    colleague's chat, never again."""
+    who = t("Anonymous colleague · {pseudonym}", pseudonym=issued.pseudonym)
+    if issued.reference is None:
         heading = t("Your consultation has been sent")
         lead = t(
             "The coordinators see you as {who}. They usually answer within one working day; "
@@ -57,7 +58,7 @@ def issued(issued: Issued, t: Translator, case: Case | None = None) -> Message:
             who=who,
         )
     else:
-        heading = t("Your anonymous report {ref} has been received", ref=case.reference)
+        heading = t("Your anonymous report {ref} has been received", ref=issued.reference)
         lead = t(
             "The coordinators see you as {who}. They cannot call you, so they ask and answer "
             "through your code.",
@@ -77,7 +78,7 @@ def issued(issued: Issued, t: Translator, case: Case | None = None) -> Message:
         ),
         Actions([Button(t("I have a code"), "receipt.enter")]),
     ]
-    if case is not None and case.urgency is Urgency.URGENT:
+    if issued.urgent:
         blocks.append(cannot_call_back(t))
     return Message(summary=heading, blocks=blocks)
 

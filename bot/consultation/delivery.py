@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.case.service import RECEIPT_NOTICE
 from bot.consultation import colleague
-from bot.consultation.service import ALERT, THREAD
+from bot.consultation.service import ALERT, CODE, THREAD, Issued
 from bot.consultation.views import consultation_card, entry_note
 from bot.events import Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Notification, Storage
 from bot.settings import Settings
 
-KINDS = frozenset({ALERT, THREAD, RECEIPT_NOTICE})
+KINDS = frozenset({ALERT, THREAD, RECEIPT_NOTICE, CODE})
 
 
 @dataclass(slots=True)
@@ -26,6 +27,9 @@ class ConsultationDelivery:
     async def send(self, notification: Notification) -> None:
         if notification.kind == RECEIPT_NOTICE:
             await self._notice(notification)
+            return
+        if notification.kind == CODE:
+            await self._code(notification.payload or {})
             return
         async with self.storage.transaction() as tx:
             consultation = await tx.consultations.get(notification.consultation_id or 0)
@@ -69,3 +73,18 @@ class ConsultationDelivery:
         messenger = self.messenger(contact.platform)
         address = await messenger.address_of(contact.reach)
         await messenger.send(address, colleague.news(translator(language)))
+
+    async def _code(self, payload: dict[str, Any]) -> None:
+        """The receipt code in the colleague's chat. The form showed it already; this copy
+        stays where they will look for it later."""
+        if not payload.get("code"):
+            raise DeliveryError("a receipt code without its code", permanent=True)
+        issued = Issued(
+            str(payload["pseudonym"]),
+            str(payload["code"]),
+            payload.get("reference"),
+            bool(payload.get("urgent")),
+        )
+        messenger = self.messenger(payload["platform"])
+        address = await messenger.address_of(dict(payload["reach"]))
+        await messenger.send(address, colleague.issued(issued, translator(payload["language"])))

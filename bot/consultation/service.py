@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.case.models import Case, CaseEvent, NewReport, Reporter
+from bot.case.models import Case, CaseEvent, NewReport, Reporter, Urgency
 from bot.case.service import RECEIPT_NOTICE, CaseError, CaseService, NotAllowed
 from bot.consultation.models import (
     Consultation,
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 ALERT = "consultation.alert"
 THREAD = "consultation.thread"
+CODE = "receipt.code"  # the code, once more in the colleague's chat (the form showed it first)
 
 
 class ReceiptRefused(CaseError):
@@ -43,10 +44,24 @@ class ReceiptRefused(CaseError):
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    """What the colleague is shown once: the code. It is never stored or shown again."""
+    """What the colleague is shown once: the code, with the report it opens (if any). It
+    is never stored, except sealed on its way to their chat, and wiped once it is there."""
 
-    receipt: Receipt
+    pseudonym: str
     code: str
+    reference: str | None = None  # the anonymous report's, when it is one
+    urgent: bool = False
+
+    def payload(self, deliver_to: NoticeContact, language: str) -> dict[str, object]:
+        return {
+            "pseudonym": self.pseudonym,
+            "code": self.code,
+            "reference": self.reference,
+            "urgent": self.urgent,
+            "language": language,
+            "platform": deliver_to.platform,
+            "reach": deliver_to.reach,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +87,16 @@ class ConsultationService:
     # The colleague's side: no Actor is taken, so none can be stored.
 
     async def start(
-        self, text: str, *, platform: Platform, language: str, contact: NoticeContact | None
+        self,
+        text: str,
+        *,
+        platform: Platform,
+        language: str,
+        contact: NoticeContact | None,
+        deliver_to: NoticeContact | None = None,
     ) -> tuple[Consultation, Issued]:
+        """``deliver_to``: where the code goes once more, through the outbox, in a row that
+        names neither the consultation nor the receipt and is wiped once delivered."""
         secret = new_secret()
         secret_hash = await self.hasher.hash(secret)
         now = self.clock()
@@ -85,12 +108,20 @@ class ConsultationService:
             entry = await tx.consultations.add_entry(consultation, EntryKind.WROTE, now, text=text)
             await tx.outbox.enqueue(ALERT, consultation_id=consultation.id)
             await tx.outbox.enqueue(THREAD, consultation_id=consultation.id, entry_id=entry.id)
+            issued = Issued(receipt.pseudonym, format_code(receipt.pseudonym, secret))
+            if deliver_to is not None:
+                await tx.outbox.enqueue(CODE, payload=issued.payload(deliver_to, language))
         self.wake_outbox()
         log.info("consultation #%s started", consultation.id)
-        return consultation, Issued(receipt, format_code(receipt.pseudonym, secret))
+        return consultation, issued
 
     async def report(
-        self, report: NewReport, *, platform: Platform, contact: NoticeContact | None
+        self,
+        report: NewReport,
+        *,
+        platform: Platform,
+        contact: NoticeContact | None,
+        deliver_to: NoticeContact | None = None,
     ) -> tuple[Case, Issued]:
         """An anonymous report: a case with a receipt instead of a reporter."""
         secret = new_secret()
@@ -98,8 +129,12 @@ class ConsultationService:
         async with self.storage.transaction() as tx:
             receipt = await tx.receipts.create(secret_hash, contact)
             case = await self.cases.open_in(tx, report, None, platform, receipt)
+            code = format_code(receipt.pseudonym, secret)
+            issued = Issued(receipt.pseudonym, code, case.reference, case.urgency is Urgency.URGENT)
+            if deliver_to is not None:
+                await tx.outbox.enqueue(CODE, payload=issued.payload(deliver_to, report.language))
         self.wake_outbox()
-        return case, Issued(receipt, format_code(receipt.pseudonym, secret))
+        return case, issued
 
     async def unlock(self, typed: str, guesser: str) -> int:
         """The receipt id a code opens; ``ReceiptRefused`` otherwise.
@@ -175,6 +210,8 @@ class ConsultationService:
             await self._record(
                 tx, consultation, EntryKind.REPORTED, author=author, text=case.reference
             )
+            if reporter is not None:
+                await self.cases.confirm(tx, case)
         if reporter is not None:
             await self.cases.keep_in_touch(reporter)
         return case

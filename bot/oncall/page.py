@@ -7,10 +7,12 @@ answered or the case closes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast, get_args
 
+from bot.case.models import CaseEvent, EventKind
 from bot.events import Actor, Platform
 from bot.oncall.rota import OnCallPerson
 from bot.ports import Transaction
@@ -23,8 +25,17 @@ def timer_prefix(case_id: int) -> str:
     return f"case:{case_id}:oncall:"
 
 
-def escalation_key(case_id: int) -> str:
-    return f"{timer_prefix(case_id)}escalate"
+def escalation_key(case_id: int, round_: int = 0) -> str:
+    """One escalation per page; a case raised to urgent again later is a new round."""
+    suffix = f":{round_}" if round_ else ""
+    return f"{timer_prefix(case_id)}escalate{suffix}"
+
+
+def since_last_page(events: Sequence[CaseEvent]) -> Sequence[CaseEvent]:
+    """What happened since the case was last paged: an answer to an earlier page (before
+    a coordinator lowered and raised the urgency again) does not answer this one."""
+    last = max((i for i, e in enumerate(events) if e.kind is EventKind.PAGED), default=-1)
+    return events[last + 1 :]
 
 
 def page_job(case_id: int) -> str:

@@ -14,7 +14,15 @@ from bot.case.models import Case, CaseEvent, EventKind, Urgency
 from bot.case.views import Paging, thread_note
 from bot.i18n import translator
 from bot.notifications import Sender, case_thread
-from bot.oncall.page import ESCALATE, Page, end_page, escalation_key, page_job, page_of
+from bot.oncall.page import (
+    ESCALATE,
+    Page,
+    end_page,
+    escalation_key,
+    page_job,
+    page_of,
+    since_last_page,
+)
 from bot.oncall.views import page_message
 from bot.ports import DeliveryError, Notification, Transaction
 from bot.schedule.feature import Feature
@@ -35,8 +43,17 @@ class OnCall(Feature):
         return {PAGE_DM: self._send_dm, PAGE_THREAD: self._send_thread}
 
     async def opened(self, tx: Transaction, case: Case, now: datetime) -> None:
-        if case.urgency is not Urgency.URGENT:
-            return
+        # A report to the vertrouwenspersoon stays theirs: the meldpunt's piket is not paged.
+        if case.urgency is Urgency.URGENT and not case.for_confidant:
+            await self._page(tx, case, now, round_=0)
+
+    async def changed(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
+        if event.kind is EventKind.CLOSED or event.urgency is Urgency.NORMAL:
+            await end_page(tx, case.id, now)  # a closed or calmed case pages nobody
+        elif case.is_open and not case.for_confidant and _newly_urgent(case, event):
+            await self._page(tx, case, now, round_=event.id)  # the urgent line, now
+
+    async def _page(self, tx: Transaction, case: Case, now: datetime, round_: int) -> None:
         rota = self.context.settings.oncall
         on_call = rota.who_is_on_call(now)
         page = Page(rota.platform or case.coordination_platform, on_call, rota.backup)
@@ -44,7 +61,7 @@ class OnCall(Feature):
         event = await tx.cases.add_event(case, EventKind.PAGED, now, actor_name=name)
         timer = await tx.timers.set(
             ESCALATE,
-            escalation_key(case.id),
+            escalation_key(case.id, round_),
             now + timedelta(minutes=rota.escalate_after_minutes),
             job=page_job(case.id),
             case_id=case.id,
@@ -55,18 +72,13 @@ class OnCall(Feature):
             await self._enqueue_dm(tx, event, timer_id)
         await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer_id)
 
-    async def changed(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
-        if event.kind is not EventKind.CLOSED:
-            return
-        await end_page(tx, case.id, now)  # a closed case pages nobody
-
     async def _escalate(self, tx: Transaction, timer: Timer, now: datetime) -> str:
         case = await tx.cases.get(timer.case_id, for_update=True) if timer.case_id else None
         if case is None:
             return "skipped: the case no longer exists"
         if not case.is_open:
             return "skipped: closed"
-        if any(e.kind in ANSWERED for e in await tx.cases.events(case.id)):
+        if any(e.kind in ANSWERED for e in since_last_page(await tx.cases.events(case.id))):
             return "skipped: acknowledged"
         page = Page.of(timer.payload)
         backup = page.backup if page else None
@@ -92,7 +104,8 @@ class OnCall(Feature):
             case = await tx.cases.get(event.case_id) if event else None
             if case is None or event is None:
                 raise DeliveryError("the case no longer exists", permanent=True)
-            answered = any(e.kind in ANSWERED for e in await tx.cases.events(case.id))
+            events = since_last_page(await tx.cases.events(case.id))
+            answered = any(e.kind in ANSWERED for e in events)
             timer = await tx.timers.get(notification.timer_id) if notification.timer_id else None
             page = Page.of(timer.payload) if timer else await page_of(tx, case.id)
         return case, event, page, answered
@@ -130,3 +143,10 @@ class OnCall(Feature):
         t = translator(self.context.settings.language)
         note = thread_note(case, event, t, self._paging(case, event, shown))
         await self.context.messenger(case.coordination_platform).send(thread, note)
+
+
+def _newly_urgent(case: Case, event: CaseEvent) -> bool:
+    """Raised by a coordinator, or an urgent case the vertrouwenspersoon passed on."""
+    if event.kind is EventKind.HANDED_OVER:
+        return case.urgency is Urgency.URGENT
+    return event.urgency is Urgency.URGENT

@@ -29,8 +29,11 @@ async def test_a_direct_anonymous_report_is_a_case_without_a_reporter(bot: Harne
     values = {"narrative": "Ik werd bedreigd bij de balie.", "danger": "yes", "notify": "no"}
     response = await bot.submit(SANNE, "report.anonymous", values)
     code = code_in(response)
-    assert "112" in text_of(response.messages[0]), "nobody can call an anonymous reporter back"
+    assert response.result is not None
+    assert "112" in text_of(response.result), "nobody can call an anonymous reporter back"
     await bot.settle()
+    [copy] = bot.platform.dms(SANNE.user_id)
+    assert code in text_of(copy.message), "the code also reached the colleague's chat"
     [root] = bot.platform.roots()
     assert f"Anonieme collega · {code[:4]}" in text_of(root.message)
     assert await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id)) == []
@@ -38,7 +41,7 @@ async def test_a_direct_anonymous_report_is_a_case_without_a_reporter(bot: Harne
     case_id = buttons(root.message)["case.ask"]
     await bot.submit(JAN, "case.question", {"question": "Welke balie was het?"}, case_id)
     await bot.settle()
-    assert bot.platform.dms(SANNE.user_id) == []
+    assert bot.platform.dms(SANNE.user_id) == [copy], "nothing unasked after the code"
     view = await follow(bot, code)
     assert "Welke balie was het?" in text_of(view)
     token = buttons(view)["consult.reply"]
@@ -80,8 +83,9 @@ async def test_a_consultation_becomes_a_named_report_when_chosen(bot: Harness) -
     token = buttons(view)["consult.report"]
     values = {"narrative": QUESTION, "identity": "named"}
     done = await bot.submit(SANNE, "consult.report", values, token)
-    assert "M-2026-0001" in text_of(done.messages[0])
+    assert done.result is not None and "M-2026-0001" in text_of(done.result)
     await bot.settle()
+    assert "M-2026-0001" in text_of(bot.platform.dms(SANNE.user_id)[-1].message), "the receipt"
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
     assert case.receipt is None and case.reporter is not None
     consultation_root = bot.platform.roots()[0]

@@ -13,7 +13,15 @@ async def _report(bot: Harness, text: str = "Klant dreigde met geweld.", **value
     await bot.submit(SANNE, "report", {"narrative": text, **values})
     await bot.settle()
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
+    if SANNE.user_id not in bot.platform.unreachable:
+        [receipt] = bot.platform.dms(SANNE.user_id)
+        assert case.reference in text_of(receipt.message), "the receipt came through the outbox"
     return case.id
+
+
+def _news(bot: Harness) -> list[Sent]:
+    """What the reporter heard after their receipt."""
+    return bot.platform.dms(SANNE.user_id)[1:]
 
 
 def _root(bot: Harness) -> Sent:
@@ -36,7 +44,7 @@ async def test_claim_updates_the_root_in_place_and_tells_the_reporter(bot: Harne
     assert "case.claim" not in buttons(updated)
     notes = [text_of(s.message) for s in bot.platform.thread(root.ref)]
     assert any("Jan Jansen" in note for note in notes[1:])
-    [feedback] = bot.platform.dms(SANNE.user_id)
+    [feedback] = _news(bot)
     assert "Jan Jansen" in text_of(feedback.message)
     assert len(bot.platform.roots()) == 1, "everything after the alert is a thread reply"
 
@@ -71,7 +79,7 @@ async def test_question_reaches_the_reporter_and_the_answer_the_thread(bot: Harn
         JAN, form.form.form_id, {"question": "Was er een collega bij?"}, form.form.state
     )
     await bot.settle()
-    [question] = bot.platform.dms(SANNE.user_id)
+    [question] = _news(bot)
     assert "Was er een collega bij?" in text_of(question.message)
 
     answered = await bot.say(SANNE, "Ja, Karin stond naast me.")
@@ -96,7 +104,7 @@ async def test_status_with_a_measure_and_closing_reach_the_reporter(bot: Harness
         str(case_id),
     )
     await bot.settle()
-    dms = [text_of(s.message) for s in bot.platform.dms(SANNE.user_id)]
+    dms = [text_of(s.message) for s in _news(bot)]
     assert len(dms) == 3
     assert "De brief is verstuurd." in dms[1]
     assert "Dank voor je melding." in dms[2] and "Els Bakker" in dms[2]
@@ -110,7 +118,7 @@ async def test_no_feedback_when_the_reporter_declined_it(bot: Harness) -> None:
     case_id = await _report(bot, feedback="no")
     await bot.press(JAN, "case.claim", str(case_id))
     await bot.settle()
-    assert not bot.platform.dms(SANNE.user_id)
+    assert not _news(bot)
     last_note = text_of(bot.platform.thread(_root(bot).ref)[-1].message)
     assert "not to receive feedback" in last_note or "geen terugkoppeling" in last_note
 
@@ -128,6 +136,8 @@ async def test_a_platform_outage_delays_the_alert_but_loses_nothing(bot: Harness
 async def test_an_unreachable_reporter_is_flagged_in_the_thread(bot: Harness) -> None:
     bot.platform.unreachable.add(SANNE.user_id)
     case_id = await _report(bot)
+    undelivered = text_of(bot.platform.thread(_root(bot).ref)[-1].message)
+    assert "niet worden afgeleverd" in undelivered, "not even the receipt reached her"
     await bot.press(JAN, "case.claim", str(case_id))
     await bot.settle()
     last = text_of(bot.platform.thread(_root(bot).ref)[-1].message)

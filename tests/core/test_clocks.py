@@ -24,7 +24,7 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
 
 async def _report(bot: Harness, at: datetime, **values: str) -> int:
     bot.clock.now = at
-    await bot.submit(SANNE, "report", {"narrative": "De wethouder nam geld aan.", **values})
+    await bot.submit(SANNE, "report", {"narrative": "Een bezoeker was onbeleefd.", **values})
     await bot.settle()
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
     return case.id
@@ -127,7 +127,7 @@ async def test_a_delivery_failure_delays_the_raise_but_loses_nothing(bot: Harnes
 async def test_an_integrity_report_shows_both_legal_deadlines_in_its_thread(bot: Harness) -> None:
     await _report(bot, MONDAY, category="integrity")
     [full_report, deadlines] = _thread(bot)
-    assert "geld aan" in text_of(full_report.message), "the deadlines follow the full report"
+    assert "onbeleefd" in text_of(full_report.message), "the deadlines follow the full report"
     text = text_of(deadlines.message)
     assert "Wettelijke termijnen" in text
     assert "maandag 9 maart 2026, 10:00" in text  # 7 days, Amsterdam time

@@ -15,6 +15,7 @@ from bot.consultation.receipts import SecretHasher, parse_code
 from bot.consultation.service import ConsultationService, ReceiptRefused
 from bot.consultation.throttle import GUESS_LIMIT, guesser_hash, guesser_key
 from bot.housekeeping import sweep
+from bot.intake.signals import Recogniser
 from bot.onboarding import person_key
 from storage.database import Database
 from storage.migrate import upgrade
@@ -63,7 +64,9 @@ async def instances(database_url: str) -> AsyncIterator[Instances]:
     await upgrade(databases[0].engine)
     services = []
     for database in databases:
-        cases = CaseService(database, {"web": FakeMessenger()}, clock, lambda: None)
+        cases = CaseService(
+            database, {"web": FakeMessenger()}, clock, lambda: None, Recogniser.load()
+        )
         key = guesser_key(seal_key)
         services.append(ConsultationService(database, cases, clock, lambda: None, hasher, key))
     yield Instances(databases, services, hasher, clock, guesser_key(seal_key))

@@ -17,7 +17,8 @@ QUESTION = "Een klant belt elke dag en zegt dat hij weet waar ik woon. Is dat ge
 
 
 def code_in(response: Response) -> str:
-    [message] = response.messages
+    message = response.result
+    assert message is not None
     for block in message.blocks:
         if isinstance(block, Facts):
             for label, value in block.items:
@@ -72,7 +73,8 @@ async def test_answers_are_read_with_the_code_and_the_colleague_replies(bot: Har
     await bot.settle()
     assert "Jan Jansen" in text_of(bot.platform.updates[-1][1])
     assert "Ja, meld het gerust." in text_of(bot.platform.thread(root.ref)[-1].message)
-    assert bot.platform.dms(SANNE.user_id) == [], "nothing is sent to the colleague unasked"
+    [copy] = bot.platform.dms(SANNE.user_id)
+    assert code in text_of(copy.message), "only the code, once more, in the chat"
 
     view = await follow(bot, code)
     assert QUESTION in text_of(view) and "Ja, meld het gerust." in text_of(view)
@@ -157,7 +159,7 @@ async def test_a_notice_when_answered_is_kept_sealed_and_deleted_at_closing(bot:
 
     await bot.submit(JAN, "consult.answer", {"answer": "Bel me gerust."}, consultation_id)
     await bot.settle()
-    [notice] = bot.platform.dms(SANNE.user_id)
+    [_code, notice] = bot.platform.dms(SANNE.user_id)
     assert "Bel me gerust." not in text_of(notice.message), "the notice carries no content"
     assert "receipt.enter" in buttons(notice.message)
 

@@ -172,8 +172,7 @@ def test_the_rota_reads_from_the_configuration_file(
 
 async def _report(bot: Harness, urgent: bool = True, **values: str) -> int:
     answers = {"narrative": "Een man staat met een mes bij de balie.", **values}
-    if urgent:
-        answers["danger"] = "yes"
+    answers["danger"] = "yes" if urgent else "no"
     await bot.submit(SANNE, "report", answers)
     await bot.settle()
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
@@ -183,6 +182,13 @@ async def _report(bot: Harness, urgent: bool = True, **values: str) -> int:
 def _root(bot: Harness) -> Sent:
     [root] = bot.platform.roots()
     return root
+
+
+def _news(bot: Harness) -> list[Sent]:
+    """What the reporter heard after their receipt (the first message in their chat)."""
+    receipt, *news = bot.platform.dms(SANNE.user_id)
+    assert "M-2026-0001" in text_of(receipt.message)
+    return news
 
 
 def _thread(bot: Harness) -> list[Message]:
@@ -256,7 +262,11 @@ async def test_the_paged_person_answers_even_when_not_a_coordinator(make_bot: Ma
     async with bot.runtime.database.transaction() as tx:
         assert await page_of(tx, case_id) is None, "whom the page reached is not kept"
     again = await bot.press(PIM, "oncall.on_it", str(case_id))
-    assert "Pim Post belt de melder al terug" in text_of(again.private[0])
+    # Who handles it is not told to someone who is no coordinator (not even who it was).
+    assert "geen open oproep" in text_of(again.private[0])
+    assert PIM.name not in text_of(again.private[0])
+    coordinator_again = await bot.press(JAN, "oncall.on_it", str(case_id))
+    assert "Pim Post belt de melder al terug" in text_of(coordinator_again.private[0])
 
 
 async def test_answering_in_time_stops_the_escalation(make_bot: MakeBot) -> None:
@@ -274,7 +284,7 @@ async def test_answering_in_time_stops_the_escalation(make_bot: MakeBot) -> None
     assert case.handler_name == "Karin Kok" and case.status is Status.IN_PROGRESS
     assert "Karin Kok" in text_of(bot.platform.updates[-1][1])
     assert bot.platform.updates[-1][0] == root.ref
-    [calm] = bot.platform.dms(SANNE.user_id)
+    [calm] = _news(bot)
     assert "Er belt je nu iemand terug over je melding M-2026-0001: Karin Kok." in text_of(
         calm.message
     )
@@ -296,7 +306,7 @@ async def test_no_feedback_to_a_reporter_who_declined_it(make_bot: MakeBot) -> N
     case_id = await _report(bot, feedback="no")
     await bot.press(KARIN, "oncall.on_it", str(case_id))
     await bot.settle()
-    assert not bot.platform.dms(SANNE.user_id)
+    assert not _news(bot)
 
 
 async def test_without_an_answer_the_backup_and_the_channel_are_paged_once(
@@ -354,7 +364,7 @@ async def test_the_call_back_is_recorded_and_shown(make_bot: MakeBot) -> None:
     await bot.settle()
     note = text_of(_thread(bot)[-1])
     assert note == "Teruggebeld om 10:07 (7 minuten na de melding), door Jan Jansen."
-    assert not bot.platform.dms(SANNE.user_id), "the reporter was just on the phone"
+    assert not _news(bot), "the reporter was just on the phone"
 
     twice = await bot.press(KARIN, "oncall.called_back", str(case_id))
     assert "heeft het terugbellen al vastgelegd" in text_of(twice.private[0])

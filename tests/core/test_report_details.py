@@ -36,7 +36,7 @@ async def test_details_offer_and_store_aftercare_consent_and_department(
     done = await bot.submit(
         SANNE, "report.details", {"aftercare": "yes", "department": "Sociaal domein"}
     )
-    assert done.messages and not done.errors
+    assert done.result is not None and not done.errors
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
     assert case.report.aftercare is True
     assert case.report.department == "Sociaal domein"
@@ -46,11 +46,11 @@ async def test_a_forged_department_is_refused_and_the_draft_kept(make_bot: MakeB
     bot = await make_bot(departments=DEPARTMENTS)
     await _details(bot)
     refused = await bot.submit(SANNE, "report.details", {"department": "Directie"})
-    assert "department" in refused.errors and not refused.messages
+    assert "department" in refused.errors and refused.result is None
     assert not await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
 
     done = await bot.submit(SANNE, "report.details", {"department": "Handhaving"})
-    assert done.messages, "the draft survived the refusal"
+    assert done.result is not None, "the draft survived the refusal"
 
 
 async def test_without_departments_none_is_asked_or_accepted(bot: Harness) -> None:

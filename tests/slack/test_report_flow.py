@@ -9,6 +9,7 @@ and changes nothing.
 from __future__ import annotations
 
 import html
+import json
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -142,7 +143,11 @@ async def test_report_through_the_meld_modal(meldbot: SlackSender, fake_slack: F
         form=True,
     )
     assert submitted.status == 200
-    assert await submitted.text() == ""  # the modal closes only now: the case is stored
+    # Only now, with the case stored, the modal shows the receipt in its own place.
+    answer = json.loads(await submitted.text())
+    assert answer["response_action"] == "update"
+    assert "Your report has been received" in json.dumps(answer["view"])
+    assert "submit" not in answer["view"]
 
     [receipt] = await until(lambda: dm(fake_slack, "UANNA"), "the receipt in Anna's DM")
     assert "Your report has been received" in receipt.text

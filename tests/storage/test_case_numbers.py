@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.case.models import NewReport, Reporter
 from bot.case.service import CaseService
+from bot.intake.signals import Recogniser
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.sealing import Sealer, new_key
@@ -32,7 +33,9 @@ async def test_concurrent_reports_on_several_instances_each_get_their_own_refere
     databases = [Database(database_url, Sealer(seal_key), lambda: NOW) for _ in range(instances)]
     await upgrade(databases[0].engine)
     services = [
-        CaseService(database, {"web": FakeMessenger()}, lambda: NOW, lambda: None)
+        CaseService(
+            database, {"web": FakeMessenger()}, lambda: NOW, lambda: None, Recogniser.load()
+        )
         for database in databases
     ]
     try:

@@ -24,14 +24,10 @@ from bot.case.models import (
     Urgency,
     When,
 )
-from bot.case.views import (
-    case_card,
-    delivery_failed_note,
-    receipt,
-    reporter_notice,
-    thread_note,
-)
+from bot.case.reporter_views import receipt, reporter_notice
+from bot.case.views import case_card, delivery_failed_note, thread_note
 from bot.i18n import Translator
+from bot.intake.signals import Signals
 from bot.settings import Contact
 from bot.ui import (
     Actions,
@@ -53,8 +49,9 @@ from bot.ui import (
     TextInput,
 )
 from dialogs.coordinator import close_form, question_form, status_form
+from dialogs.draft import Draft, draft_message
 from dialogs.menu import menu
-from dialogs.report import details_form, draft_message, report_form
+from dialogs.report import details_form, report_form
 from dialogs.reporter import FORM_ADDITION, FORM_ANSWER, follow_up_form
 from tests.teams.card_schema import assert_valid, markdown_texts, nodes, of_type, schema_errors
 
@@ -647,10 +644,12 @@ def test_case_card(language: str) -> None:
         "case.claim",
         "case.ask",
         "case.status",
+        "case.correct",
         "case.close",
     ]
     assert [action.get("style") for action in card["actions"]] == [
         "positive",
+        None,
         None,
         None,
         "destructive",
@@ -701,13 +700,16 @@ def test_thread_notes_and_reporter_notices() -> None:
 def test_other_real_messages() -> None:
     t = Translator("nl")
     coordinator = Contact(name="Jan", role="Coördinator", phone="+31 6 12345678")
-    card = card_of_message(receipt(make_case(), t, coordinator, [], 24, 15))
+    card = card_of_message(receipt(make_case(), t, coordinator, [], 24, 15, on_call=True))
     assert any("tel:+31612345678" in text for text in markdown_texts(card))
     assert of_type(card, "ActionSet")  # "Add information" sits between other blocks
     card_of_message(delivery_failed_note(t))
     card_of_message(menu(t, "Gemeente *Test*"))
-    draft = card_of_message(draft_message(t, HOSTILE * 50))
+    draft = card_of_message(draft_message(t, Draft("d1", 1, HOSTILE * 50), Signals()))
     assert of_type(draft, "ActionSet") and "actions" not in draft
+    danger = Signals(danger_now=("mes",), categories=(Category.THREAT,))
+    asking = card_of_message(draft_message(t, Draft("d1", 2, HOSTILE), danger))
+    assert len(of_type(asking, "ActionSet")) == 2  # "in danger now?" apart from the rest
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

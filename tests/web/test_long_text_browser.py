@@ -56,24 +56,24 @@ async def test_a_long_story_pasted_into_the_form_is_kept_whole(page: Page, url: 
     await expect(story).not_to_have_attribute("maxlength", r".*")
 
     # near the limit a count shows, tied to the field
-    await story.fill("x" * 2500)
+    await story.fill("x" * 8500)
     await story.press("x")
     count = page.locator(f"#{await story.get_attribute('id')}-count")
-    await expect(count).to_have_text("2.501 van de 3.000 tekens")
+    await expect(count).to_have_text("8.501 van de 10.000 tekens")
     await expect(story).to_have_accessible_description(
-        "2.501 van de 3.000 tekens", ignore_case=False
+        "8.501 van de 10.000 tekens", ignore_case=False
     )
     await story.fill("")
     await expect(count).to_be_hidden()
 
     await paste(page, story, STORY)
     assert await story.input_value() == STORY
-    over = "12.000 tekens, 9.000 te veel (maximaal 3.000). Er is niets afgeknipt."
+    over = "12.000 tekens, 2.000 te veel (maximaal 10.000). Er is niets afgeknipt."
     await expect(count).to_have_text(over)
     await expect(page.locator("#live")).to_contain_text(over)
 
     await dialog.get_by_role("button", name="Melding versturen").click()
-    await expect(dialog.locator(".field__error")).to_have_text("Maximaal 3.000 tekens; nu 12.000.")
+    await expect(dialog.locator(".field__error")).to_have_text("Maximaal 10.000 tekens; nu 12.000.")
     await expect(story).to_be_focused()
     assert await story.input_value() == STORY
     await expect(count).to_have_text(over)  # the count is there again in the new form
