@@ -13,6 +13,9 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.aftercare import Aftercare
+from bot.attachments.delivery import AttachmentDelivery
+from bot.attachments.policy import Limits
+from bot.attachments.service import ATTACHMENT, Attachments
 from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
@@ -105,7 +108,17 @@ async def create_app(
         onboarding,
     ]
     _install(scheduled, scheduler, outbox)
-    cases = CaseService(database, messengers, clock, outbox.wake, watchers=list(scheduled))
+    attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
+    delivery = AttachmentDelivery(database, outbox.messenger, settings.language)
+    outbox.register([ATTACHMENT], delivery.send)
+    cases = CaseService(
+        database,
+        messengers,
+        clock,
+        outbox.wake,
+        watchers=list(scheduled),
+        attachments=attachments,
+    )
     consultations = ConsultationService(database, cases, clock, outbox.wake, SecretHasher())
     context = DialogContext(
         settings,
@@ -115,6 +128,7 @@ async def create_app(
         ReceiptSessions(database, clock),
         clock,
         onboarding=onboarding,
+        attachments=attachments,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
@@ -144,7 +158,7 @@ async def create_app(
             await adapter.stop()
         await database.close()
 
-    housekeeper = Housekeeper(database, clock, consultations, messengers, settings)
+    housekeeper = Housekeeper(database, clock, consultations, messengers, settings, attachments)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -28,3 +28,26 @@ def clean(text: str | None, limit: int = MESSAGE_MAX) -> str:
     if len(text) > limit:
         raise TooLong(limit)
     return text
+
+
+# Also invisible in a file name: zero-width characters, LRM/RLM/ALM and line separators.
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u2028\u2029\ufeff]")
+FILENAME_MAX = 120
+
+
+def filename(name: str | None, limit: int = FILENAME_MAX) -> str:
+    """A file name as it may be stored and shown: the last path part only, no hidden or
+    invisible characters, one space for any whitespace, no leading dots, at most ``limit``
+    characters with the extension kept. Empty when nothing is left."""
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFC", name)
+    text = _INVISIBLE.sub("", _HIDDEN.sub("", text))
+    text = re.split(r"[/\\]", text)[-1]
+    text = " ".join(text.split()).strip(" .")
+    if len(text) <= limit:
+        return text
+    stem, dot, extension = text.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return text[: limit - 1].rstrip() + "…"
+    return stem[: limit - len(extension) - 2].rstrip() + "…." + extension

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.events import Platform
+from storage.attachments import SqlAttachmentRepository
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlAuditLog, SqlDialogStates
@@ -41,6 +42,7 @@ class SqlTransaction:
     receipts: SqlReceiptRepository
     consultations: SqlConsultationRepository
     timers: SqlTimers
+    attachments: SqlAttachmentRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -91,6 +93,7 @@ class Database:
                 receipts=SqlReceiptRepository(session, self._sealer),
                 consultations=SqlConsultationRepository(session, self._sealer),
                 timers=SqlTimers(session, self._sealer),
+                attachments=SqlAttachmentRepository(session, self._sealer),
             )
 
     def _insert(self) -> Any:

@@ -26,6 +26,7 @@ class SqlOutbox:
         consultation_id: int | None = None,
         entry_id: int | None = None,
         timer_id: int | None = None,
+        attachment_id: int | None = None,
     ) -> None:
         self._session.add(
             OutboxRow(
@@ -35,6 +36,7 @@ class SqlOutbox:
                 consultation_id=consultation_id,
                 entry_id=entry_id,
                 timer_id=timer_id,
+                attachment_id=attachment_id,
                 next_attempt_at=self._now,
                 created_at=self._now,
             )
@@ -89,6 +91,7 @@ class SqlOutbox:
                 entry_id=row.entry_id,
                 timer_id=row.timer_id,
                 in_doubt=row.id in in_doubt,
+                attachment_id=row.attachment_id,
             )
             for row in rows
         ]

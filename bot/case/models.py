@@ -108,6 +108,9 @@ class NewReport:
     language: str = "nl"
     department: str | None = None  # one of the configured departments, for trends only
     aftercare: bool = False  # may meldbot ask, some days after closing, how they are
+    # Files held for this report (bot.attachments), made the case's when it opens. Input
+    # only: a stored case's files are in ``tx.attachments``.
+    attachments: tuple[int, ...] = ()
 
     @property
     def urgency(self) -> Urgency:

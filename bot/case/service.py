@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.attachments.service import Attachments
 from bot.case.models import (
     Case,
     CaseEvent,
@@ -55,6 +56,7 @@ class CaseService:
     clock: Callable[[], datetime]
     wake_outbox: Callable[[], None]
     watchers: list[CaseWatcher] = field(default_factory=list)
+    attachments: Attachments | None = None
 
     async def report(self, report: NewReport, reporter: Reporter) -> Case:
         """A named report; feedback will go to the reporter's personal chat."""
@@ -80,6 +82,10 @@ class CaseService:
         event = await tx.cases.add_event(case, EventKind.REPORTED, now)
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        if report.attachments:
+            if self.attachments is None:
+                raise RuntimeError("a report with files, but no attachments service")
+            await self.attachments.attach(tx, case.id, report.attachments)
         for watcher in self.watchers:
             await watcher.opened(tx, case, now)
         return case
