@@ -91,6 +91,20 @@ _NL: Final[dict[str, str]] = {
     ),
     "error_network": "Geen verbinding met meldbot. Je tekst staat nog in het invoerveld.",
     "form_errors": "Niet alles is goed ingevuld. Bekijk de velden met een melding.",
+    # -- files in the chat composer --
+    "attach_files": "Foto of PDF toevoegen",
+    "files_hint": (
+        "Foto’s (JPG, PNG, HEIC…) of PDF’s, tot {limit} per bestand, {count} per bericht."
+    ),
+    "files_chosen": "Gekozen bestanden",
+    "file_remove": "{name} weghalen",
+    "file_line": "Bijlage: {name} ({size})",
+    "error_files_here": "Bestanden kun je alleen in je eigen chat met meldbot sturen.",
+    "error_files_too_large": (
+        "Dit is te veel in één keer: ik neem {count} bestanden van elk tot {limit}. "
+        "Er is niets verloren: je tekst en bestanden staan nog klaar. "
+        "Haal een bestand weg of stuur ze in delen."
+    ),
 }
 
 _EN: Final[dict[str, str]] = {
@@ -167,6 +181,18 @@ _EN: Final[dict[str, str]] = {
     "error_handler": "Something went wrong in meldbot. Nothing is lost: try again in a moment.",
     "error_network": "No connection to meldbot. Your text is still in the input field.",
     "form_errors": "Not everything is filled in correctly. Check the fields with a message.",
+    # -- files in the chat composer --
+    "attach_files": "Add a photo or PDF",
+    "files_hint": "Photos (JPG, PNG, HEIC…) or PDFs, up to {limit} each, {count} per message.",
+    "files_chosen": "Chosen files",
+    "file_remove": "Remove {name}",
+    "file_line": "Attachment: {name} ({size})",
+    "error_files_here": "You can only send files in your own chat with meldbot.",
+    "error_files_too_large": (
+        "This is too much at once: I take {count} files of up to {limit} each. "
+        "Nothing is lost: your text and files are still there. "
+        "Remove a file or send them in parts."
+    ),
 }
 
 # Strings the browser script needs; the rest are used on the server only.
@@ -200,6 +226,7 @@ CLIENT_KEYS: Final[tuple[str, ...]] = (
     "joined",
     "left",
     "error_channel",
+    "file_remove",
 )
 
 

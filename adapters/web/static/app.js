@@ -6,6 +6,8 @@
 // (adapters/web/render.py). Anything this script adds itself (summaries, labels, errors,
 // counts) goes in with textContent, never as markup.
 
+import { clearFiles, filesOf, postWithFiles, setUpFiles } from "./files.js";
+
 const data = JSON.parse(document.getElementById("client-data").textContent);
 const labels = data.labels;
 
@@ -583,7 +585,8 @@ document.addEventListener("submit", async (event) => {
   const text = form.querySelector("textarea");
   const error = form.querySelector(".composer__error");
   const send = form.querySelector('button[type="submit"]');
-  if (!text.value.trim()) {
+  const files = filesOf(form);
+  if (!text.value.trim() && files.length === 0) {
     error.textContent = t("error_text_empty");
     text.focus();
     return;
@@ -591,17 +594,21 @@ document.addEventListener("submit", async (event) => {
   error.textContent = "";
   send.disabled = true;
   send.textContent = t("sending");
-  const result = await post("/web/api/message", {
+  const body = {
     pane,
     persona: persona(pane),
     text: text.value,
     thread: form.dataset.thread ?? null,
     channel: pane === "team" ? channelOf() : null,
-  });
+  };
+  const result = files.length
+    ? await postWithFiles("/web/api/message", body, files, t("error_network"), t("error_handler"))
+    : await post("/web/api/message", body);
   send.disabled = false;
   send.textContent = t("send");
   if (result.ok) {
     text.value = "";
+    clearFiles(form, t);
   } else {
     error.textContent = result.error ?? t("error_handler");
     text.focus();
@@ -651,6 +658,7 @@ for (const pane of Object.values(panes)) {
   });
 }
 
+setUpFiles(t);
 setStatus("connecting");
 connect();
 openHome();
