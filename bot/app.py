@@ -13,6 +13,9 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.aftercare import Aftercare
+from bot.attachments.delivery import AttachmentDelivery
+from bot.attachments.policy import Limits
+from bot.attachments.service import ATTACHMENT, Attachments
 from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
@@ -108,6 +111,9 @@ async def create_app(
     ]
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
+    attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
+    delivery = AttachmentDelivery(database, outbox.messenger, settings.language)
+    outbox.register([ATTACHMENT], delivery.send)
     cases = CaseService(
         database,
         messengers,
@@ -116,6 +122,7 @@ async def create_app(
         intake,
         watchers=list(scheduled),
         confidant=settings.confidant,
+        attachments=attachments,
     )
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
@@ -129,6 +136,7 @@ async def create_app(
         clock,
         intake,
         onboarding=onboarding,
+        attachments=attachments,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
@@ -158,7 +166,7 @@ async def create_app(
             await adapter.stop()
         await database.close()
 
-    housekeeper = Housekeeper(database, clock, consultations, messengers, settings)
+    housekeeper = Housekeeper(database, clock, consultations, messengers, settings, attachments)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -44,12 +44,28 @@ class MessageRef:
 
 
 @dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file that came with a message, as the adapter received it: all of it is input.
+
+    The core decides what it is from the bytes, never from ``name`` or ``declared_type``.
+    """
+
+    name: str  # as the platform named it (cleaned before use)
+    declared_type: str  # the platform's MIME type: never trusted
+    size: int  # bytes (declared, or read)
+    # None when the adapter did not fetch it (see ``problem``); never in a repr or a log.
+    content: bytes | None = field(repr=False)
+    problem: Literal["too_large", "unavailable"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MessageReceived:
-    """Free text typed by a person, in a personal chat or a channel."""
+    """Free text typed by a person, in a personal chat or a channel, maybe with files."""
 
     actor: Actor
     address: Address
     text: str
+    files: tuple[IncomingFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

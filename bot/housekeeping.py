@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.attachments.service import Attachments
 from bot.background import BackgroundTask
 from bot.consultation.service import ConsultationService
 from bot.consultation.throttle import GUESS_WINDOW
@@ -60,6 +61,7 @@ class Housekeeper(BackgroundTask):
         consultations: ConsultationService,
         messengers: dict[Platform, Messenger],
         settings: Settings,
+        attachments: Attachments,
     ) -> None:
         super().__init__("meldbot-housekeeping", self._run)
         self._storage = storage
@@ -67,16 +69,20 @@ class Housekeeper(BackgroundTask):
         self._consultations = consultations
         self._messengers = messengers
         self._settings = settings
+        self._attachments = attachments
 
     async def _run(self) -> None:
         while True:
             try:
                 deliveries, states, guesses = await sweep(self._storage, self._clock())
+                files = await self._attachments.forget_held()
                 log.info(
-                    "housekeeping: forgot %s delivery keys, %s dialog states, %s guess windows",
+                    "housekeeping: forgot %s delivery keys, %s dialog states, %s guess windows, "
+                    "%s held files",
                     deliveries,
                     states,
                     guesses,
+                    files,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
             except Exception:

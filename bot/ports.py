@@ -6,12 +6,13 @@ The core depends only on these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.attachments.models import FileInfo, FileKind, StoredFile
 from bot.case.models import Case, CaseEvent, EventKind, NewReport, Reporter
 from bot.consultation.models import (
     Consultation,
@@ -234,6 +235,7 @@ class Notification:
     # already have the message.
     in_doubt: bool = False
     payload: dict[str, Any] | None = None
+    attachment_id: int | None = None
 
 
 class Outbox(Protocol):
@@ -247,6 +249,7 @@ class Outbox(Protocol):
         entry_id: int | None = None,
         timer_id: int | None = None,
         payload: dict[str, Any] | None = None,
+        attachment_id: int | None = None,
     ) -> None:
         """``payload`` is sealed, and wiped once the message is delivered or given up."""
         ...
@@ -309,6 +312,32 @@ class TimerRepository(Protocol):
         ...
 
 
+class AttachmentRepository(Protocol):
+    """Files kept sealed: held for a draft first (no case yet), then part of a case."""
+
+    async def hold(self, name: str, kind: FileKind, content: bytes, now: datetime) -> int: ...
+
+    async def renew(self, ids: Sequence[int], now: datetime) -> None:
+        """The draft these files wait for was touched: they are held from ``now`` again."""
+        ...
+
+    async def attach(self, case_id: int, ids: Sequence[int]) -> list[int]:
+        """Links the still-held files among ``ids`` to the case; returns their ids."""
+        ...
+
+    async def get(self, attachment_id: int) -> StoredFile | None: ...
+
+    async def of_case(self, case_id: int) -> list[FileInfo]: ...
+
+    async def discard(self, ids: Sequence[int]) -> int:
+        """Deletes held files among ``ids`` (a draft thrown away); a case's files stay."""
+        ...
+
+    async def purge_held(self, before: datetime) -> int:
+        """Deletes files held since before ``before`` that never became part of a case."""
+        ...
+
+
 class DialogStates(Protocol):
     """Short-lived conversation state (a draft report, a pending question)."""
 
@@ -357,6 +386,9 @@ class Transaction(Protocol):
 
     @property
     def timers(self) -> TimerRepository: ...
+
+    @property
+    def attachments(self) -> AttachmentRepository: ...
 
 
 class CaseWatcher(Protocol):

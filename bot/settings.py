@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.attachments.policy import MAX_MB
 from bot.case.models import Category
 from bot.confidant.config import Confidant
 from bot.oncall.rota import OnCallRota
@@ -128,6 +129,15 @@ class Settings(BaseSettings):
         description="How long a claimed message is an instance's to send before another "
         "instance may take it over (when the first died halfway).",
     )
+
+    # -- attachments (bot/attachments): files that come with a message ------------------
+    attachment_max_mb: int = Field(
+        default=MAX_MB,
+        ge=1,
+        le=25,  # each file is held in memory while it is checked and sealed
+        description="The largest photo or PDF meldbot takes with a report, in MB.",
+    )
+    # -------------------------------------------------------------------------------------
 
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")

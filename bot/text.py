@@ -68,3 +68,23 @@ def clean_name(name: str | None) -> str | None:
     if len(line) > NAME_MAX:
         line = line[: NAME_MAX - 1].rstrip() + "…"
     return line or None
+
+
+FILENAME_MAX = 120
+
+
+def filename(name: str | None, limit: int = FILENAME_MAX) -> str:
+    """A file name as it may be stored and shown: the last path part only, no hidden or
+    invisible characters, one space for any whitespace, no leading dots, at most ``limit``
+    characters with the extension kept. Empty when nothing is left."""
+    if not name:
+        return ""
+    text = "".join(c for c in unicodedata.normalize("NFC", name) if _visible(c))
+    text = re.split(r"[/\\]", text)[-1]
+    text = " ".join(text.split()).strip(" .")
+    if len(text) <= limit:
+        return text
+    stem, dot, extension = text.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return text[: limit - 1].rstrip() + "…"
+    return stem[: limit - len(extension) - 2].rstrip() + "…." + extension

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.attachments.service import Attachments
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.consultation.sessions import ReceiptSessions
@@ -27,6 +28,7 @@ class DialogContext:
     clock: Callable[[], datetime]
     intake: Recogniser
     onboarding: Onboarding | None = None  # welcomes newcomers (MembersJoined)
+    attachments: Attachments | None = None  # holds the files that come with a message
 
     async def translator_for(self, actor: Actor) -> Translator:
         return translator(await self.states.language(actor, self.settings.language))

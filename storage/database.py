@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.events import Platform
+from storage.attachments import SqlAttachmentRepository
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlAuditLog, SqlDialogStates
@@ -43,6 +44,7 @@ class SqlTransaction:
     consultations: SqlConsultationRepository
     timers: SqlTimers
     guesses: SqlCodeGuesses
+    attachments: SqlAttachmentRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -94,6 +96,7 @@ class Database:
                 consultations=SqlConsultationRepository(session, self._sealer),
                 timers=SqlTimers(session, self._sealer),
                 guesses=SqlCodeGuesses(session),
+                attachments=SqlAttachmentRepository(session, self._sealer),
             )
 
     def _insert(self) -> Any:

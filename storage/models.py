@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -142,6 +143,9 @@ class OutboxRow(Base):
     # What the message needs beyond the rows it points to (a receipt code, the draft it
     # replaces), sealed, and wiped once delivered or given up.
     payload_sealed: Mapped[str | None] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE")
+    )
     attempts: Mapped[int] = mapped_column(default=0)  # tries that ended, either way
     claims: Mapped[int] = mapped_column(default=0)  # tries begun: more than ended is in doubt
     next_attempt_at: Mapped[datetime]
@@ -278,3 +282,23 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime]
+
+
+class AttachmentRow(Base):
+    """A file that came with a message: held for a draft (``held_at`` set, no case), then
+    part of a case. The name and the bytes are sealed; ``content_type`` is what meldbot
+    read from the bytes, never what the platform said."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    # Held since (renewed when its draft is touched); None once part of a case.
+    held_at: Mapped[datetime | None] = mapped_column(index=True)
+    filename_sealed: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

@@ -30,6 +30,7 @@ class SqlOutbox:
         entry_id: int | None = None,
         timer_id: int | None = None,
         payload: dict[str, Any] | None = None,
+        attachment_id: int | None = None,
     ) -> None:
         self._session.add(
             OutboxRow(
@@ -40,6 +41,7 @@ class SqlOutbox:
                 entry_id=entry_id,
                 timer_id=timer_id,
                 payload_sealed=self._sealer.seal_json(payload) if payload is not None else None,
+                attachment_id=attachment_id,
                 next_attempt_at=self._now,
                 created_at=self._now,
             )
@@ -97,6 +99,7 @@ class SqlOutbox:
                 payload=self._sealer.unseal_json(row.payload_sealed)
                 if row.payload_sealed
                 else None,
+                attachment_id=row.attachment_id,
             )
             for row in rows
         ]

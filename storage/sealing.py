@@ -1,4 +1,4 @@
-"""Sealing: narratives, messages and names are encrypted at rest with Fernet.
+"""Sealing: narratives, messages, names and files are encrypted at rest with Fernet.
 
 Several comma-separated keys may be configured: the first seals, all unseal,
 so a key can be rotated without losing old rows.
@@ -6,6 +6,7 @@ so a key can be rotated without losing old rows.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -50,3 +51,13 @@ class Sealer:
         assert opened is not None
         value: dict[str, Any] = json.loads(opened)
         return value
+
+    def seal_bytes(self, content: bytes) -> bytes:
+        """A file's bytes, sealed: the Fernet token without its base64 (a quarter smaller)."""
+        return base64.urlsafe_b64decode(self._fernet.encrypt(content))
+
+    def unseal_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(base64.urlsafe_b64encode(token))
+        except InvalidToken:
+            raise SealError("a sealed file could not be opened with the configured key") from None

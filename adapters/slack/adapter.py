@@ -11,9 +11,11 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 
 from adapters.slack.client import quiet_logger, web_client
+from adapters.slack.files import SlackFiles
 from adapters.slack.listeners import Listeners
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
+from bot.attachments.policy import Limits
 from bot.i18n import N_, translator
 from bot.ports import FirstDelivery, Handler
 from bot.settings import ConfigError, Settings
@@ -52,6 +54,9 @@ class SlackAdapter:
             first_delivery,
             self.messenger,
             Replies(self.client, self.messenger),
+            SlackFiles(
+                self.client, settings.slack_api_url, Limits.of_mb(settings.attachment_max_mb)
+            ),
             welcomed_in=[o.channel for o in settings.onboarding if o.platform == "slack"],
         ).register(self.app)
         self._socket: AsyncSocketModeHandler | None = None

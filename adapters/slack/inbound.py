@@ -24,6 +24,7 @@ Payload = Mapping[str, Any]
 
 _REPEAT_SUFFIX = re.compile(r"#\d+$")
 SLACKBOT = "USLACKBOT"
+FILE_SHARE = "file_share"  # a message with files (its text may be empty)
 
 
 def actor(user_id: str, name: object = None) -> Actor:
@@ -37,10 +38,13 @@ def interactive_actor(body: Payload) -> Actor:
 
 
 def message_received(event: Payload) -> MessageReceived | None:
-    """A person's own message in their DM with the bot; None for anything else."""
+    """A person's own message in their DM with the bot, with or without files; None for
+    anything else. The files are only listed (``shared_files``): fetching them is I/O."""
     if event.get("channel_type") != "im":
         return None
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    if event.get("subtype") not in (None, FILE_SHARE):
+        return None
+    if event.get("bot_id") or not event.get("user"):
         return None
     channel = str(event["channel"])
     return MessageReceived(
@@ -48,6 +52,14 @@ def message_received(event: Payload) -> MessageReceived | None:
         Address("slack", channel, personal=True),
         str(event.get("text") or ""),
     )
+
+
+def shared_files(event: Payload) -> list[Payload]:
+    """The file objects of a ``file_share`` message (each still to be fetched)."""
+    files = event.get("files") if event.get("subtype") == FILE_SHARE else None
+    if not isinstance(files, list):
+        return []
+    return [file for file in files if isinstance(file, Mapping)]
 
 
 def home_opened(event: Payload) -> HomeOpened | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from slack_bolt.app.async_app import AsyncApp
@@ -18,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, render
 from adapters.slack.errors import delivering
+from adapters.slack.files import SlackFiles
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
 from bot.events import Address, CommandInvoked, Event, MessageRef
@@ -43,9 +45,11 @@ class Listeners:
         first_delivery: FirstDelivery,
         messenger: SlackMessenger,
         replies: Replies,
+        files: SlackFiles,
         welcomed_in: Collection[str] = (),
     ) -> None:
         self.handler = handler
+        self.files = files
         # Configured onboarding channels (and teams): joins elsewhere need no users.info.
         self.welcomed_in = frozenset(welcomed_in)
         self.first_delivery = first_delivery
@@ -78,6 +82,11 @@ class Listeners:
         received = inbound.message_received(event)
         if received is None:
             return
+        shared = inbound.shared_files(event)
+        if shared:
+            # After the ack (bolt acks events first), so a slow download keeps Slack waiting
+            # for nothing; what could not be fetched still reaches the core, with its reason.
+            received = replace(received, files=await self.files.fetch(shared))
         response = await self._handle("message", received)
         if response is not None:
             await self._carry_out(

@@ -21,10 +21,12 @@ from adapters.teams.auth import RequestAuthenticator, Unauthorized
 from adapters.teams.config import connections as sdk_connections
 from adapters.teams.connector import Connector
 from adapters.teams.directory import Directory
+from adapters.teams.files import TeamsFiles
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.newcomers import Newcomers
 from adapters.teams.replies import Replies
 from adapters.teams.turns import Turns
+from bot.attachments.policy import Limits
 from bot.i18n import translator
 from bot.ports import AddressBook, Handler
 from bot.recent import Recent
@@ -65,8 +67,21 @@ class TeamsAdapter:
         replies = Replies(self.messenger, cards, t)
         places = [o.channel for o in settings.onboarding if o.platform == "teams"]
         newcomers = Newcomers(connector, self.directory, places)
+        self.files = TeamsFiles(
+            connector,
+            Limits.of_mb(settings.attachment_max_mb),
+            anonymous=self.authenticator.anonymous,
+        )
         self.turns = Turns(
-            handler, self.messenger, self.directory, cards, replies, t, app_id or "", newcomers
+            handler,
+            self.messenger,
+            self.directory,
+            cards,
+            replies,
+            t,
+            app_id or "",
+            newcomers,
+            self.files,
         )
         self.cloud = CloudAdapter(channel_service_client_factory=connector.factory)
         self.cloud.on_turn_error = _turn_failed
@@ -118,6 +133,7 @@ class TeamsAdapter:
             await asyncio.wait_for(self.turns.settle(), SETTLE_ON_STOP)
         except TimeoutError:
             log.warning("teams: stopped with replies still being sent")
+        await self.files.close()
 
 
 async def _turn_failed(context: TurnContext, error: Exception) -> None:

@@ -43,6 +43,7 @@ class Connector:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._factory = RestChannelServiceClientFactory(connections)
+        self._connections = connections
         self._app_id = app_id
         self._sleep = sleep
 
@@ -94,6 +95,18 @@ class Connector:
                 )
             await self._sleep(wait)
         raise AssertionError("unreachable")
+
+    async def token(self, service_url: str) -> str | None:
+        """meldbot's own token for the Bot Connector at ``service_url`` (what an inline
+        image's ``contentUrl`` there asks for); None when running anonymously."""
+        identity = self._identity()
+        if identity.allow_anonymous:
+            return None
+        provider = self._connections.get_token_provider(identity, service_url)
+        token = await provider.get_access_token(
+            AuthenticationConstants.AGENTS_SDK_SCOPE, identity.get_token_scope()
+        )
+        return token or None
 
     async def _once(self, service_url: str, call: Call[T]) -> T:
         identity = self._identity()

@@ -15,6 +15,7 @@ from bot.events import (
     CommandInvoked,
     Event,
     FormSubmitted,
+    IncomingFile,
     MembersJoined,
     MessageReceived,
     MessageRef,
@@ -23,6 +24,8 @@ from bot.events import (
 THREAD_MARK = ";messageid="
 BOT_PREFIX = "28:"  # Teams' ids of bots; people's start with 29:
 MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+# Where Teams marks a file in a message's text: the file itself comes as an attachment.
+FILE_MARK = re.compile(r"<attachment\b[^>]*>\s*</attachment>", re.IGNORECASE)
 # The words of the Teams command list (manifest/teams); typed alone they are commands.
 COMMANDS: dict[str, Literal["report", "menu"]] = {
     "meld": "report",
@@ -88,6 +91,13 @@ def typed(activity: Activity) -> MessageReceived | CommandInvoked | None:
     if command is not None and where.personal:
         return CommandInvoked(actor(activity), where, command)
     return MessageReceived(actor(activity), where, text)
+
+
+def with_files(activity: Activity, files: tuple[IncomingFile, ...]) -> MessageReceived:
+    """A message that came with files: always a message (so no file is lost to a command
+    word), its text possibly empty."""
+    text = FILE_MARK.sub(" ", MENTION.sub(" ", activity.text or "")).strip()
+    return MessageReceived(actor(activity), address(activity), text, files)
 
 
 def card_event(activity: Activity, action: payloads.CardAction) -> Event | None:

@@ -16,6 +16,7 @@ from microsoft_agents.hosting.core import TurnContext
 
 from adapters.teams import inbound, payloads, render
 from adapters.teams.directory import Directory
+from adapters.teams.files import TeamsFiles, listed
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.newcomers import Newcomers
 from adapters.teams.replies import Replies
@@ -48,6 +49,7 @@ class Turns:
         t: Translator,
         bot_id: str,
         newcomers: Newcomers | None = None,
+        files: TeamsFiles | None = None,
     ) -> None:
         self._handler = handler
         self._messenger = messenger
@@ -57,6 +59,7 @@ class Turns:
         self._t = t
         self._bot_id = bot_id
         self._newcomers = newcomers
+        self._files = files
         self.invoke_budget = INVOKE_BUDGET
         self._later: set[asyncio.Task[None]] = set()
 
@@ -81,6 +84,9 @@ class Turns:
         if activity.value is not None:  # a card's Action.Submit fallback
             action = payloads.parse(activity.value)
             event = inbound.card_event(activity, action) if action is not None else None
+        elif self._files is not None and listed(activity) and inbound.address(activity).personal:
+            self._run_later("message with files", self._with_files(self._files, activity))
+            return
         else:
             event = inbound.typed(activity)
         if event is not None:
@@ -140,6 +146,11 @@ class Turns:
         channels = await self._messenger.channels_of(team_id)
         await self._directory.record_channels(team_id, channels)
         log.info("teams: a team with %d channels recorded", len(channels))
+
+    async def _with_files(self, files: TeamsFiles, activity: Activity) -> None:
+        """After the HTTP answer: fetched files (or why not) go to the core with the text."""
+        event = inbound.with_files(activity, await files.fetch(activity))
+        await self._handle_and_deliver(event, activity)
 
     async def _handle_and_deliver(self, event: Event, activity: Activity) -> None:
         response = await self._ask(event)

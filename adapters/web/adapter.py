@@ -12,6 +12,7 @@ from adapters.web.messenger import WebMessenger
 from adapters.web.personas import Personas
 from adapters.web.present import Presenter
 from adapters.web.store import Conversations
+from bot.attachments.policy import Limits
 from bot.ports import Handler
 from bot.settings import Settings
 
@@ -41,7 +42,10 @@ class WebChatAdapter:
         presenter = Presenter(chrome, personas)
         self.conversations.listen(lambda change: self.hub.publish(presenter.change(change)))
         dispatcher = Dispatcher(self.conversations, personas, handler, chrome)
-        self._routes = Routes(dispatcher, self.conversations, presenter, self.hub, chrome, personas)
+        limits = Limits.of_mb(settings.attachment_max_mb)
+        self._routes = Routes(
+            dispatcher, self.conversations, presenter, self.hub, chrome, personas, limits
+        )
 
     def mount(self, app: web.Application) -> None:
         self._routes.add_to(app)

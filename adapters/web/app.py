@@ -1,11 +1,13 @@
-"""HTTP routes of the web chat: the page, its assets, uploaded images, the live stream and
-the JSON actions (type, press, submit, open home, join and leave a team channel)."""
+"""HTTP routes of the web chat: the page, its assets, uploaded files, the live stream and
+the JSON actions (type, press, submit, open home, join and leave a team channel); typing
+may also come as multipart, with files."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -25,6 +27,10 @@ from adapters.web.inbound import Dispatcher, Refused
 from adapters.web.personas import PANES, Pane, Personas
 from adapters.web.present import Presenter
 from adapters.web.store import Conversations
+from adapters.web.uploads import FilesTooLarge, read_message_form
+from bot.attachments.policy import Limits
+from bot.attachments.views import size_text
+from bot.events import IncomingFile
 
 HEARTBEAT_SECONDS = 15.0
 Body = dict[str, Any]
@@ -40,7 +46,9 @@ class Routes:
         hub: Hub,
         chrome: Chrome,
         personas: Personas,
+        limits: Limits | None = None,
     ) -> None:
+        self._limits = limits or Limits()
         self._dispatcher = dispatcher
         self._conversations = conversations
         self._presenter = presenter
@@ -53,7 +61,7 @@ class Routes:
         app.router.add_get("/web/static/{name}", self.asset)
         app.router.add_get("/web/api/stream", self.stream)
         app.router.add_get("/web/files/{key}", self.file)
-        app.router.add_post("/web/api/message", self._post(self._message))
+        app.router.add_post("/web/api/message", self._guarded(self._message))
         app.router.add_post("/web/api/action", self._post(self._action))
         app.router.add_post("/web/api/form", self._post(self._form))
         app.router.add_post("/web/api/home", self._post(self._home))
@@ -66,7 +74,7 @@ class Routes:
     async def page(self, request: web.Request) -> web.Response:
         if not local_host(request):
             return self._forbidden()
-        html = page.index(self._chrome, self._personas, self._conversations.channels)
+        html = page.index(self._chrome, self._personas, self._conversations.channels, self._limits)
         headers = {**SECURITY_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
         return web.Response(text=html, content_type="text/html", headers=headers)
 
@@ -84,13 +92,19 @@ class Routes:
         )
 
     async def file(self, request: web.Request) -> web.Response:
-        """An uploaded image, as the type it was checked to be; never sniffed, never cached."""
+        """An uploaded file, as the type its bytes were checked to be; never sniffed, never
+        cached, never run as a page: images inline, anything else only as a download."""
         if not local_host(request):
             return self._forbidden()
         found = self._conversations.file(request.match_info["key"])
         if found is None:
             raise web.HTTPNotFound
-        headers = {**SECURITY_HEADERS, "Content-Disposition": "inline"}
+        disposition = "inline" if found.is_image else download_disposition(found.name)
+        headers = {
+            **SECURITY_HEADERS,
+            "Content-Disposition": disposition,
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        }
         return web.Response(body=found.content, content_type=found.content_type, headers=headers)
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
@@ -125,14 +139,28 @@ class Routes:
     # -- POST ---------------------------------------------------------------------------
 
     def _post(self, action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """A JSON action."""
+
+        async def work(request: web.Request) -> dict[str, Any]:
+            body = await read_json(request)
+            if not isinstance(body, dict):
+                raise BadBody("shape")
+            return await action(body)
+
+        return self._guarded(work)
+
+    def _guarded(
+        self, work: Callable[[web.Request], Awaitable[dict[str, Any]]]
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """Local host and same origin first; every refusal a 4xx with the page's words."""
+
         async def handle(request: web.Request) -> web.Response:
             if not local_host(request) or not same_origin(request):
                 return self._json({"ok": False, "error": self._chrome("error_cross_origin")}, 403)
             try:
-                body = await read_json(request)
-                if not isinstance(body, dict):
-                    raise BadBody("shape")
-                result = await action(body)
+                result = await work(request)
+            except FilesTooLarge:
+                return self._json({"ok": False, "error": self._files_too_large()}, 413)
             except BodyTooLarge:
                 return self._json({"ok": False, "error": self._chrome("error_body_too_large")}, 413)
             except BadBody:
@@ -144,14 +172,29 @@ class Routes:
 
         return handle
 
-    async def _message(self, body: Body) -> dict[str, Any]:
+    async def _message(self, request: web.Request) -> dict[str, Any]:
+        files: list[IncomingFile] = []
+        if request.content_type == "multipart/form-data":
+            posted = await read_message_form(request, self._limits)
+            body: Body = dict(posted.fields)
+            files = posted.files
+        else:
+            loaded = await read_json(request)
+            if not isinstance(loaded, dict):
+                raise BadBody("shape")
+            body = loaded
         return await self._dispatcher.text(
             _pane(body),
             _text(body, "persona"),
-            _text(body, "text"),
+            _text(body, "text", allow_empty=True),
             _optional(body, "thread"),
             _optional(body, "channel"),
+            files=files,
         )
+
+    def _files_too_large(self) -> str:
+        size = size_text(self._limits.max_bytes, self._chrome.language)
+        return self._chrome("error_files_too_large", limit=size, count=self._limits.max_files)
 
     async def _action(self, body: Body) -> dict[str, Any]:
         return await self._dispatcher.action(
@@ -187,6 +230,14 @@ class Routes:
         return web.Response(
             text=self._chrome("error_cross_origin"), status=403, headers=SECURITY_HEADERS
         )
+
+
+def download_disposition(name: str) -> str:
+    """``attachment`` with the file's name, in UTF-8 and as a plain ASCII fallback."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name
+    )
+    return f"attachment; filename=\"{fallback or 'file'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _text(body: Body, key: str, *, allow_empty: bool = False) -> str:

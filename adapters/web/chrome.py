@@ -96,6 +96,20 @@ _NL: Final[dict[str, str]] = {
     "form_errors": "Niet alles is goed ingevuld. Bekijk de velden met een melding.",
     "count_near": "{length} van de {limit} tekens",
     "count_over": "{length} tekens, {over} te veel (maximaal {limit}). Er is niets afgeknipt.",
+    # -- files in the chat composer --
+    "attach_files": "Foto of PDF toevoegen",
+    "files_hint": (
+        "Foto’s (JPG, PNG, HEIC…) of PDF’s, tot {limit} per bestand, {count} per bericht."
+    ),
+    "files_chosen": "Gekozen bestanden",
+    "file_remove": "{name} weghalen",
+    "file_line": "Bijlage: {name} ({size})",
+    "error_files_here": "Bestanden kun je alleen in je eigen chat met meldbot sturen.",
+    "error_files_too_large": (
+        "Dit is te veel in één keer: ik neem {count} bestanden van elk tot {limit}. "
+        "Er is niets verloren: je tekst en bestanden staan nog klaar. "
+        "Haal een bestand weg of stuur ze in delen."
+    ),
 }
 
 _EN: Final[dict[str, str]] = {
@@ -174,6 +188,18 @@ _EN: Final[dict[str, str]] = {
     "form_errors": "Not everything is filled in correctly. Check the fields with a message.",
     "count_near": "{length} of {limit} characters",
     "count_over": "{length} characters, {over} too many (at most {limit}). Nothing has been cut.",
+    # -- files in the chat composer --
+    "attach_files": "Add a photo or PDF",
+    "files_hint": "Photos (JPG, PNG, HEIC…) or PDFs, up to {limit} each, {count} per message.",
+    "files_chosen": "Chosen files",
+    "file_remove": "Remove {name}",
+    "file_line": "Attachment: {name} ({size})",
+    "error_files_here": "You can only send files in your own chat with meldbot.",
+    "error_files_too_large": (
+        "This is too much at once: I take {count} files of up to {limit} each. "
+        "Nothing is lost: your text and files are still there. "
+        "Remove a file or send them in parts."
+    ),
 }
 
 # Strings the browser script needs; the rest are used on the server only.
@@ -209,6 +235,7 @@ CLIENT_KEYS: Final[tuple[str, ...]] = (
     "error_channel",
     "count_near",
     "count_over",
+    "file_remove",
 )
 
 

@@ -7,7 +7,7 @@ is the core's decision, because a button press is input, never proof.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.web import forms
@@ -15,6 +15,7 @@ from adapters.web.chrome import Chrome
 from adapters.web.forms import HOME, OpenForm, OpenForms
 from adapters.web.personas import Pane, Persona, Personas
 from adapters.web.store import COORDINATORS, OPEN_CHANNEL, Conversations, Entry
+from bot.attachments.views import size_text
 from bot.events import (
     ActionInvoked,
     Actor,
@@ -22,12 +23,13 @@ from bot.events import (
     Event,
     FormSubmitted,
     HomeOpened,
+    IncomingFile,
     MembersJoined,
     MessageReceived,
     MessageRef,
 )
 from bot.ports import Handler
-from bot.text import MESSAGE_MAX, NARRATIVE_MAX
+from bot.text import MESSAGE_MAX, NARRATIVE_MAX, filename
 from bot.ui import Actions, Form, Message, Response, Text
 
 log = logging.getLogger(__name__)
@@ -84,23 +86,28 @@ class Dispatcher:
         text: str,
         thread: str | None,
         channel: str | None = None,
+        files: Sequence[IncomingFile] = (),
     ) -> Json:
+        """What a person typed, with the files they added (in their own chat only)."""
         person = self._persona(pane, persona_id)
         limit = TEXT_LIMITS[pane]
         if len(text) > limit:
             raise Refused(400, self._chrome("error_text_too_long", length=len(text), limit=limit))
-        if not text.strip():
+        if files and pane != "chat":
+            raise Refused(400, self._chrome("error_files_here"))
+        if not text.strip() and not files:
             raise Refused(400, self._chrome("error_text_empty"))
         address = self._text_address(pane, person, thread, channel or OPEN_CHANNEL)
         mine = self._conversations.append(
             address.conversation,
-            Message(text, (Text.of(text),)),
+            self._own_message(text, files),
             thread=address.thread,
             author_kind="person",
             author_name=person.name,
         )
+        received = MessageReceived(self._actor(person), address, text, tuple(files))
         try:
-            response = await self._call(MessageReceived(self._actor(person), address, text))
+            response = await self._call(received)
         except Refused:
             self._conversations.remove(mine.id)  # the text stays in the browser's input
             raise
@@ -175,6 +182,19 @@ class Dispatcher:
         return {"ok": True, "left": self._conversations.leave(channel, person.id)}
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _own_message(self, text: str, files: Sequence[IncomingFile]) -> Message:
+        """The person's message as they sent it: the text, then a line per file."""
+        lines = [
+            self._chrome(
+                "file_line",
+                name=filename(f.name) or "?",
+                size=size_text(f.size, self._chrome.language),
+            )
+            for f in files
+        ]
+        blocks = [Text.of(line) for line in ([text] if text.strip() else []) + lines]
+        return Message(text if text.strip() else "\n".join(lines), tuple(blocks))
 
     async def _call(self, event: Event) -> Response:
         try:

@@ -1,8 +1,9 @@
 """The web chat's ``Messenger``: what the core sends lands in the in-memory conversations.
 
 A message to a team channel (anything but the coordinator channel or a personal chat,
-as long as the configuration names it) shows in the team pane; an uploaded chart is kept
-with its message and served by the page (PNG only, checked by its signature).
+as long as the configuration names it) shows in the team pane; an uploaded file is kept
+with its message and served by the page: images a browser shows (PNG, JPEG, GIF, WebP)
+inline, PDFs as a download, by what their bytes are; anything else (HEIC, SVG …) never.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Collection
 from typing import Any
 
 from adapters.web.store import COORDINATORS, Attachment, Conversations
+from bot.attachments.models import FileKind
+from bot.attachments.policy import MIB, sniff
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
 from bot.ui import Message, Text
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SHOWN = frozenset({FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.WEBP, FileKind.PDF})
+MAX_UPLOAD_BYTES = 25 * MIB  # the largest attachment meldbot can be set to take
 
 
 class WebMessenger:
@@ -38,12 +41,17 @@ class WebMessenger:
     async def upload(
         self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
     ) -> MessageRef:
-        """A PNG (a chart) with its title as the message and ``alt_text`` on the image."""
-        if not content.startswith(PNG_SIGNATURE):
-            raise DeliveryError(f"the web chat shows PNG images only ({filename})", permanent=True)
+        """A file with its title as the message: an image with ``alt_text`` on it, a PDF
+        as a link to download it."""
+        kind = sniff(content)
+        if kind not in SHOWN:
+            raise DeliveryError(
+                f"the web chat does not show {kind or 'this'} files", permanent=True
+            )
         if len(content) > MAX_UPLOAD_BYTES:
-            raise DeliveryError("the image is too large for the web chat", permanent=True)
-        file = Attachment(secrets.token_urlsafe(12), content, "image/png", alt_text)
+            raise DeliveryError("the file is too large for the web chat", permanent=True)
+        key = secrets.token_urlsafe(12)
+        file = Attachment(key, content, kind.content_type, alt_text, filename)
         return self._post(address, Message(title, (Text.of(title),)), file)
 
     def _post(self, address: Address, message: Message, file: Attachment | None) -> MessageRef:

@@ -12,14 +12,21 @@ from adapters.web.forms import counter
 from adapters.web.inbound import TEXT_LIMITS
 from adapters.web.personas import PANES, Pane, Personas
 from adapters.web.render import e
+from bot.attachments.models import FileKind
+from bot.attachments.policy import Limits
+from bot.attachments.views import size_text
 
 STATIC = files("adapters.web") / "static"
 ASSETS = {
     "app.js": "text/javascript",
     "answers.js": "text/javascript",
     "counter.js": "text/javascript",
+    "files.js": "text/javascript",
     "style.css": "text/css",
 }
+# What the file picker offers: the kinds meldbot takes (HEIC by extension too: browsers
+# often know no type for it).
+FILE_ACCEPT = ",".join([*(kind.content_type for kind in FileKind), "image/heif", ".heic", ".heif"])
 
 
 def asset(name: str) -> bytes:
@@ -54,9 +61,12 @@ def _client_data(chrome: Chrome) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def index(chrome: Chrome, personas: Personas, channels: Sequence[str]) -> str:
+def index(
+    chrome: Chrome, personas: Personas, channels: Sequence[str], limits: Limits | None = None
+) -> str:
     template = Template((STATIC / "index.html").read_text(encoding="utf-8"))
     values = {key: e(chrome(key)) for key in _PAGE_KEYS}
+    values.update(_file_values(chrome, limits or Limits()))
     values.update({f"personas_{pane}": _options(personas, pane, chrome) for pane in PANES})
     values["channels_team"] = _channel_options(chrome, channels)
     values["lang"] = chrome.language
@@ -64,6 +74,17 @@ def index(chrome: Chrome, personas: Personas, channels: Sequence[str]) -> str:
     for pane in ("chat", "team"):
         values[f"count_{pane}"] = counter(f"composer-{pane}-text", TEXT_LIMITS[pane], chrome)
     return template.substitute(values)
+
+
+def _file_values(chrome: Chrome, limits: Limits) -> dict[str, str]:
+    """The file picker of the chat composer: its label, its hint with the limits."""
+    size = size_text(limits.max_bytes, chrome.language)
+    return {
+        "attach_files": e(chrome("attach_files")),
+        "files_chosen": e(chrome("files_chosen")),
+        "files_hint": e(chrome("files_hint", limit=size, count=limits.max_files)),
+        "file_accept": e(FILE_ACCEPT),
+    }
 
 
 _PAGE_KEYS = (

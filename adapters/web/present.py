@@ -18,13 +18,21 @@ from adapters.web.store import (
     HomeChanged,
     Removed,
 )
+from bot.attachments.views import size_text
 from bot.ui import Message
 
 FILES_PATH = "/web/files/"
 
 
-def figure(file: Attachment) -> str:
-    """An uploaded image under its message; its alt text is what a screen reader says."""
+def figure(file: Attachment, language: str = "nl") -> str:
+    """An uploaded image under its message (its alt text is what a screen reader says),
+    or, for a PDF, a link that downloads it."""
+    if not file.is_image:
+        size = size_text(len(file.content), language)
+        return (
+            f'<p class="msg__file"><a href="{e(FILES_PATH + file.key)}" download>'
+            f"{e(file.name or file.key)}</a> (PDF, {e(size)})</p>"
+        )
     return (
         f'<figure class="msg__file"><img src="{e(FILES_PATH + file.key)}" '
         f'alt="{e(file.alt_text)}" loading="lazy"></figure>'
@@ -49,7 +57,7 @@ class Presenter:
             "visibleTo": item.visible_to,
             "summary": item.message.summary,  # inserted with textContent only
             "html": render.entry(item, self._chrome, self._personas.name)
-            + (figure(item.file) if item.file is not None else ""),
+            + (figure(item.file, self._chrome.language) if item.file is not None else ""),
         }
 
     def home(self, persona: str, message: Message) -> Json:

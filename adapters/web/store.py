@@ -39,12 +39,17 @@ def team_channels(names: Iterable[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """An uploaded image (a chart), served at ``/web/files/<key>``."""
+    """An uploaded file (a chart, a case's photo or PDF), served at ``/web/files/<key>``."""
 
     key: str
     content: bytes
     content_type: str
     alt_text: str
+    name: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 @dataclass(frozen=True, slots=True)

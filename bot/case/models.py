@@ -130,6 +130,9 @@ class NewReport:
     category_source: CategorySource | None = None
     self_harm: bool = False  # the words tell of someone threatening to harm themselves
     addressee: Addressee = Addressee.MELDPUNT
+    # Files held for this report (bot.attachments), made the case's when it opens. Input
+    # only: a stored case's files are in ``tx.attachments``.
+    attachments: tuple[int, ...] = ()
 
     @property
     def urgency(self) -> Urgency:

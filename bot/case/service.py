@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.attachments.service import Attachments
 from bot.case.models import (
     Addressee,
     Case,
@@ -65,6 +66,7 @@ class CaseService:
     intake: Recogniser
     watchers: list[CaseWatcher] = field(default_factory=list)
     confidant: Confidant | None = None
+    attachments: Attachments | None = None
 
     async def report(
         self, report: NewReport, reporter: Reporter, *, replacing: MessageRef | None = None
@@ -107,6 +109,10 @@ class CaseService:
         )
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        if report.attachments:
+            if self.attachments is None:
+                raise RuntimeError("a report with files, but no attachments service")
+            await self.attachments.attach(tx, case.id, report.attachments)
         for watcher in self.watchers:
             await watcher.opened(tx, case, now)
         return case

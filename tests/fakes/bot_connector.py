@@ -13,6 +13,12 @@ Retry-After, 412, 5xx, 403, 404); ``require_token`` makes it check the bearer to
 Inline images (an ``image/*`` attachment whose ``contentUrl`` is a base64 ``data:`` URI)
 are checked as Teams does (valid base64 of the declared type, at most 1 MB, else 400 or
 413) and can be read back decoded with ``fake.images(…)``.
+
+Files a person sends are served too: ``serve_image`` gives an inline image's ``contentUrl``
+(``/v3/attachments/<id>/views/original``, behind the bot token like every connector route)
+and ``serve_download`` a file's pre-authorised ``downloadUrl`` (no bearer token: the
+``tempauth`` in the URL is the permission, as on SharePoint). ``fake.file_requests`` lists
+every request for either, with its headers.
 """
 
 from __future__ import annotations
@@ -133,6 +139,8 @@ class FakeBotConnector:
         self.members: dict[str, list[dict[str, Any]]] = {}  # conversation id → roster
         self.teams: dict[str, Team] = {}
         self._posted: list[_Posted] = []
+        self._files: dict[str, bytes] = {}
+        self.file_requests: list[Call] = []
         self._ids = itertools.count(1000001)
         self._failures: list[_Failure] = []
         self._changed = asyncio.Event()
@@ -193,6 +201,18 @@ class FakeBotConnector:
     def add_team(self, team: Team, members: Iterable[TeamsUser | Mapping[str, Any]] = ()) -> None:
         self.teams[team.id] = team
         self.set_members(team.id, members)
+
+    def serve_image(self, content: bytes) -> str:
+        """The ``contentUrl`` of an inline image someone pasted into a chat."""
+        attachment_id = f"0-weu-d1-{next(self._ids)}"
+        self._files[attachment_id] = content
+        return f"{self.url}v3/attachments/{attachment_id}/views/original"
+
+    def serve_download(self, content: bytes, name: str) -> str:
+        """The pre-authorised ``downloadUrl`` of a file someone attached from OneDrive."""
+        file_id = str(next(self._ids))
+        self._files[file_id] = content
+        return f"{self.url}download/{file_id}/{name}?tempauth=v1.{file_id}.signed"
 
     # -- inspection --------------------------------------------------------------
 
@@ -279,6 +299,8 @@ class FakeBotConnector:
         self.calls.append(call)
         if self.latency:
             await asyncio.sleep(self.latency)
+        if parts[:1] == ["download"] or parts[:2] == ["v3", "attachments"]:
+            return self._file(call, parts, request)
         try:
             self._authorize(request.headers.get("Authorization", ""))
             self._scripted_failure(call)
@@ -292,6 +314,24 @@ class FakeBotConnector:
         if request.method == "DELETE":
             return web.Response(status=call.status)
         return web.json_response(answer, status=call.status)
+
+    def _file(self, call: Call, parts: list[str], request: web.Request) -> web.Response:
+        self.file_requests.append(call)
+        self._changed.set()
+        try:
+            if parts[0] == "download":  # SharePoint: the URL carries the permission
+                file_id = parts[1] if len(parts) > 1 else ""
+                if request.query.get("tempauth") != f"v1.{file_id}.signed":
+                    raise ConnectorError(401, "Access denied.", "accessDenied")
+            else:
+                self._authorize(request.headers.get("Authorization", ""))
+                file_id = parts[2] if len(parts) > 2 else ""
+            if file_id not in self._files:
+                raise ConnectorError(404, "File not found.")
+        except ConnectorError as error:
+            call.status = error.status
+            return error.response()
+        return web.Response(body=self._files[file_id], content_type="application/octet-stream")
 
     def _authorize(self, header: str) -> None:
         if self.require_token is None:

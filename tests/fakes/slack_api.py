@@ -10,6 +10,10 @@ upload URL on this fake, the bytes are POSTed there (``fail_upload`` scripts an 
 and files.completeUploadExternal shares the file as a message in the channel or thread;
 ``fake.files`` keeps every file with its bytes, title and alt text.
 
+Files people share (``share_file``) are served at their private URLs, as files.slack.com
+serves them: only with the bot token (without it Slack redirects to its sign-in page);
+``fake.downloads`` records every request for one, with the token it carried.
+
 slack_sdk follows HTTP(S)_PROXY and ignores NO_PROXY: tests that use this fake must
 clear those variables.
 
@@ -84,6 +88,14 @@ class UploadedFile:
 
 
 @dataclass
+class PrivateFile:
+    """A file someone shared: its Slack file object, and the bytes behind its URLs."""
+
+    info: dict[str, Any]
+    content: bytes
+
+
+@dataclass
 class FakeSlack:
     token: str = "xoxb-test"
     app_token: str = "xapp-test"
@@ -100,6 +112,8 @@ class FakeSlack:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    private_files: dict[str, PrivateFile] = field(default_factory=dict)
+    downloads: list[Call] = field(default_factory=list)
     socket_received: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -121,6 +135,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{key}/{tail:.*}", self._private_file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -129,6 +144,7 @@ class FakeSlack:
         self.url = f"http://127.0.0.1:{port}/api/"
         self.upload_base = f"http://127.0.0.1:{port}/upload/v1/"
         self.socket_url = f"ws://127.0.0.1:{port}/socket"
+        self.files_base = f"http://127.0.0.1:{port}/files-pri/"
         return self
 
     async def close(self) -> None:
@@ -157,6 +173,36 @@ class FakeSlack:
     def fail_upload(self, status: int = 500, times: int = 1) -> None:
         """Answer the next ``times`` POSTs of file bytes with HTTP ``status``."""
         self._upload_failures.extend([status] * times)
+
+    def share_file(
+        self,
+        name: str,
+        content: bytes,
+        mimetype: str = "image/jpeg",
+        *,
+        size: int | None = None,
+        url: str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """A file a person shares, as Slack lists it in a ``file_share`` message; ``size``
+        and ``url`` can lie, ``fields`` add or override anything else."""
+        file_id = f"F{next(self._file_ids):08d}"
+        base = f"{self.files_base}{self.team_id}-{file_id}"
+        info: dict[str, Any] = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rpartition(".")[2].lower(),
+            "size": len(content) if size is None else size,
+            "mode": "hosted",
+            "is_external": False,
+            "url_private": url or f"{base}/{name}",
+            "url_private_download": url or f"{base}/download/{name}",
+            **fields,
+        }
+        self.private_files[file_id] = PrivateFile(info, content)
+        return info
 
     def shared_files(self, channel: str) -> list[UploadedFile]:
         """Files shared in a channel (or one of its threads), in the order shared."""
@@ -403,6 +449,29 @@ class FakeSlack:
             return web.Response(status=400, text="length mismatch")
         upload.content = body
         return web.Response(text=f"OK - {len(body)}")
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = self.private_files.get(str(params.get("file") or ""))
+        if found is None:
+            raise SlackApiProblem("file_not_found")
+        info = {k: v for k, v in found.info.items() if k != "file_access"}
+        return {"file": info}
+
+    async def _private_file(self, request: web.Request) -> web.Response:
+        token = _token(request, {})
+        file_id = request.match_info["key"].rpartition("-")[2]
+        call = Call("files-pri", {"file_id": file_id}, token, request.method)
+        self.downloads.append(call)
+        self._changed.set()
+        found = self.private_files.get(file_id)
+        if token != self.token:
+            # What files.slack.com does without a valid token: off to the sign-in page.
+            call.status = 302
+            raise web.HTTPFound(f"/?redir={request.path}")
+        if found is None:
+            call.status = 404
+            raise web.HTTPNotFound
+        return web.Response(body=found.content, content_type="application/octet-stream")
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = str(params.get("user") or "")

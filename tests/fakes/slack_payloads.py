@@ -46,6 +46,19 @@ def dm_message(user: str, text: str, ts: str = "1700000001.000100") -> dict[str,
     }
 
 
+def file_share_dm(
+    user: str, files: list[dict[str, Any]], text: str = "", ts: str = "1700000002.000200"
+) -> dict[str, Any]:
+    """A DM carrying files (``FakeSlack.share_file`` makes them), as ``message.im`` sends it."""
+    return {
+        **dm_message(user, text, ts),
+        "subtype": "file_share",
+        "files": files,
+        "upload": False,
+        "display_as_bot": False,
+    }
+
+
 def interactive(payload: Mapping[str, Any]) -> str:
     """An interactivity request: form-encoded, with the payload as JSON."""
     return urlencode({"payload": json.dumps(dict(payload))})

@@ -83,6 +83,27 @@ class Team:
         return {"id": self.id, "name": self.name, "aadGroupId": self.aad_group_id}
 
 
+def inline_image(content_url: str) -> dict[str, Any]:
+    """An image pasted into a chat, as Teams lists it (its type is only ``image/*``)."""
+    return {"contentType": "image/*", "contentUrl": content_url}
+
+
+def file_download(name: str, download_url: str) -> dict[str, Any]:
+    """A file attached from OneDrive, as Teams lists it: a SharePoint link for people and a
+    pre-authorised ``downloadUrl`` for the bot."""
+    unique = hashlib.sha256(download_url.encode()).hexdigest()[:32]
+    return {
+        "contentType": "application/vnd.microsoft.teams.file.download.info",
+        "contentUrl": f"https://contoso-my.sharepoint.com/personal/mia/Documents/{name}",
+        "name": name,
+        "content": {
+            "downloadUrl": download_url,
+            "uniqueId": unique,
+            "fileType": name.rpartition(".")[2].lower(),
+        },
+    }
+
+
 def personal_conversation_id(user_id: str, bot_id: str = TeamsBot().id) -> str:
     """The id of the 1:1 chat between a user and the bot: stable, opaque, ``a:`` prefixed."""
     digest = hashlib.sha256(f"{user_id}|{bot_id}".encode()).hexdigest()[:32]
@@ -181,15 +202,25 @@ class TeamsPayloads:
         }
 
     def personal_message(
-        self, text: str = "", user: TeamsUser | None = None, value: Any = None
+        self,
+        text: str = "",
+        user: TeamsUser | None = None,
+        value: Any = None,
+        attachments: Iterable[Mapping[str, Any]] = (),
     ) -> dict[str, Any]:
-        """A message in the 1:1 chat; ``value`` is what an Action.Submit button sends."""
+        """A message in the 1:1 chat; ``value`` is what an Action.Submit button sends;
+        ``attachments`` are files (``inline_image``, ``file_download``), which Teams
+        follows with the message as HTML."""
         user = user or TeamsUser()
         extra: dict[str, Any] = {"textFormat": "plain", "entities": [self._client_info()]}
         if text:
             extra["text"] = text
         if value is not None:
             extra["value"] = value
+        files = [dict(a) for a in attachments]
+        if files:
+            html = {"contentType": "text/html", "content": f"<p>{text}</p>"}
+            extra["attachments"] = [*files, html]
         return self.activity("message", self.personal(user), user, self.channel_data(), **extra)
 
     def channel_message(

@@ -22,13 +22,15 @@ SCOPES = {
     "conversations_open": {"im:write"},
     "conversations_members": {"channels:read", "groups:read"},
     "files_upload_v2": {"files:write"},
+    "files_info": {"files:read"},
     "users_info": {"users:read"},
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),
 }
-# Scopes for what Slack sends rather than what the code calls.
-INBOUND_SCOPES = {"commands", "im:history"}
+# Scopes for what Slack sends rather than what the code calls (files:read: downloading
+# the private URL of a file someone shared in their DM).
+INBOUND_SCOPES = {"commands", "im:history", "files:read"}
 # The events the listeners subscribe to, and the scopes Slack requires for each.
 EVENTS = {
     "message.im": {"im:history"},

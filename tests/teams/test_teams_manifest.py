@@ -132,7 +132,7 @@ def test_the_manifest_describes_a_conversational_bot_in_dutch_first(tmp_path: Pa
     manifest = manifest_of(build(tmp_path))
     [bot] = manifest["bots"]
     assert set(bot["scopes"]) == {"personal", "team"}
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True, "staff send photos and PDFs in their personal chat"
     assert bot["isNotificationOnly"] is False
     assert manifest["localizationInfo"]["defaultLanguageTag"] == "nl"
     assert manifest["localizationInfo"]["additionalLanguages"] == [

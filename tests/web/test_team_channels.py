@@ -148,12 +148,13 @@ async def test_a_chart_is_stored_served_and_shown_with_its_alt_text(
     assert await served.read() == PNG
     assert (await client.get("/web/files/elsewhere")).status == 404
 
-    # in a thread too, and only PNG
+    # in a thread too, and only what a browser shows safely (no SVG, no HEIC)
     thread = await adapter.messenger.upload(
         ref.thread(), "detail.png", PNG, title="Detail", alt_text="Detail"
     )
     assert adapter.conversations.get(thread.message_id).thread == ref.message_id  # type: ignore[union-attr]
-    for wrong in (b"<svg onload=alert(1)>", b"GIF89a" + PNG):
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + PNG
+    for wrong in (b"<svg onload=alert(1)>", b"MZ\x90\x00" + PNG, heic):
         with pytest.raises(DeliveryError) as refused:
             await adapter.messenger.upload(
                 Address("web", "wijkteam"), "x.png", wrong, title="x", alt_text="x"

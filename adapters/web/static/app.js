@@ -8,6 +8,7 @@
 
 import { Answers } from "./answers.js";
 import { updateCounts, watchCounts } from "./counter.js";
+import { clearFiles, filesOf, postWithFiles, setUpFiles } from "./files.js";
 
 const data = JSON.parse(document.getElementById("client-data").textContent);
 const labels = data.labels;
@@ -613,7 +614,8 @@ document.addEventListener("submit", async (event) => {
   const text = form.querySelector("textarea");
   const error = form.querySelector(".composer__error");
   const send = form.querySelector('button[type="submit"]');
-  if (!text.value.trim()) {
+  const files = filesOf(form);
+  if (!text.value.trim() && files.length === 0) {
     error.textContent = t("error_text_empty");
     text.focus();
     return;
@@ -622,19 +624,23 @@ document.addEventListener("submit", async (event) => {
   send.disabled = true;
   send.textContent = t("sending");
   answers.expect(pane, text);
-  const result = await post("/web/api/message", {
+  const body = {
     pane,
     persona: persona(pane),
     text: text.value,
     thread: form.dataset.thread ?? null,
     channel: pane === "team" ? channelOf() : null,
-  });
+  };
+  const result = files.length
+    ? await postWithFiles("/web/api/message", body, files, t("error_network"), t("error_handler"))
+    : await post("/web/api/message", body);
   send.disabled = false;
   send.textContent = t("send");
   answers.replied(result.ok && !result.form);
   if (result.ok) {
     text.value = "";
     updateCounts(form, announce);
+    clearFiles(form, t);
   } else {
     error.textContent = result.error ?? t("error_handler");
     text.focus();
@@ -684,6 +690,7 @@ for (const pane of Object.values(panes)) {
   });
 }
 
+setUpFiles(t);
 setStatus("connecting");
 connect();
 openHome();
