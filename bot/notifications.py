@@ -127,9 +127,11 @@ class OutboxDispatcher(Loop):
         payload = notification.payload or {}
         async with self._storage.transaction() as tx:
             case = await tx.cases.get(int(payload.get("case", 0)))
+            files = len(await tx.attachments.of_case(case.id)) if case else 0
         if case is None or case.reporter is None:
             raise DeliveryError("the case no longer exists", permanent=True)
-        message = reporter_views.receipt_for(case, translator(case.report.language), self._settings)
+        t = translator(case.report.language)
+        message = reporter_views.receipt_for(case, t, self._settings, files)
         messenger = self.messenger(case.reporter.platform)
         replace = payload.get("replace")
         if isinstance(replace, dict) and replace.get("platform") == messenger.platform:

@@ -7,7 +7,7 @@ a code goes to the guess throttle alone, which keeps only a keyed hash of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.case.models import Case, Category, Reporter, Urgency
 from bot.consultation import colleague as views
@@ -187,7 +187,9 @@ def _say(text: str) -> Message:
 
 
 class ConsultDialog:
-    def __init__(self, ctx: DialogContext, confirm: Callable[[Case, Translator], Message]) -> None:
+    def __init__(
+        self, ctx: DialogContext, confirm: Callable[[Case, Translator], Awaitable[Message]]
+    ) -> None:
         self.ctx = ctx
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
@@ -316,7 +318,7 @@ class ConsultDialog:
         case = await self.ctx.consultations.turn_into_report(receipt_id, report, reporter)
         await self.ctx.sessions.end(event.state)
         if named:
-            return Response(result=self.confirm(case, t))
+            return Response(result=await self.confirm(case, t))
         text = t(
             "Your anonymous report {ref} has been received. Your receipt code stays the same: "
             "use it to follow the report.",

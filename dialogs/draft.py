@@ -9,14 +9,17 @@ what that copy did not show, and a draft that was sent says so wherever it is pr
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.attachments import views as file_views
+from bot.attachments.models import HeldFile
 from bot.case.labels import category_label
 from bot.case.models import Case, NewReport, Reporter
 from bot.case.views import summarise
 from bot.conversations import DRAFT_TTL
-from bot.events import ActionInvoked, Actor, MessageRef
+from bot.events import ActionInvoked, Actor, IncomingFile, MessageRef
 from bot.i18n import Translator
 from bot.intake.signals import Signals
 from bot.text import NARRATIVE_MAX
@@ -36,6 +39,7 @@ class Draft:
     narrative: str
     sent_as: str | None = None  # the reference it became
     shown: MessageRef | None = None  # the draft message the details form was opened from
+    files: list[int] = field(default_factory=list)  # held files (bot.attachments) it carries
 
     @property
     def token(self) -> str:
@@ -49,6 +53,8 @@ class Draft:
             state["narrative"] = self.narrative
         if self.shown is not None:
             state["shown"] = [self.shown.platform, self.shown.conversation, self.shown.message_id]
+        if self.files and not self.sent_as:
+            state["files"] = self.files
         return state
 
     @classmethod
@@ -61,6 +67,7 @@ class Draft:
             str(state.get("narrative") or ""),
             state.get("sent_as"),
             MessageRef(shown[0], shown[1], shown[2]) if shown else None,
+            [int(i) for i in state.get("files", [])],
         )
 
 
@@ -141,6 +148,13 @@ def add_or_new(t: Translator, count: int) -> Message:
     return Message(question, blocks)
 
 
+def _with(response: Response, refused: list[str]) -> Response:
+    """The answer, with a line for every file that could not come along."""
+    if refused:
+        response.messages.append(Message(" ".join(refused), [Text.of(r) for r in refused]))
+    return response
+
+
 def expired(t: Translator) -> Response:
     text = t(
         "I no longer have your draft (drafts are kept for 24 hours). "
@@ -161,13 +175,49 @@ class DraftDialog:
         state = await self.ctx.states.get(DRAFT, actor)
         return Draft.of(state) if state else None
 
-    async def take(self, actor: Actor, text: str, t: Translator) -> Response:
-        """Free text in a personal chat: a new draft, or held until the person chooses."""
+    async def take(
+        self, actor: Actor, text: str, t: Translator, files: Sequence[IncomingFile] = ()
+    ) -> Response:
+        """A message in a personal chat: a new draft, or held until the person chooses.
+
+        Files go along: held sealed, and made the case's when the draft is sent. Words
+        for files sent before (or files for words) complete one story: nothing to ask."""
+        held = await self._hold(files)
+        ids = [h.id for h in held if h.id is not None]
+        refused = self._refusals(held, t)
         draft = await self.current(actor)
-        if draft is not None and draft.sent_as is None:
-            count = await self.held.hold(actor, HELD_FOR_DRAFT, text)
-            return Response(messages=[add_or_new(t, count)])
-        return await self._start(actor, text, t)
+        if draft is None or draft.sent_as is not None:
+            return _with(await self._start(actor, text, t, ids, held), refused)
+        if not draft.narrative or not text:
+            narrative = draft.narrative or text
+            draft = Draft(draft.id, draft.version + 1, narrative, files=[*draft.files, *ids])
+            await self._keep(actor, draft)
+            return _with(Response(messages=[self._shown(t, draft, held)]), refused)
+        count = await self.held.hold(actor, HELD_FOR_DRAFT, text, files=ids)
+        return _with(Response(messages=[add_or_new(t, count)]), refused)
+
+    async def _hold(self, files: Sequence[IncomingFile]) -> list[HeldFile]:
+        attachments = self.ctx.attachments
+        return await attachments.hold(files) if files and attachments is not None else []
+
+    def _refusals(self, held: Sequence[HeldFile], t: Translator) -> list[str]:
+        attachments = self.ctx.attachments
+        if attachments is None:
+            return []
+        limits = attachments.limits
+        return [file_views.refusal_text(h, limits, t) for h in held if h.refusal is not None]
+
+    def _shown(self, t: Translator, draft: Draft, held: Sequence[HeldFile]) -> Message:
+        """The draft; a draft of files alone asks for a few words first."""
+        if draft.narrative:
+            return self.message(t, draft)
+        taken = [h for h in held if h.held] or held
+        return _say(file_views.ask_for_words(taken, t))
+
+    async def _keep(self, actor: Actor, draft: Draft) -> None:
+        await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
+        if self.ctx.attachments is not None:
+            await self.ctx.attachments.renew(draft.files)
 
     async def add_held(self, event: ActionInvoked, t: Translator) -> Response:
         draft = await self.current(event.actor)
@@ -177,6 +227,7 @@ class DraftDialog:
         if draft is None or draft.sent_as is not None:
             return await self.restart_with_held(event, t)
         narrative = "\n\n".join([draft.narrative, *texts])
+        files = [*draft.files, *await self.held.files(event.actor)]
         if len(narrative) > NARRATIVE_MAX:
             text = t(
                 "Together this is longer than one report can hold ({limit} characters), so I "
@@ -185,8 +236,8 @@ class DraftDialog:
                 limit=NARRATIVE_MAX,
             )
             return Response(messages=[_say(text)])
-        draft = Draft(draft.id, draft.version + 1, narrative)
-        await self.ctx.states.put(DRAFT, event.actor, draft.state(), DRAFT_TTL)
+        draft = Draft(draft.id, draft.version + 1, narrative, files=files)
+        await self._keep(event.actor, draft)
         await self.held.forget(event.actor)
         return Response(replace=self.message(t, draft))
 
@@ -194,14 +245,29 @@ class DraftDialog:
         texts = await self.held.texts(event.actor, HELD_FOR_DRAFT)
         if texts is None:
             return Response(replace=_say(t("This question has expired; nothing was added.")))
+        files = await self.held.files(event.actor)
+        earlier = await self.current(event.actor)
+        if earlier is not None and earlier.sent_as is None:
+            await self._discard_files(earlier.files)
         await self.held.forget(event.actor)
-        started = await self._start(event.actor, "\n\n".join(texts), t)
+        started = await self._start(event.actor, "\n\n".join(texts), t, files)
         return Response(replace=started.messages[0]) if started.messages else started
 
-    async def _start(self, actor: Actor, text: str, t: Translator) -> Response:
-        draft = Draft(secrets.token_urlsafe(8), 1, text)
-        await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
-        return Response(messages=[self.message(t, draft)])
+    async def _start(
+        self,
+        actor: Actor,
+        text: str,
+        t: Translator,
+        files: Sequence[int] = (),
+        held: Sequence[HeldFile] = (),
+    ) -> Response:
+        draft = Draft(secrets.token_urlsafe(8), 1, text, files=list(files))
+        await self._keep(actor, draft)
+        return Response(messages=[self._shown(t, draft, held)])
+
+    async def _discard_files(self, ids: Sequence[int]) -> None:
+        if ids and self.ctx.attachments is not None:
+            await self.ctx.attachments.discard(ids)
 
     async def pressed(self, actor: Actor, token: str, t: Translator) -> Draft | Response:
         """The draft a button (or the details form) is about, or what to say when that
@@ -238,6 +304,7 @@ class DraftDialog:
         pressed = await self.pressed(event.actor, event.value, t)
         if isinstance(pressed, Response):
             return pressed
+        await self._discard_files(pressed.files)
         await self.ctx.states.delete(DRAFT, event.actor)
         return Response(replace=_say(t("Not sent. Your text has been deleted.")))
 
@@ -245,6 +312,8 @@ class DraftDialog:
         """An anonymous route was chosen: nothing typed under the person's name may stay.
         Returns the unsent story, when one fits a form, for the anonymous form to carry."""
         draft = await self.current(actor)
+        unsent_files = [*(draft.files if draft else []), *await self.held.files(actor)]
+        await self._discard_files(unsent_files)
         await self.ctx.states.delete(DRAFT, actor)
         await self.held.forget(actor)
         unsent = draft.narrative if draft is not None and draft.sent_as is None else ""

@@ -7,6 +7,7 @@ the person is asked; their answer decides where it goes. Nothing is filed withou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from bot.conversations import DRAFT_TTL
@@ -23,17 +24,30 @@ class Held:
     def __init__(self, ctx: DialogContext) -> None:
         self.ctx = ctx
 
-    async def hold(self, actor: Actor, purpose: Purpose, text: str, case_id: int = 0) -> int:
-        """Keeps ``text`` with what is already held for the same question; returns how many
-        messages wait. A different question starts a new hold."""
+    async def hold(
+        self,
+        actor: Actor,
+        purpose: Purpose,
+        text: str,
+        case_id: int = 0,
+        files: Sequence[int] = (),
+    ) -> int:
+        """Keeps ``text`` (and the ids of files held with it) with what is already held for
+        the same question; returns how many messages wait. Another question starts anew."""
         state = await self.ctx.states.get(HELD, actor)
         texts: list[str] = []
+        kept: list[int] = []
         if state and state.get("purpose") == purpose and int(state.get("case", 0)) == case_id:
             texts = [str(t) for t in state.get("texts", [])]
+            kept = [int(i) for i in state.get("files", [])]
         texts.append(text)
-        held = {"purpose": purpose, "case": case_id, "texts": texts}
+        held = {"purpose": purpose, "case": case_id, "texts": texts, "files": [*kept, *files]}
         await self.ctx.states.put(HELD, actor, held, DRAFT_TTL)
         return len(texts)
+
+    async def files(self, actor: Actor) -> list[int]:
+        state = await self.ctx.states.get(HELD, actor)
+        return [int(i) for i in state.get("files", [])] if state else []
 
     async def texts(self, actor: Actor, purpose: Purpose) -> list[str] | None:
         state = await self.ctx.states.get(HELD, actor)

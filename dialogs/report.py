@@ -237,11 +237,18 @@ class ReportDialog:
         pressed = await self.drafts.pressed(event.actor, event.value, t)
         if not isinstance(pressed, Draft):
             return pressed
-        report = NewReport(pressed.narrative, danger_now=danger, language=t.language)
+        if not pressed.narrative:
+            return Response(messages=[_words_first(t)])
+        report = NewReport(
+            pressed.narrative,
+            danger_now=danger,
+            language=t.language,
+            attachments=tuple(pressed.files),
+        )
         case = await self.drafts.send(event.actor, pressed, report, event.message)
         # The receipt takes the draft's place through the outbox (replacing it here as well
         # would race with that); where the answer to a press can carry a card, it does.
-        return Response(result=self.receipt(case, t))
+        return Response(result=await self.receipt(case, t))
 
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
         pressed = await self.drafts.pressed(event.actor, event.value, t)
@@ -265,6 +272,8 @@ class ReportDialog:
                 shown = pressed.replace or (pressed.messages[0] if pressed.messages else None)
                 return Response(result=shown, replace=pressed.replace)
             draft, narrative = pressed, pressed.narrative
+            if not narrative:
+                return Response(result=_words_first(t))
         else:
             narrative = read_narrative(values, errors, t)
         offered = self._confidant(event.actor) is not None
@@ -278,12 +287,20 @@ class ReportDialog:
             return Response(errors=errors)
         if draft is not None:
             # The receipt takes the place of the draft message this form was opened from.
+            report = replace(report, attachments=tuple(draft.files))
             case = await self.drafts.send(event.actor, draft, report, draft.shown)
-            return Response(result=self.receipt(case, t))
+            return Response(result=await self.receipt(case, t))
         case = await self.ctx.cases.report(
             report, Reporter(event.actor.platform, event.actor.user_id, event.actor.name)
         )
-        return Response(result=self.receipt(case, t))
+        return Response(result=await self.receipt(case, t))
 
-    def receipt(self, case: Case, t: Translator) -> Message:
-        return receipt_for(case, t, self.ctx.settings)
+    async def receipt(self, case: Case, t: Translator) -> Message:
+        attachments = self.ctx.attachments
+        files = len(await attachments.of_case(case.id)) if attachments else 0
+        return receipt_for(case, t, self.ctx.settings, files)
+
+
+def _words_first(t: Translator) -> Message:
+    text = t("Tell me first in a few sentences what happened; then I can send it.")
+    return Message(text, [Text.of(text)])

@@ -79,6 +79,19 @@ def _say(text: str) -> Message:
     return Message(text, [Text.of(text)])
 
 
+def _files_not_taken(response: Response, event: MessageReceived, t: Translator) -> Response:
+    """Files come along with a new report only; elsewhere the person hears they did not."""
+    if not event.files:
+        return response
+    note = t.plural(
+        "I did not take your file with this message: files go along with a new report.",
+        "I did not take your {count} files with this message: files go along with a new report.",
+        len(event.files),
+    )
+    response.messages.append(_say(note))
+    return response
+
+
 def _cleaned(event: Event) -> Event:
     """Platform display names are input too: one clean, short line, or none."""
     cleaned = replace(event, actor=replace(event.actor, name=clean_name(event.actor.name)))
@@ -149,12 +162,25 @@ class Dialogs:
 
     async def _personal_text(self, event: MessageReceived, t: Translator) -> Response:
         text = clean(event.text, NARRATIVE_MAX)
-        if not text:
+        if not text and not event.files:
             return Response(messages=[_say(t("I see no text in your message. What happened?"))])
+        if not text:  # files alone: they start (or join) a draft, which asks for words
+            return await self.report.drafts.take(event.actor, "", t, event.files)
         sighting = sight_code(text)
         if sighting is not None:
             # Before anything else: a code must never end up in a draft, answer or report.
-            return await self.consult.code_sighted(event.actor, sighting, t)
+            return _files_not_taken(
+                await self.consult.code_sighted(event.actor, sighting, t), event, t
+            )
+        response = await self._not_a_story(event, text, t)
+        if response is not None:
+            return _files_not_taken(response, event, t)
+        return await self.report.drafts.take(event.actor, text, t, event.files)
+
+    async def _not_a_story(
+        self, event: MessageReceived, text: str, t: Translator
+    ) -> Response | None:
+        """An answer, an addition, a greeting or a question for status; None: a story."""
         words = " ".join(text.lower().strip(" .!?").split())
         pending = await self.reporter.pending_question(event.actor)
         if pending is not None and words not in GREETINGS:
@@ -169,7 +195,7 @@ class Dialogs:
             return self.menu.show(t)
         if words in STATUS_WORDS:
             return await self.menu.my_reports(event.actor, t)
-        return await self.report.drafts.take(event.actor, text, t)
+        return None
 
     async def _action(self, event: ActionInvoked, t: Translator) -> Response:
         action = event.action_id

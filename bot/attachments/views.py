@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 from bot.attachments.models import FileKind, HeldFile, Refusal, StoredFile
 from bot.attachments.policy import MIB, Limits
 from bot.i18n import N_, Translator
-from bot.ui import Block, Message, Text
+from bot.ui import Message, Text
 
 KB = 1024
 
@@ -41,11 +41,6 @@ def refusal_text(file: HeldFile, limits: Limits, t: Translator) -> str:
         limit=size_text(limits.max_bytes, t.language),
         count=str(limits.max_files),
     )
-
-
-def refusals(files: Sequence[HeldFile], limits: Limits, t: Translator) -> list[Block]:
-    """One line per refused file, to go with the answer to the message they came with."""
-    return [Text.of(refusal_text(f, limits, t)) for f in files if f.refusal is not None]
 
 
 def files_taken(count: int, t: Translator) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.attachments.views import with_files
 from bot.case.labels import measure_label, status_label
 from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
 from bot.i18n import Translator
@@ -152,7 +153,7 @@ def receipt(
     return Message(summary=f"{heading}: {case.reference}", blocks=blocks)
 
 
-def receipt_for(case: Case, t: Translator, settings: Settings) -> Message:
+def receipt_for(case: Case, t: Translator, settings: Settings, files: int = 0) -> Message:
     """The receipt as the organisation configured it: who handles the report (the
     meldpunt, or the vertrouwenspersoon it was addressed to) and which urgent route
     exists right now."""
@@ -166,7 +167,7 @@ def receipt_for(case: Case, t: Translator, settings: Settings) -> Message:
             photo_url=confidant.photo_url,
         )
     on_call = confidant is None and settings.oncall.who_is_on_call(case.created_at) is not None
-    return receipt(
+    message = receipt(
         case,
         t,
         handler,
@@ -175,3 +176,4 @@ def receipt_for(case: Case, t: Translator, settings: Settings) -> Message:
         settings.urgent_contact_minutes,
         on_call=on_call,
     )
+    return with_files(message, files, t)

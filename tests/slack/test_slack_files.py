@@ -3,6 +3,7 @@ and whatever could not be fetched still reaches the core with its reason."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -23,8 +24,15 @@ from bot.ui import Message, Response, Text
 from storage.sealing import new_key
 from tests import files
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_payloads import event_callback, file_share_dm
-from tests.slack.support import SeenKeys, SlackSender, StubCore, make_settings
+from tests.fakes.slack_payloads import block_actions, event_callback, file_share_dm
+from tests.slack.support import (
+    COORDINATOR_CHANNEL,
+    SeenKeys,
+    SlackSender,
+    StubCore,
+    make_settings,
+)
+from tests.waiting import until
 
 MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 PHOTO = files.image("JPEG", size=(40, 30))
@@ -199,3 +207,23 @@ async def test_with_the_real_core_a_dm_with_a_photo_and_text_gets_an_answer(
     assert answer.params["channel"] == "DU1"
     assert "Do you want to send this as a report?" in answer.params["text"]
     assert len(fake_slack.downloads) == 1
+    draft = fake_slack.in_channel("DU1")[0]
+    send = next(
+        element
+        for block in draft.blocks
+        for element in block.get("elements", [])
+        if element.get("action_id") == "report.send"
+    )
+    pressed = block_actions("U1", "report.send", send["value"], channel="DU1", message_ts=draft.ts)
+    assert (await slack.post(pressed, form=True)).status == 200
+    shared = await until(lambda: fake_slack.shared_files(COORDINATOR_CHANNEL), "the photo")
+    assert shared[0].content == PHOTO, "the photo reached the case's thread"
+    receipt = await until(lambda: draft if draft.updates else None, "the receipt")
+    assert "Your file is stored with the report." in html.unescape(str(receipt.blocks))
+
+    refused = file_share_dm("U1", [fake_slack.share_file("setup.exe", b"MZ\x90\x00")], "En dit.")
+    assert (await slack.post(event_callback(refused, "Ev-core-2"))).status == 200
+    said = await until(
+        lambda: [p for p in fake_slack.in_channel("DU1") if "setup.exe" in p.text], "the refusal"
+    )
+    assert "setup.exe" in said[0].text
