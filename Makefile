@@ -29,10 +29,12 @@ check:
 
 test: install-test check
 	$(BIN)/pytest
+	$(BIN)/python -m benchmarks.intake_signals
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts --seconds 20
 
 bench: install-test
+	$(BIN)/python -m benchmarks.intake_signals
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts
 
