@@ -12,6 +12,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.access.service import Access
 from bot.aftercare import Aftercare
 from bot.attachments.delivery import AttachmentDelivery
 from bot.attachments.policy import Limits
@@ -121,7 +122,7 @@ async def create_app(
         outbox.wake,
         intake,
         watchers=list(scheduled),
-        confidant=settings.confidant,
+        access=Access(messengers, settings.confidant),
         attachments=attachments,
     )
     consultations = ConsultationService(

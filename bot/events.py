@@ -20,6 +20,15 @@ class Actor:
     user_id: str
     name: str | None = None
 
+    @property
+    def key(self) -> str:
+        """How the audit log and a case's handler name them: unique across platforms."""
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def display(self) -> str:
+        return self.name or self.user_id
+
 
 @dataclass(frozen=True, slots=True)
 class Address:

@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.access.models import Acting
+from bot.access.service import Access
 from bot.attachments.service import Attachments
 from bot.case.models import (
     Addressee,
@@ -27,9 +29,8 @@ from bot.case.models import (
     Urgency,
     can_transition,
 )
-from bot.confidant.config import Confidant
 from bot.consultation.models import Receipt
-from bot.events import Actor, MessageRef, Platform
+from bot.events import MessageRef, Platform
 from bot.i18n import N_
 from bot.intake.signals import Recogniser
 from bot.oncall.page import end_page, page_of, since_last_page
@@ -65,7 +66,7 @@ class CaseService:
     wake_outbox: Callable[[], None]
     intake: Recogniser
     watchers: list[CaseWatcher] = field(default_factory=list)
-    confidant: Confidant | None = None
+    access: Access | None = None  # who may handle what; by default from the messengers
     attachments: Attachments | None = None
 
     async def report(
@@ -133,20 +134,20 @@ class CaseService:
         if messenger is not None:
             await messenger.keep_address(reporter.user_id)
 
-    async def claim(self, actor: Actor, case_id: int) -> Case:
+    async def claim(self, actor: Acting, case_id: int) -> Case:
         async with self._coordinator_change(actor, case_id, "claim") as (tx, case):
             if case.handler_id is not None:
                 raise CaseError(
                     "This case has already been claimed by {handler}.",
                     handler=case.handler_name or "",
                 )
-            case.handler_id, case.handler_name = actor.user_id, actor.name or actor.user_id
+            case.handler_id, case.handler_name = actor.key, actor.display
             if case.status is Status.NEW:
                 case.status = Status.IN_PROGRESS
             await self._record(tx, case, EventKind.CLAIMED, actor)
         return case
 
-    async def on_it(self, actor: Actor, case_id: int) -> Case:
+    async def on_it(self, actor: Acting, case_id: int) -> Case:
         """“Ik bel nu”: someone calls the urgent reporter back now. The page stops
         escalating, and whoever answers handles the case if nobody does yet."""
         async with self._responder_change(actor, case_id, EventKind.ON_IT) as (tx, case):
@@ -154,7 +155,7 @@ class CaseService:
             await self._record(tx, case, EventKind.ON_IT, actor)
         return case
 
-    async def called_back(self, actor: Actor, case_id: int) -> Case:
+    async def called_back(self, actor: Acting, case_id: int) -> Case:
         """“Teruggebeld”: the reporter was called back (the event's time is when). It also
         answers the page; the reporter needs no message about their own call."""
         async with self._responder_change(actor, case_id, EventKind.CALLED_BACK) as (tx, case):
@@ -162,7 +163,7 @@ class CaseService:
             await self._record(tx, case, EventKind.CALLED_BACK, actor, silent=True)
         return case
 
-    async def ask(self, actor: Actor, case_id: int, question: str) -> Case:
+    async def ask(self, actor: Acting, case_id: int, question: str) -> Case:
         async with self._coordinator_change(actor, case_id, "ask") as (tx, case):
             if case.reporter is None and case.receipt is None:
                 raise CaseError("This reporter is anonymous and cannot be asked anything.")
@@ -171,7 +172,7 @@ class CaseService:
 
     async def change_status(
         self,
-        actor: Actor,
+        actor: Acting,
         case_id: int,
         status: Status,
         measure: MeasureKind | None,
@@ -195,7 +196,7 @@ class CaseService:
         return case
 
     async def correct(
-        self, actor: Actor, case_id: int, category: Category | None, urgency: Urgency
+        self, actor: Acting, case_id: int, category: Category | None, urgency: Urgency
     ) -> Case:
         """A coordinator sets what kind of case it is and how urgent. Raising the urgency
         runs the urgent line (on-call is paged); a category with legal clocks starts them."""
@@ -221,7 +222,7 @@ class CaseService:
             )
         return case
 
-    async def ask_handover(self, actor: Actor, case_id: int) -> Case:
+    async def ask_handover(self, actor: Acting, case_id: int) -> Case:
         """The vertrouwenspersoon asks the reporter whether the meldpunt may have the case;
         only the reporter's yes passes it on."""
         async with self._coordinator_change(actor, case_id, "handover") as (tx, case):
@@ -266,10 +267,10 @@ class CaseService:
         self.wake_outbox()
         return case
 
-    async def close(self, actor: Actor, case_id: int, summary: str, message: str | None) -> Case:
+    async def close(self, actor: Acting, case_id: int, summary: str, message: str | None) -> Case:
         return await self.change_status(actor, case_id, Status.CLOSED, None, message, note=summary)
 
-    async def reopen(self, actor: Actor, case_id: int) -> Case:
+    async def reopen(self, actor: Acting, case_id: int) -> Case:
         async with self._coordinator_change(actor, case_id, "reopen") as (tx, case):
             if case.is_open:
                 raise CaseError("This case is already open.")
@@ -306,26 +307,22 @@ class CaseService:
         self.wake_outbox()
         return case
 
-    async def get_for(self, actor: Actor, case_id: int) -> Case:
+    async def get_for(self, actor: Acting, case_id: int) -> Case:
         """A case as the people who handle it read it to act on it (a form filled in)."""
         async with self.storage.transaction() as tx:
             case = await self._handled_by(tx, actor, case_id, for_update=False)
-            await tx.audit.record(
-                f"{actor.platform}:{actor.user_id}", "read", self.clock(), case_id=case.id
-            )
+            await tx.audit.record(actor.key, "read", self.clock(), case_id=case.id)
         return case
 
-    async def may_handle(self, actor: Actor, case: Case) -> bool:
-        """A case for the vertrouwenspersoon is theirs alone; every other case is the
-        coordinators'. One person has one set of rights, from any button or page."""
-        if case.for_confidant:
-            return self.confidant is not None and self.confidant.is_confidant(
-                actor.platform, actor.user_id
-            )
-        return await self.is_coordinator(actor)
+    @property
+    def rights(self) -> Access:
+        return self.access or Access(self.messengers)
+
+    async def may_handle(self, by: Acting, case: Case) -> bool:
+        return await self.rights.may_handle(by, case)
 
     async def _handled_by(
-        self, tx: Transaction, actor: Actor, case_id: int, *, for_update: bool
+        self, tx: Transaction, actor: Acting, case_id: int, *, for_update: bool
     ) -> Case:
         """The case, if ``actor`` may handle it. A refusal says the same whether the case
         exists or not, so it tells a stranger nothing."""
@@ -340,29 +337,26 @@ class CaseService:
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
 
-    async def is_coordinator(self, actor: Actor) -> bool:
-        messenger = self.messengers.get(actor.platform)
-        return messenger is not None and await messenger.is_coordinator(actor.user_id)
+    async def is_coordinator(self, by: Acting) -> bool:
+        return await self.rights.is_coordinator(by)
 
     def _default_platform(self) -> Platform:
         return next(iter(self.messengers))
 
     @asynccontextmanager
     async def _coordinator_change(
-        self, actor: Actor, case_id: int, action: str
+        self, actor: Acting, case_id: int, action: str
     ) -> AsyncIterator[tuple[Transaction, Case]]:
         """One coordinator action: role checked on the server, case locked, audit written."""
         async with self.storage.transaction() as tx:
             case = await self._handled_by(tx, actor, case_id, for_update=True)
-            await tx.audit.record(
-                f"{actor.platform}:{actor.user_id}", action, self.clock(), case_id=case.id
-            )
+            await tx.audit.record(actor.key, action, self.clock(), case_id=case.id)
             yield tx, case
         self.wake_outbox()
 
     @asynccontextmanager
     async def _responder_change(
-        self, actor: Actor, case_id: int, kind: EventKind
+        self, actor: Acting, case_id: int, kind: EventKind
     ) -> AsyncIterator[tuple[Transaction, Case]]:
         """Like ``_coordinator_change``, for answering a page: the person it reached may
         answer too, even when not on the coordinators' list; doing it twice changes nothing."""
@@ -386,16 +380,14 @@ class CaseService:
                 raise CaseError(ALREADY[earlier.kind], name=earlier.actor_name or "")
             if not case.is_open:
                 raise CaseError("This case is closed.")
-            await tx.audit.record(
-                f"{actor.platform}:{actor.user_id}", kind.value, self.clock(), case_id=case.id
-            )
+            await tx.audit.record(actor.key, kind.value, self.clock(), case_id=case.id)
             yield tx, case
         self.wake_outbox()
 
-    async def _answer_page(self, tx: Transaction, case: Case, actor: Actor) -> None:
+    async def _answer_page(self, tx: Transaction, case: Case, actor: Acting) -> None:
         await end_page(tx, case.id, self.clock())
         if case.handler_id is None:
-            case.handler_id, case.handler_name = actor.user_id, actor.name or actor.user_id
+            case.handler_id, case.handler_name = actor.key, actor.display
             if case.status is Status.NEW:
                 case.status = Status.IN_PROGRESS
 
@@ -404,7 +396,7 @@ class CaseService:
         tx: Transaction,
         case: Case,
         kind: EventKind,
-        actor: Actor,
+        actor: Acting,
         *,
         text: str | None = None,
         note: str | None = None,
@@ -425,7 +417,7 @@ class CaseService:
             case,
             kind,
             now,
-            actor_name=actor.name or actor.user_id,
+            actor_name=actor.display,
             text=text,
             note=note,
             status=status,

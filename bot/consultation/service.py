@@ -220,7 +220,7 @@ class ConsultationService:
 
     async def answer(self, actor: Actor, consultation_id: int, text: str) -> Consultation:
         async with self._coordinator_change(actor, consultation_id, "answer") as (tx, c):
-            c.answered_by = actor.name or actor.user_id
+            c.answered_by = actor.display
             await self._record(tx, c, EntryKind.ANSWERED, author=c.answered_by, text=text)
             if c.receipt and c.receipt.notify:
                 await tx.outbox.enqueue(RECEIPT_NOTICE, consultation_id=c.id)
@@ -228,7 +228,7 @@ class ConsultationService:
 
     async def close(self, actor: Actor, consultation_id: int) -> Consultation:
         async with self._coordinator_change(actor, consultation_id, "close") as (tx, c):
-            await self._close(tx, c, actor.name or actor.user_id)
+            await self._close(tx, c, actor.display)
         return c
 
     async def is_coordinator(self, actor: Actor) -> bool:
@@ -318,7 +318,7 @@ class ConsultationService:
             if not consultation.is_open:
                 raise CaseError("This consultation is closed.")
             await tx.audit.record(
-                f"{actor.platform}:{actor.user_id}",
+                actor.key,
                 f"consultation.{action}",
                 self.clock(),
                 consultation_id=consultation.id,

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, cast, get_args
 
 from bot.case.models import CaseEvent, EventKind
+from bot.access.models import Acting
 from bot.events import Actor, Platform
 from bot.oncall.rota import OnCallPerson
 from bot.ports import Transaction
@@ -71,9 +72,11 @@ class Page:
             OnCallPerson.model_validate(backup) if backup else None,
         )
 
-    def reached(self, actor: Actor) -> bool:
+    def reached(self, actor: Acting) -> bool:
         """True for the person paged and their backup: they may answer the page even if
         they are not on the coordinators' list."""
+        if not isinstance(actor, Actor):
+            return False  # pages reach chat identities
         people = [person for person in (self.on_call, self.backup) if person is not None]
         return actor.platform == self.platform and any(p.id == actor.user_id for p in people)
 

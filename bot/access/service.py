@@ -1,0 +1,42 @@
+"""The one place that says whether someone may handle a case.
+
+Chat buttons and console pages ask the same question here, so the answer is the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.access.models import Acting, Principal, Role
+from bot.case.models import Case
+from bot.confidant.config import Confidant
+from bot.events import Platform
+from bot.ports import Messenger
+
+
+@dataclass(slots=True)
+class Access:
+    messengers: dict[Platform, Messenger]
+    confidant: Confidant | None = None
+
+    async def roles(self, by: Acting) -> frozenset[Role]:
+        """A principal's roles come from the sign-in; a chat identity's from its platform
+        (the coordinator list or channel, the vertrouwenspersoon's people)."""
+        if isinstance(by, Principal):
+            return by.roles
+        roles: set[Role] = set()
+        messenger = self.messengers.get(by.platform)
+        if messenger is not None and await messenger.is_coordinator(by.user_id):
+            roles.add(Role.COORDINATOR)
+        if self.confidant is not None and self.confidant.is_confidant(by.platform, by.user_id):
+            roles.add(Role.CONFIDANT)
+        return frozenset(roles)
+
+    async def is_coordinator(self, by: Acting) -> bool:
+        return Role.COORDINATOR in await self.roles(by)
+
+    async def may_handle(self, by: Acting, case: Case) -> bool:
+        """A case for the vertrouwenspersoon is theirs alone; every other case is the
+        coordinators'."""
+        wanted = Role.CONFIDANT if case.for_confidant else Role.COORDINATOR
+        return wanted in await self.roles(by)
