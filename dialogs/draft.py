@@ -40,6 +40,7 @@ class Draft:
     sent_as: str | None = None  # the reference it became
     shown: MessageRef | None = None  # the draft message the details form was opened from
     files: list[int] = field(default_factory=list)  # held files (bot.attachments) it carries
+    receipt_in: MessageRef | None = None  # the message the receipt took the place of
 
     @property
     def token(self) -> str:
@@ -51,8 +52,9 @@ class Draft:
             state["sent_as"] = self.sent_as
         else:
             state["narrative"] = self.narrative
-        if self.shown is not None:
-            state["shown"] = [self.shown.platform, self.shown.conversation, self.shown.message_id]
+        for name, ref in (("shown", self.shown), ("receipt_in", self.receipt_in)):
+            if ref is not None:
+                state[name] = [ref.platform, ref.conversation, ref.message_id]
         if self.files and not self.sent_as:
             state["files"] = self.files
         return state
@@ -60,7 +62,7 @@ class Draft:
     @classmethod
     def of(cls, state: dict[str, Any]) -> Draft:
         # Drafts written before drafts had ids are one version of their own.
-        shown = state.get("shown")
+        shown, receipt_in = state.get("shown"), state.get("receipt_in")
         return cls(
             str(state.get("id") or "old"),
             int(state.get("version") or 1),
@@ -68,6 +70,7 @@ class Draft:
             state.get("sent_as"),
             MessageRef(shown[0], shown[1], shown[2]) if shown else None,
             [int(i) for i in state.get("files", [])],
+            MessageRef(receipt_in[0], receipt_in[1], receipt_in[2]) if receipt_in else None,
         )
 
 
@@ -269,15 +272,23 @@ class DraftDialog:
         if ids and self.ctx.attachments is not None:
             await self.ctx.attachments.discard(ids)
 
-    async def pressed(self, actor: Actor, token: str, t: Translator) -> Draft | Response:
+    async def pressed(
+        self, actor: Actor, token: str, t: Translator, message: MessageRef | None = None
+    ) -> Draft | Response:
         """The draft a button (or the details form) is about, or what to say when that
         draft is no more: sent, grown since that copy was shown, or expired. An empty
-        token is a button from before drafts had tokens: the current draft."""
+        token is a button from before drafts had tokens: the current draft. ``message``:
+        the message whose button was pressed."""
         draft = await self.current(actor)
         if draft is None or (token and token.split(".")[0] != draft.id):
             return expired(t)
         if draft.sent_as is not None:
-            return Response(replace=sent_note(t, draft.sent_as))
+            note = sent_note(t, draft.sent_as)
+            if message is not None and message == draft.receipt_in:
+                # Pressed twice: the receipt has taken (or is taking) this message's place,
+                # and replacing it would leave no receipt in the chat.
+                return Response(messages=[note])
+            return Response(replace=note)
         if token and token != draft.token:
             text = t("This draft was added to since. Please use the newest one below.")
             return Response(replace=_say(text))
@@ -290,7 +301,7 @@ class DraftDialog:
         The receipt takes the place of ``replacing`` (the draft message) when given."""
         reporter = Reporter(actor.platform, actor.user_id, actor.name)
         case = await self.ctx.cases.report(report, reporter, replacing=replacing)
-        draft.sent_as, draft.shown = case.reference, None
+        draft.sent_as, draft.shown, draft.receipt_in = case.reference, None, replacing
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
         return case
 
@@ -301,7 +312,7 @@ class DraftDialog:
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
 
     async def discard(self, event: ActionInvoked, t: Translator) -> Response:
-        pressed = await self.pressed(event.actor, event.value, t)
+        pressed = await self.pressed(event.actor, event.value, t, event.message)
         if isinstance(pressed, Response):
             return pressed
         await self._discard_files(pressed.files)

@@ -234,7 +234,7 @@ class ReportDialog:
         self, event: ActionInvoked, t: Translator, danger: bool | None = None
     ) -> Response:
         """ "Send", or the answer to "Is someone in danger right now?" (which sends too)."""
-        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        pressed = await self.drafts.pressed(event.actor, event.value, t, event.message)
         if not isinstance(pressed, Draft):
             return pressed
         if not pressed.narrative:
@@ -251,7 +251,7 @@ class ReportDialog:
         return Response(result=await self.receipt(case, t))
 
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
-        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        pressed = await self.drafts.pressed(event.actor, event.value, t, event.message)
         if not isinstance(pressed, Draft):
             return pressed
         await self.drafts.opened_from(event.actor, pressed, event.message)

@@ -61,12 +61,16 @@ def _codelike(groups: list[str], spaced: bool) -> bool:
     if not 3 <= len(groups) <= 5 or any(not 3 <= len(g) <= 5 for g in groups):
         return False
     with_digits = sum(any(c.isdigit() for c in g) for g in groups)
-    return with_digits >= 2 or all(not c.isalpha() or c.isupper() for c in joined)
+    # Four groups of four is the shape meldbot shows a code in; one code in 27 has digits
+    # in a single group, and retyped in lower case it must still be seen.
+    shown_shape = len(groups) == 4 and all(len(g) == 4 for g in groups)
+    return with_digits >= 2 or shown_shape or all(not c.isalpha() or c.isupper() for c in joined)
 
 
 def _sightings(text: str) -> Iterator[tuple[str, int, int]]:
     """(the groups as typed, start, end) of every stretch of a run that looks like a code;
-    a stretch that a longer number continues (an IBAN in groups) is none."""
+    a stretch that a longer number continues (an IBAN in groups), or that takes in a word
+    like "code" or "mijn", is none."""
     for run in _RUN.finditer(text):
         groups = list(_GROUP.finditer(run.group()))
         for first in range(len(groups)):
@@ -76,6 +80,8 @@ def _sightings(text: str) -> Iterator[tuple[str, int, int]]:
                     break
                 inner = run.group()[stretch[0].start() : stretch[-1].end()]
                 words = [g.group() for g in stretch]
+                if any(_KEYWORDS.fullmatch(word) for word in words):
+                    continue  # "code: 7d6q dhpa sjba" is the word before a code, not one
                 around = groups[first - 1 : first] + groups[last + 1 : last + 2]
                 if _codelike(words, spaced=any(c.isspace() for c in inner)) and not any(
                     ch.isdigit() for g in around for ch in g.group()
@@ -93,8 +99,14 @@ def sight_code(text: str) -> Sighting | None:
     if meant and parse_code(whole) is not None:
         return Sighting(whole, parse_code(whole), alone=True)
     scan = _REFERENCE.sub(" \u00a6 ", text)
-    for typed, start, end in _sightings(scan):
-        rest = _KEYWORDS.sub(" ", scan[:start] + " " + scan[end:])
-        alone = not rest.strip(" \t\n.,:;!?-'\"")
-        return Sighting(typed, parse_code(typed), alone)
-    return None
+    seen = [
+        Sighting(typed, parse_code(typed), _alone(scan[:start] + " " + scan[end:]))
+        for typed, start, end in _sightings(scan)
+    ]
+    # A whole code before a near one: "heb 7d6q dhpa sjba" is one character short of
+    # the code "7d6q dhpa sjba sbsk" that follows the word.
+    return next((s for s in seen if s.code is not None), seen[0] if seen else None)
+
+
+def _alone(rest: str) -> bool:
+    return not _KEYWORDS.sub(" ", rest).strip(" \t\n.,:;!?-'\"")

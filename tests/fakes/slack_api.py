@@ -3,7 +3,8 @@
 Start it, point ``SLACK_API_URL`` at ``fake.url`` and inspect ``fake.calls``. It answers
 the methods meldbot uses, keeps the messages it was sent, and rejects payloads that
 break Block Kit's limits (``invalid_blocks``) the way Slack does. It can be scripted to
-answer HTTP 429 (``rate_limit``) or an error (``fail``) for the next calls of a method.
+answer HTTP 429 (``rate_limit``) or an error (``fail``) for the next calls of a method, or
+to fail every Web API call for a while (``outage``: HTTP 500, then 429 with Retry-After).
 
 File uploads work as with ``files_upload_v2``: files.getUploadURLExternal hands out an
 upload URL on this fake, the bytes are POSTed there (``fail_upload`` scripts an HTTP error),
@@ -95,6 +96,27 @@ class PrivateFile:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Outage:
+    """Every Web API call fails from ``start`` (monotonic time): HTTP 500 for
+    ``server_error`` seconds, then HTTP 429 for ``rate_limited`` seconds."""
+
+    start: float
+    server_error: float
+    rate_limited: float
+    retry_after: int
+
+    @property
+    def ends(self) -> float:
+        return self.start + self.server_error + self.rate_limited
+
+    def failing(self, now: float) -> int | None:
+        """The HTTP status every call gets at ``now``; None once the outage is over."""
+        if now < self.start + self.server_error:
+            return 500
+        return 429 if now < self.ends else None
+
+
 @dataclass
 class FakeSlack:
     token: str = "xoxb-test"
@@ -118,6 +140,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._rate_limits: dict[str, int] = {}
+        self._outage: Outage | None = None
         self._failures: dict[str, list[str]] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
@@ -169,6 +192,12 @@ class FakeSlack:
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with ``{"ok": false, "error": …}``."""
         self._failures.setdefault(method, []).extend([error] * times)
+
+    def outage(self, server_error: float, rate_limited: float, retry_after: int = 1) -> Outage:
+        """From now on, every Web API call answers HTTP 500 for ``server_error`` seconds,
+        then HTTP 429 with ``Retry-After: retry_after`` for ``rate_limited`` seconds."""
+        self._outage = Outage(time.monotonic(), server_error, rate_limited, retry_after)
+        return self._outage
 
     def fail_upload(self, status: int = 500, times: int = 1) -> None:
         """Answer the next ``times`` POSTs of file bytes with HTTP ``status``."""
@@ -303,6 +332,8 @@ class FakeSlack:
         call = Call(method, params, token, request.method)
         self.calls.append(call)
         self._changed.set()
+        if self._outage is not None and self._outage.failing(time.monotonic()):
+            return self._outage_answer(call, self._outage)
         if self._rate_limits.get(method):
             self._rate_limits[method] -= 1
             call.status, call.error = 429, "ratelimited"
@@ -328,6 +359,21 @@ class FakeSlack:
                 body["response_metadata"] = {"messages": problem.details}
             return web.json_response(body)
         return web.json_response({"ok": True, **body})
+
+    @staticmethod
+    def _outage_answer(call: Call, outage: Outage) -> web.Response:
+        call.status = outage.failing(time.monotonic()) or 500
+        if call.status == 429:
+            call.error = "ratelimited"
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(outage.retry_after)},
+            )
+        # What a load balancer in front of a failing Slack answers: HTML, not JSON.
+        call.error = "internal_error"
+        body = "<html><body><h1>500 Internal Server Error</h1></body></html>"
+        return web.Response(status=500, text=body, content_type="text/html")
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
