@@ -93,8 +93,21 @@ def sight_code(text: str) -> Sighting | None:
     if meant and parse_code(whole) is not None:
         return Sighting(whole, parse_code(whole), alone=True)
     scan = _REFERENCE.sub(" \u00a6 ", text)
-    for typed, start, end in _sightings(scan):
-        rest = _KEYWORDS.sub(" ", scan[:start] + " " + scan[end:])
-        alone = not rest.strip(" \t\n.,:;!?-'\"")
-        return Sighting(typed, parse_code(typed), alone)
-    return None
+    found = _best(_sightings(scan))
+    if found is None:
+        return None
+    typed, start, end = found
+    rest = _KEYWORDS.sub(" ", scan[:start] + " " + scan[end:])
+    alone = not rest.strip(" \t\n.,:;!?-'\"")
+    return Sighting(typed, parse_code(typed), alone)
+
+
+def _best(sightings: Iterator[tuple[str, int, int]]) -> tuple[str, int, int] | None:
+    """The first stretch without a word such as "code" in it, else the first: in "mijn
+    code: 0y7a kp1q 651g anrd", "code 0y7a kp1q 651g" reads as a code too."""
+    first = None
+    for sighting in sightings:
+        if not _KEYWORDS.search(sighting[0]):
+            return sighting
+        first = first or sighting
+    return first

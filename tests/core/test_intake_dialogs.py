@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.case.models import Category, CategorySource, Reporter, Urgency
+from bot.consultation.receipts import parse_code
+from bot.consultation.sighting import sight_code
 from bot.events import Address, CommandInvoked
 from bot.oncall.rota import OnCallPerson, OnCallRota
 from bot.text import NARRATIVE_MAX
@@ -142,6 +144,21 @@ async def test_a_code_in_any_form_never_becomes_a_draft_or_a_report(
     stored = await _stored_texts(bot)
     for part in ("E6ES", "e6es", "QGYQ", "qgyq"):
         assert part not in stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Hoi, hier is mijn code: 0y7a kp1q 651g anrd. Is er al nieuws?",
+        "mijn code: 0Y7A-KP1Q-651G-ANRD, is er nieuws?",
+        "Is er nieuws? Mijn code is 0Y7A KP1Q 651G ANRD",
+    ],
+)
+def test_the_word_code_before_a_code_is_not_read_as_its_first_group(typed: str) -> None:
+    """ "code 0y7a kp1q 651g" reads as a code too; the one meant is the one without "code"."""
+    sighting = sight_code(typed)
+    assert sighting is not None and sighting.code == parse_code("0Y7A-KP1Q-651G-ANRD")
+    assert not sighting.alone
 
 
 async def test_a_code_inside_a_sentence_is_opened_and_the_sentence_kept_nowhere(
