@@ -40,6 +40,7 @@ class Draft:
     sent_as: str | None = None  # the reference it became
     shown: MessageRef | None = None  # the draft message the details form was opened from
     files: list[int] = field(default_factory=list)  # held files (bot.attachments) it carries
+    receipt_at: MessageRef | None = None  # once sent: the message the receipt took over
 
     @property
     def token(self) -> str:
@@ -52,23 +53,33 @@ class Draft:
         else:
             state["narrative"] = self.narrative
         if self.shown is not None:
-            state["shown"] = [self.shown.platform, self.shown.conversation, self.shown.message_id]
+            state["shown"] = _ref_state(self.shown)
         if self.files and not self.sent_as:
             state["files"] = self.files
+        if self.receipt_at is not None:
+            state["receipt_at"] = _ref_state(self.receipt_at)
         return state
 
     @classmethod
     def of(cls, state: dict[str, Any]) -> Draft:
         # Drafts written before drafts had ids are one version of their own.
-        shown = state.get("shown")
         return cls(
             str(state.get("id") or "old"),
             int(state.get("version") or 1),
             str(state.get("narrative") or ""),
             state.get("sent_as"),
-            MessageRef(shown[0], shown[1], shown[2]) if shown else None,
+            _ref_of(state.get("shown")),
             [int(i) for i in state.get("files", [])],
+            _ref_of(state.get("receipt_at")),
         )
+
+
+def _ref_state(ref: MessageRef) -> list[str]:
+    return [ref.platform, ref.conversation, ref.message_id]
+
+
+def _ref_of(state: Any) -> MessageRef | None:
+    return MessageRef(state[0], state[1], state[2]) if state else None
 
 
 def _say(text: str) -> Message:
@@ -269,15 +280,22 @@ class DraftDialog:
         if ids and self.ctx.attachments is not None:
             await self.ctx.attachments.discard(ids)
 
-    async def pressed(self, actor: Actor, token: str, t: Translator) -> Draft | Response:
-        """The draft a button (or the details form) is about, or what to say when that
-        draft is no more: sent, grown since that copy was shown, or expired. An empty
-        token is a button from before drafts had tokens: the current draft."""
+    async def pressed(
+        self, actor: Actor, token: str, t: Translator, message: MessageRef | None = None
+    ) -> Draft | Response:
+        """The draft a button (on ``message``) or the details form is about, or what to
+        say when that draft is no more: sent, grown since that copy was shown, or expired.
+        An empty token is a button from before drafts had tokens: the current draft."""
         draft = await self.current(actor)
         if draft is None or (token and token.split(".")[0] != draft.id):
             return expired(t)
         if draft.sent_as is not None:
-            return Response(replace=sent_note(t, draft.sent_as))
+            note = sent_note(t, draft.sent_as)
+            if draft.receipt_at is not None and message in (None, draft.receipt_at):
+                # The receipt has (or is about to have) that message's place, which the
+                # form was shown on too: replacing it would take the receipt away.
+                return Response(result=note)
+            return Response(replace=note)
         if token and token != draft.token:
             text = t("This draft was added to since. Please use the newest one below.")
             return Response(replace=_say(text))
@@ -290,7 +308,7 @@ class DraftDialog:
         The receipt takes the place of ``replacing`` (the draft message) when given."""
         reporter = Reporter(actor.platform, actor.user_id, actor.name)
         case = await self.ctx.cases.report(report, reporter, replacing=replacing)
-        draft.sent_as, draft.shown = case.reference, None
+        draft.sent_as, draft.shown, draft.receipt_at = case.reference, None, replacing
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
         return case
 
@@ -301,7 +319,7 @@ class DraftDialog:
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
 
     async def discard(self, event: ActionInvoked, t: Translator) -> Response:
-        pressed = await self.pressed(event.actor, event.value, t)
+        pressed = await self.pressed(event.actor, event.value, t, event.message)
         if isinstance(pressed, Response):
             return pressed
         await self._discard_files(pressed.files)

@@ -234,7 +234,7 @@ class ReportDialog:
         self, event: ActionInvoked, t: Translator, danger: bool | None = None
     ) -> Response:
         """ "Send", or the answer to "Is someone in danger right now?" (which sends too)."""
-        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        pressed = await self.drafts.pressed(event.actor, event.value, t, event.message)
         if not isinstance(pressed, Draft):
             return pressed
         if not pressed.narrative:
@@ -251,7 +251,7 @@ class ReportDialog:
         return Response(result=await self.receipt(case, t))
 
     async def open_details(self, event: ActionInvoked, t: Translator) -> Response:
-        pressed = await self.drafts.pressed(event.actor, event.value, t)
+        pressed = await self.drafts.pressed(event.actor, event.value, t, event.message)
         if not isinstance(pressed, Draft):
             return pressed
         await self.drafts.opened_from(event.actor, pressed, event.message)
@@ -269,8 +269,10 @@ class ReportDialog:
             pressed = await self.drafts.pressed(event.actor, event.state, t)
             if not isinstance(pressed, Draft):
                 # Sent or replaced meanwhile: say so where the form was.
-                shown = pressed.replace or (pressed.messages[0] if pressed.messages else None)
-                return Response(result=shown, replace=pressed.replace)
+                first = pressed.messages[0] if pressed.messages else None
+                return Response(
+                    result=pressed.result or pressed.replace or first, replace=pressed.replace
+                )
             draft, narrative = pressed, pressed.narrative
             if not narrative:
                 return Response(result=_words_first(t))

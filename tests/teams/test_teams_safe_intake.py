@@ -221,9 +221,12 @@ async def test_drafts_never_merge_unasked_and_an_old_copy_never_sends(make_bot: 
     assert await cases_of_mia(bot) == []
 
     reference = reference_in(text_of((await bot.press(MIA, grown, "report.send"))["value"]))
+    await settled(bot)  # the receipt has taken the grown draft's place in her chat
     again = await bot.press(MIA, grown, "report.send")  # a copy still on another screen
     assert f"Verstuurd als melding {reference}" in text_of(again["value"])
     await settled(bot)
+    kept = text_of(card_of(bot.fake.activity(asked["id"])))
+    assert "Je melding is ontvangen" in kept, "pressing again did not take the receipt away"
     [case] = await cases_of_mia(bot)
     narrative = case.report.narrative
     assert [narrative.count(part) for part in (CALM, "stoel", "klanten")] == [1, 1, 1]
