@@ -54,7 +54,7 @@ class Draft:
             state["narrative"] = self.narrative
         for name, ref in (("shown", self.shown), ("receipt_in", self.receipt_in)):
             if ref is not None:
-                state[name] = [ref.platform, ref.conversation, ref.message_id]
+                state[name] = _ref_state(ref)
         if self.files and not self.sent_as:
             state["files"] = self.files
         return state
@@ -62,16 +62,23 @@ class Draft:
     @classmethod
     def of(cls, state: dict[str, Any]) -> Draft:
         # Drafts written before drafts had ids are one version of their own.
-        shown, receipt_in = state.get("shown"), state.get("receipt_in")
         return cls(
             str(state.get("id") or "old"),
             int(state.get("version") or 1),
             str(state.get("narrative") or ""),
             state.get("sent_as"),
-            MessageRef(shown[0], shown[1], shown[2]) if shown else None,
+            _ref_of(state.get("shown")),
             [int(i) for i in state.get("files", [])],
-            MessageRef(receipt_in[0], receipt_in[1], receipt_in[2]) if receipt_in else None,
+            _ref_of(state.get("receipt_in")),
         )
+
+
+def _ref_state(ref: MessageRef) -> list[str]:
+    return [ref.platform, ref.conversation, ref.message_id]
+
+
+def _ref_of(state: Any) -> MessageRef | None:
+    return MessageRef(state[0], state[1], state[2]) if state else None
 
 
 def _say(text: str) -> Message:
@@ -284,7 +291,7 @@ class DraftDialog:
             return expired(t)
         if draft.sent_as is not None:
             note = sent_note(t, draft.sent_as)
-            if message is not None and message == draft.receipt_in:
+            if draft.receipt_in is not None and message in (None, draft.receipt_in):
                 # Pressed twice: the receipt has taken (or is taking) this message's place,
                 # and replacing it would leave no receipt in the chat.
                 return Response(messages=[note])

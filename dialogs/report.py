@@ -269,8 +269,10 @@ class ReportDialog:
             pressed = await self.drafts.pressed(event.actor, event.state, t)
             if not isinstance(pressed, Draft):
                 # Sent or replaced meanwhile: say so where the form was.
-                shown = pressed.replace or (pressed.messages[0] if pressed.messages else None)
-                return Response(result=shown, replace=pressed.replace)
+                first = pressed.messages[0] if pressed.messages else None
+                return Response(
+                    result=pressed.result or pressed.replace or first, replace=pressed.replace
+                )
             draft, narrative = pressed, pressed.narrative
             if not narrative:
                 return Response(result=_words_first(t))

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.case.models import Category, CategorySource, Reporter, Urgency
-from bot.events import Address, CommandInvoked
+from bot.consultation.receipts import parse_code
+from bot.consultation.sighting import sight_code
+from bot.events import Address, CommandInvoked, MessageRef
 from bot.oncall.rota import OnCallPerson, OnCallRota
 from bot.text import NARRATIVE_MAX
 from bot.ui import Choice, TextInput
@@ -144,6 +146,21 @@ async def test_a_code_in_any_form_never_becomes_a_draft_or_a_report(
         assert part not in stored
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Hoi, hier is mijn code: 0y7a kp1q 651g anrd. Is er al nieuws?",
+        "mijn code: 0Y7A-KP1Q-651G-ANRD, is er nieuws?",
+        "Is er nieuws? Mijn code is 0Y7A KP1Q 651G ANRD",
+    ],
+)
+def test_the_word_code_before_a_code_is_not_read_as_its_first_group(typed: str) -> None:
+    """ "code 0y7a kp1q 651g" reads as a code too; the one meant is the one without "code"."""
+    sighting = sight_code(typed)
+    assert sighting is not None and sighting.code == parse_code("0Y7A-KP1Q-651G-ANRD")
+    assert not sighting.alone
+
+
 async def test_a_code_inside_a_sentence_is_opened_and_the_sentence_kept_nowhere(
     bot: Harness,
 ) -> None:
@@ -211,6 +228,26 @@ async def test_a_second_story_is_never_merged_without_asking(bot: Harness) -> No
     )
     [case] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
     assert case.report.narrative.count(CALM) == 1, "one copy of the story"
+
+
+async def test_a_sent_draft_pressed_again_leaves_the_receipt_in_its_place(bot: Harness) -> None:
+    """A second press (a double click, a copy on another screen) on the message the receipt
+    took over says "sent" in a new message: replacing that message would remove the receipt."""
+    chat = f"dm:{SANNE.user_id}"
+    draft = (await bot.say(SANNE, CALM)).messages[0]
+    token = buttons(draft)["report.send"]
+    shown = MessageRef("web", chat, "draft-1")
+    await bot.press(SANNE, "report.send", token, shown)
+
+    again = await bot.press(SANNE, "report.send", token, shown)
+    assert again.replace is None and again.messages
+    assert "Verstuurd als melding M-2026-0001" in text_of(again.messages[0])
+    details = await bot.press(SANNE, "report.details", token, shown)
+    assert details.replace is None and details.form is None
+    elsewhere = await bot.press(SANNE, "report.send", token, MessageRef("web", chat, "copy-2"))
+    assert elsewhere.replace is not None, "any other copy says so in its own place"
+    assert "Verstuurd als melding M-2026-0001" in text_of(elsewhere.replace)
+    assert len(await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))) == 1
 
 
 async def test_starting_again_replaces_the_draft_only_when_chosen(bot: Harness) -> None:

@@ -8,7 +8,9 @@ deletes here. Every request is kept in ``fake.calls``; messages in ``fake.activi
 Threads work as in Teams: a channel post started with ``POST /v3/conversations`` gets the
 conversation id ``<channel>;messageid=<id>``, and whatever is sent to that id, or replied
 to one of its messages, joins that thread. ``fail_next`` scripts errors (429 with
-Retry-After, 412, 5xx, 403, 404); ``require_token`` makes it check the bearer token.
+Retry-After, 412, 5xx, 403, 404) for a number of requests, ``fail_for`` for a stretch of
+time (an outage: every matching request fails until it is over); ``require_token`` makes
+it check the bearer token.
 
 Inline images (an ``image/*`` attachment whose ``contentUrl`` is a base64 ``data:`` URI)
 are checked as Teams does (valid base64 of the declared type, at most 1 MB, else 400 or
@@ -85,6 +87,8 @@ class _Failure:
     path_contains: str | None
     code: str | None
     message: str | None
+    # For an outage: (start, end) on the monotonic clock; then ``times`` is not counted.
+    window: tuple[float, float] | None = None
 
 
 @dataclass
@@ -189,6 +193,24 @@ class FakeBotConnector:
         self._failures.append(
             _Failure(status, times, retry_after, method, path_contains, code, message)
         )
+
+    def fail_for(
+        self,
+        status: int,
+        seconds: float,
+        *,
+        after: float = 0.0,
+        retry_after: float | None = None,
+        method: str | None = None,
+        path_contains: str | None = None,
+    ) -> None:
+        """Answer every matching request with ``status`` for ``seconds``, starting ``after``
+        seconds from now: an outage of Microsoft's, however many requests it meets."""
+        start = time.monotonic() + after
+        method = method.upper() if method else None
+        window = (start, start + seconds)
+        failure = _Failure(status, 0, retry_after, method, path_contains, None, None, window)
+        self._failures.append(failure)
 
     def set_members(
         self, conversation_id: str, members: Iterable[TeamsUser | Mapping[str, Any]]
@@ -344,14 +366,20 @@ class FakeBotConnector:
             raise ConnectorError(401, "Authorization has been denied for this request.")
 
     def _scripted_failure(self, call: Call) -> None:
+        now = time.monotonic()
+        self._failures = [f for f in self._failures if f.window is None or now < f.window[1]]
         for failure in self._failures:
             if failure.method not in (None, call.method):
                 continue
             if failure.path_contains is not None and failure.path_contains not in call.path:
                 continue
-            failure.times -= 1
-            if failure.times <= 0:
-                self._failures.remove(failure)
+            if failure.window is not None:
+                if now < failure.window[0]:
+                    continue
+            else:
+                failure.times -= 1
+                if failure.times <= 0:
+                    self._failures.remove(failure)
             message = failure.message or f"Scripted failure (HTTP {failure.status})"
             raise ConnectorError(failure.status, message, failure.code, failure.retry_after)
 

@@ -171,6 +171,28 @@ async def test_faults_apply_to_the_matching_calls_only(
     assert [c.status for c in fake.calls] == [201, 412, 412, 200]
 
 
+async def test_an_outage_lasts_a_while_then_another_begins_then_all_is_well(
+    fake: FakeBotConnector, client: ConnectorClient
+) -> None:
+    fake.fail_for(503, 0.3, path_contains="/activities")
+    fake.fail_for(429, 0.3, after=0.3, retry_after=1, path_contains="/activities")
+    conversation_id, _ = await start_thread(client)  # POST /v3/conversations: not matched
+
+    async def answer_to_a_send() -> tuple[int, str | None]:
+        try:
+            await client.conversations.send_to_conversation(conversation_id, message("x"))
+        except aiohttp.ClientResponseError as error:
+            return error.status, (error.headers or {}).get("Retry-After")
+        return 201, None
+
+    assert [await answer_to_a_send() for _ in range(3)] == [(503, None)] * 3
+    await asyncio.sleep(0.35)
+    assert await answer_to_a_send() == (429, "1")
+    await asyncio.sleep(0.3)
+    assert [await answer_to_a_send() for _ in range(2)] == [(201, None)] * 2
+    assert [a["text"] for a in fake.sent] == ["x", "x"]
+
+
 @pytest.mark.parametrize("required", ["secret-token", lambda token: token.startswith("secret")])
 async def test_a_token_can_be_required(required: Any) -> None:
     async with FakeBotConnector(require_token=required) as fake:

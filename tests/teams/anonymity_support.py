@@ -20,7 +20,7 @@ from bot.app import RUNTIME, create_app
 from storage.sealing import new_key
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.openid import OpenIdIssuer
-from tests.fakes.teams_payloads import BOT_APP_ID, TeamsPayloads, TeamsUser
+from tests.fakes.teams_payloads import BOT_APP_ID, Channel, TeamsPayloads, TeamsUser
 from tests.privacy import log_lines_holding, tables_holding
 from tests.teams.support import (
     COORDINATION,
@@ -120,11 +120,19 @@ class TeamsMeldbot:
     # -- cards ---------------------------------------------------------------------
 
     async def press(
-        self, user: TeamsUser, message: dict[str, Any], action_id: str, in_channel: bool = False
+        self,
+        user: TeamsUser,
+        message: dict[str, Any],
+        action_id: str,
+        in_channel: bool = False,
+        channel: Channel = COORDINATOR_CHANNEL,
     ) -> dict[str, Any]:
-        """Presses a button on a message (Action.Execute); returns the invoke's answer."""
+        """Presses a button on a message (Action.Execute); returns the invoke's answer.
+        ``in_channel``: the message is a root card in ``channel``."""
         button = action(card_of(message), "button", action_id)
-        return await self._invoke(user, button["data"], button["verb"], message, in_channel)
+        return await self._invoke(
+            user, button["data"], button["verb"], message, in_channel, channel
+        )
 
     async def fill(
         self,
@@ -133,13 +141,14 @@ class TeamsMeldbot:
         opened: dict[str, Any],
         values: dict[str, str],
         in_channel: bool = False,
+        channel: Channel = COORDINATOR_CHANNEL,
     ) -> dict[str, Any]:
         """Sends the form card ``opened`` (an invoke answer shown on ``message``)."""
         form = opened["value"]
         assert opened["type"] == "application/vnd.microsoft.card.adaptive", opened
         sent = action(form, "form")
         data = dict(sent["data"]) | {f"field.{key}": value for key, value in values.items()}
-        return await self._invoke(user, data, sent["verb"], message, in_channel)
+        return await self._invoke(user, data, sent["verb"], message, in_channel, channel)
 
     async def _invoke(
         self,
@@ -148,8 +157,9 @@ class TeamsMeldbot:
         verb: str,
         message: dict[str, Any],
         in_channel: bool,
+        channel: Channel = COORDINATOR_CHANNEL,
     ) -> dict[str, Any]:
-        thread = self.teams.channel_thread(COORDINATOR_CHANNEL, message["id"])  # a root card
+        thread = self.teams.channel_thread(channel, message["id"])  # a root card
         invoke = self.teams.card_action_invoke(
             data,
             verb,
@@ -157,7 +167,7 @@ class TeamsMeldbot:
             conversation=thread if in_channel else None,
             user=user,
             team=COORDINATION if in_channel else None,
-            channel=COORDINATOR_CHANNEL if in_channel else None,
+            channel=channel if in_channel else None,
         )
         body = await self.post(invoke)
         assert body is not None
@@ -165,8 +175,8 @@ class TeamsMeldbot:
 
     # -- the coordinator channel ---------------------------------------------------
 
-    def roots(self) -> list[dict[str, Any]]:
-        posts = self.fake.activities(COORDINATOR_CHANNEL.id)
+    def roots(self, channel: Channel = COORDINATOR_CHANNEL) -> list[dict[str, Any]]:
+        posts = self.fake.activities(channel.id)
         return [post for post in posts if self.fake.thread(post["id"])[:1] == [post]]
 
     async def root_showing(self, words: str) -> dict[str, Any]:
@@ -228,8 +238,10 @@ async def start(
     issuer: OpenIdIssuer,
     aiohttp_client: MakeClient,
     database_url: str,
+    **overrides: Any,
 ) -> TeamsMeldbot:
-    """The composition root with Teams on and authenticated (see ``signed_outbound``)."""
+    """The composition root with Teams on and authenticated (see ``signed_outbound``);
+    ``overrides`` are further settings (a rota, a vertrouwenspersoon, the language)."""
     settings = make_settings(
         fake,
         teams_client_id=BOT_APP_ID,
@@ -237,6 +249,7 @@ async def start(
         database_url=database_url,
         data_dir=tmp_path,
         seal_key=new_key(),
+        **overrides,
     )
     app = await create_app(settings, clock=lambda: datetime.now(UTC))
     return TeamsMeldbot(await aiohttp_client(app), app, fake, issuer)

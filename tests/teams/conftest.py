@@ -1,8 +1,10 @@
-"""Fixtures for the Teams adapter: the fake Bot Connector, signing keys, a stub core."""
+"""Fixtures for the Teams adapter: the fake Bot Connector, signing keys, a stub core; and
+the real meldbot behind it (``make_bot``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +16,12 @@ from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.openid import OpenIdIssuer
 from tests.fakes.teams_payloads import BOT_APP_ID, TeamsBot, TeamsPayloads
 from tests.slack.support import StubCore
+from tests.teams.anonymity_support import TeamsMeldbot
+from tests.teams.intake_support import open_meldbot
 from tests.teams.support import OUTBOUND_TOKEN, StaticTokens, TeamsSender, make_settings
 
 MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
+MakeBot = Callable[..., Awaitable[TeamsMeldbot]]
 
 
 class MemoryBook:
@@ -78,3 +83,21 @@ async def teams(adapter: TeamsAdapter, aiohttp_client: MakeClient) -> AsyncItera
 @pytest.fixture
 def payloads(fake: FakeBotConnector) -> TeamsPayloads:
     return TeamsPayloads(fake.url)
+
+
+@pytest.fixture
+def make_bot(
+    tmp_path: Path,
+    fake: FakeBotConnector,
+    issuer: OpenIdIssuer,
+    aiohttp_client: MakeClient,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> MakeBot:
+    """The real meldbot, signed both ways, in Dutch: ``await make_bot(oncall=…)``."""
+
+    async def make(**settings: Any) -> TeamsMeldbot:
+        place = (tmp_path, fake, issuer, aiohttp_client, database_url, monkeypatch)
+        return await open_meldbot(*place, **settings)
+
+    return make
