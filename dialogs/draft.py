@@ -190,7 +190,8 @@ class DraftDialog:
             return _with(await self._start(actor, text, t, ids, held), refused)
         if not draft.narrative or not text:
             narrative = draft.narrative or text
-            draft = Draft(draft.id, draft.version + 1, narrative, files=[*draft.files, *ids])
+            carried = [*draft.files, *ids]
+            draft = Draft(draft.id, draft.version + 1, narrative, shown=draft.shown, files=carried)
             await self._keep(actor, draft)
             return _with(Response(messages=[self._shown(t, draft, held)]), refused)
         count = await self.held.hold(actor, HELD_FOR_DRAFT, text, files=ids)
@@ -236,7 +237,7 @@ class DraftDialog:
                 limit=NARRATIVE_MAX,
             )
             return Response(messages=[_say(text)])
-        draft = Draft(draft.id, draft.version + 1, narrative, files=files)
+        draft = Draft(draft.id, draft.version + 1, narrative, shown=draft.shown, files=files)
         await self._keep(event.actor, draft)
         await self.held.forget(event.actor)
         return Response(replace=self.message(t, draft))
@@ -290,7 +291,10 @@ class DraftDialog:
         The receipt takes the place of ``replacing`` (the draft message) when given."""
         reporter = Reporter(actor.platform, actor.user_id, actor.name)
         case = await self.ctx.cases.report(report, reporter, replacing=replacing)
-        draft.sent_as, draft.shown = case.reference, None
+        # A details form open from the message the receipt now fills must not write over
+        # it; one opened from an older copy may still say there what became of the draft.
+        draft.sent_as = case.reference
+        draft.shown = None if draft.shown == replacing else draft.shown
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
         return case
 
