@@ -93,8 +93,18 @@ def sight_code(text: str) -> Sighting | None:
     if meant and parse_code(whole) is not None:
         return Sighting(whole, parse_code(whole), alone=True)
     scan = _REFERENCE.sub(" \u00a6 ", text)
-    for typed, start, end in _sightings(scan):
-        rest = _KEYWORDS.sub(" ", scan[:start] + " " + scan[end:])
-        alone = not rest.strip(" \t\n.,:;!?-'\"")
-        return Sighting(typed, parse_code(typed), alone)
-    return None
+    found = list(_sightings(scan))
+    if not found:
+        return None
+    # A stretch that takes in the words beside a code ("code: 7x2k qgyq") carries fewer
+    # digits than the code itself, whose first and last groups always have one; a whole
+    # code wins over a near one.
+    typed, start, end = max(found, key=lambda f: (parse_code(f[0]) is not None, _digits(f[0])))
+    rest = _KEYWORDS.sub(" ", scan[:start] + " " + scan[end:])
+    alone = not rest.strip(" \t\n.,:;!?-'\"")
+    return Sighting(typed, parse_code(typed), alone)
+
+
+def _digits(typed: str) -> int:
+    """How many of the groups carry a digit."""
+    return sum(any(c.isdigit() for c in g.group()) for g in _GROUP.finditer(typed))
