@@ -168,6 +168,7 @@ async def test_a_real_code_typed_in_the_chat_opens_it_and_is_kept_nowhere(
         issued = answer(page, "Je ontvangstcode")
         await expect(issued).to_be_focused(timeout=15_000)
         code = (await issued.locator("dd").first.inner_text()).strip()
+        await expect(chat(page).locator("article").filter(has_text=code)).to_have_count(1)
         assert CODE.fullmatch(code), code
 
         # Retyped carelessly, inside a sentence: opened as the code, the sentence kept nowhere.

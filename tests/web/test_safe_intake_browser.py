@@ -100,7 +100,9 @@ async def test_danger_now_is_asked_and_ja_nu_pages_the_person_on_call(
         await expect(paged).to_contain_text(KNIFE)
         await expect(paged.get_by_role("button", name="Ik bel nu")).to_be_visible()
         await paged.get_by_role("button", name="Ik bel nu").click()
-        await expect(replies).to_contain_text("Karin", timeout=15_000)
+        await expect(replies).to_contain_text("Karin belt de melder nu terug.", timeout=15_000)
+        await act_as(chat(page), "sanne")
+        await expect(answer(page, "Er belt je nu iemand terug")).to_contain_text(reference)
         assert await page.evaluate("window.__csp") == []
 
 
