@@ -200,7 +200,8 @@ class DraftDialog:
             return _with(await self._start(actor, text, t, ids, held), refused)
         if not draft.narrative or not text:
             narrative = draft.narrative or text
-            draft = Draft(draft.id, draft.version + 1, narrative, files=[*draft.files, *ids])
+            carried = [*draft.files, *ids]
+            draft = Draft(draft.id, draft.version + 1, narrative, shown=draft.shown, files=carried)
             await self._keep(actor, draft)
             return _with(Response(messages=[self._shown(t, draft, held)]), refused)
         count = await self.held.hold(actor, HELD_FOR_DRAFT, text, files=ids)
@@ -246,7 +247,7 @@ class DraftDialog:
                 limit=NARRATIVE_MAX,
             )
             return Response(messages=[_say(text)])
-        draft = Draft(draft.id, draft.version + 1, narrative, files=files)
+        draft = Draft(draft.id, draft.version + 1, narrative, shown=draft.shown, files=files)
         await self._keep(event.actor, draft)
         await self.held.forget(event.actor)
         return Response(replace=self.message(t, draft))

@@ -268,14 +268,14 @@ class ReportDialog:
         if event.form_id == FORM_DETAILS:
             pressed = await self.drafts.pressed(event.actor, event.state, t)
             if not isinstance(pressed, Draft):
-                # Sent or replaced meanwhile: say so where the form was.
+                # Sent, grown or gone meanwhile: said in the form's place and in the chat.
                 first = pressed.messages[0] if pressed.messages else None
-                return Response(
-                    result=pressed.result or pressed.replace or first, replace=pressed.replace
-                )
+                note = pressed.replace or first
+                said = [first] if first is not None else []
+                return Response(result=note, replace=pressed.replace, messages=said)
             draft, narrative = pressed, pressed.narrative
             if not narrative:
-                return Response(result=_words_first(t))
+                return Response(result=_words_first(t), messages=[_words_first(t)])
         else:
             narrative = read_narrative(values, errors, t)
         offered = self._confidant(event.actor) is not None
@@ -296,6 +296,17 @@ class ReportDialog:
             report, Reporter(event.actor.platform, event.actor.user_id, event.actor.name)
         )
         return Response(result=await self.receipt(case, t))
+
+    async def _too_late(self, actor: Actor, pressed: Response) -> Response:
+        """The details form of a draft that was sent, grew or expired meanwhile: said in
+        the form's place and in the chat. The message the form was opened from is replaced
+        only while it shows a draft: sent from that very message, it holds the receipt."""
+        note = pressed.replace or pressed.messages[0]
+        draft = await self.drafts.current(actor)
+        receipt_there = draft is not None and draft.sent_as is not None and draft.shown is None
+        if pressed.replace is not None and not receipt_there:
+            return Response(result=note, replace=note)
+        return Response(result=note, messages=[note])
 
     async def receipt(self, case: Case, t: Translator) -> Message:
         attachments = self.ctx.attachments

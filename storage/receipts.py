@@ -26,7 +26,7 @@ class SqlReceiptRepository:
         sealed = None
         if contact is not None:
             sealed = self._sealer.seal_json({"platform": contact.platform, "reach": contact.reach})
-        # A million pseudonyms: a clash is rare, and then another one is drawn.
+        # 0.81 million pseudonyms: a clash is rare, and then another one is drawn.
         for _attempt in range(20):
             row = ReceiptRow(
                 pseudonym=new_pseudonym(), secret_hash=secret_hash, contact_sealed=sealed

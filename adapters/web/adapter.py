@@ -14,7 +14,7 @@ from adapters.web.present import Presenter
 from adapters.web.store import Conversations
 from bot.attachments.policy import Limits
 from bot.ports import Handler
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 
 def configured_channels(settings: Settings) -> list[str]:
@@ -25,6 +25,24 @@ def configured_channels(settings: Settings) -> list[str]:
     return [place.channel for place in places if place.platform == "web"]
 
 
+def confidants(settings: Settings) -> list[tuple[str, str]]:
+    """The vertrouwenspersoon's people in the web chat (id, name: the first has theirs).
+
+    Their reports arrive in a personal chat: a web chat channel is open to anyone who
+    joins it, so one named for them would show their reports to others."""
+    confidant = settings.confidant
+    place = confidant.place("web") if confidant else None
+    if confidant is None or place is None:
+        return []
+    if place.channel:
+        raise ConfigError(
+            "[confidant] web.channel: the web chat has no private channels. Leave it out; "
+            "reports to the vertrouwenspersoon then arrive in the personal chat of the "
+            "first person named."
+        )
+    return [(user_id, confidant.name if i == 0 else "") for i, user_id in enumerate(place.people)]
+
+
 class WebChatAdapter:
     """Three panes on one page (a staff chat, the coordinator channel, the team channels).
 
@@ -33,7 +51,7 @@ class WebChatAdapter:
 
     def __init__(self, settings: Settings, handler: Handler) -> None:
         chrome = Chrome(settings.language)
-        personas = Personas(settings.web_coordinators, chrome)
+        personas = Personas(settings.web_coordinators, chrome, confidants(settings))
         self.conversations = Conversations(configured_channels(settings))
         self.messenger = WebMessenger(
             self.conversations, settings.web_coordinators, chrome("earlier_message")

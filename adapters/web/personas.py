@@ -15,7 +15,7 @@ from adapters.web.chrome import Chrome
 
 Pane = Literal["chat", "coordinators", "team"]
 PANES: tuple[Pane, ...] = ("chat", "coordinators", "team")
-Group = Literal["staff", "coordinators"]
+Group = Literal["staff", "coordinators", "confidants"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +49,31 @@ def _display_name(user_id: str, chrome: Chrome) -> str:
 
 
 class Personas:
-    """The personas of each pane, built from ``settings.web_coordinators``."""
+    """The personas of each pane, built from ``settings.web_coordinators`` and the
+    vertrouwenspersoon's people (``confidants``: id and name), whose reports arrive in
+    their personal chat."""
 
-    def __init__(self, coordinators: Sequence[str], chrome: Chrome) -> None:
+    def __init__(
+        self,
+        coordinators: Sequence[str],
+        chrome: Chrome,
+        confidants: Sequence[tuple[str, str]] = (),
+    ) -> None:
         coordinator_ids = list(dict.fromkeys(user_id for user_id in coordinators if user_id))
         people: dict[str, Persona] = {}
         for user_id in coordinator_ids:
             people[user_id] = Persona(
                 user_id, _display_name(user_id, chrome), chrome("role_coordinator"), "coordinators"
+            )
+        for user_id, name in confidants:
+            people.setdefault(
+                user_id,
+                Persona(
+                    user_id,
+                    name or _display_name(user_id, chrome),
+                    chrome("role_confidant"),
+                    "confidants",
+                ),
             )
         for user_id, name in _STAFF:
             people.setdefault(user_id, Persona(user_id, name, chrome("role_staff"), "staff"))
@@ -67,9 +84,10 @@ class Personas:
         self._people = people
         staff = [person for person in people.values() if person.group == "staff"]
         coords = [person for person in people.values() if person.group == "coordinators"]
+        confidant = [person for person in people.values() if person.group == "confidants"]
         non_coordinator = [people[piet_id]] if people[piet_id].group == "staff" else []
         self._panes: dict[Pane, list[Persona]] = {
-            "chat": staff + coords,
+            "chat": staff + coords + confidant,
             "coordinators": coords + non_coordinator,
             "team": staff + coords,
         }

@@ -2,8 +2,14 @@
 
 A code is ``PPPP-SSSS-SSSS-SSSS`` in Crockford base32: the first group is the public
 pseudonym (coordinators see it, it finds the row), the other twelve characters are
-the secret, 60 random bits. Only a salted Argon2id hash of the secret is stored, so
-the database alone cannot give a code back, and each guess costs real work.
+the secret, random (59.6 bits: see ``new_secret``). Only a salted Argon2id hash of the
+secret is stored, so the database alone cannot give a code back, and each guess costs
+real work.
+
+The first and the last group always carry a digit. ``bot.consultation.sighting`` tells a
+code from words typed apart by the digits in its groups; with digits at both ends, a
+code retyped in lower case inside a sentence cannot be read together with the word next
+to it ("code 7x2k qgyq jf8k" is no code: the group after it has a digit).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PSEUDONYM_LENGTH = 4
-SECRET_LENGTH = 12  # 12 × 5 = 60 bits
+SECRET_LENGTH = 12  # 12 × 5 = 60 bits, less the 0.4 that new_secret leaves out
 SECRET_BITS = SECRET_LENGTH * 5
 # Readers confuse these; Crockford decodes them to what was meant.
 LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -30,12 +36,29 @@ def _random(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+def _has_digit(group: str) -> bool:
+    return any(c.isdigit() for c in group)
+
+
 def new_pseudonym() -> str:
-    return _random(PSEUDONYM_LENGTH)
+    """Four characters with a digit among them (0.81 million pseudonyms)."""
+    while True:
+        pseudonym = _random(PSEUDONYM_LENGTH)
+        if _has_digit(pseudonym):
+            return pseudonym
+
+
+def recognisable(secret: str) -> bool:
+    """Whether the secret ends in a group with a digit and has a letter."""
+    return _has_digit(secret[-4:]) and any(c.isalpha() for c in secret)
 
 
 def new_secret() -> str:
-    return _random(SECRET_LENGTH)
+    """Twelve random characters, drawn again in one case out of five (59.6 bits)."""
+    while True:
+        secret = _random(SECRET_LENGTH)
+        if recognisable(secret):
+            return secret
 
 
 def format_code(pseudonym: str, secret: str) -> str:

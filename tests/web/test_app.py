@@ -22,7 +22,7 @@ from bot.events import (
     MessageReceived,
     MessageRef,
 )
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 from bot.text import NARRATIVE_MAX
 from bot.ui import Actions, Button, Message
 from tests.web.stub import StubCore
@@ -200,6 +200,31 @@ async def test_who_may_act_where(client: Client, adapter: WebChatAdapter) -> Non
     assert [e.message.summary for e in adapter.conversations.replies(root)][-1] == "Ik bel haar"
     bad_thread = {**reply, "thread": "nope"}
     assert (await post(client, "message", bad_thread))[0] == 409
+
+
+async def test_the_confidant_acts_in_their_own_chat_and_never_in_a_channel(
+    core: StubCore, aiohttp_client: MakeClient
+) -> None:
+    """Reports to the vertrouwenspersoon arrive in their personal chat: they are a persona
+    there (not in the coordinator pane); a web chat channel, open to all, is refused."""
+    people = {"name": "Els Bakker", "web": {"people": ["els", "ruud"]}}
+    settings = Settings(web_coordinators=["fatima"], language="nl", confidant=people)
+    web_chat = WebChatAdapter(settings, core)
+    app = web.Application()
+    web_chat.mount(app)
+    client = await aiohttp_client(app)
+    page = await (await client.get("/")).text()
+    els = '<optgroup label="Vertrouwenspersoon"><option value="els">Els Bakker (vertrouwenspersoon)'
+    assert els in page
+    assert '<option value="ruud">Ruud (vertrouwenspersoon)</option>' in page
+    said = {"pane": "chat", "persona": "els", "text": "Ik heb het gelezen."}
+    assert await post(client, "message", said) == (200, {"ok": True})
+    claim = {"pane": "coordinators", "persona": "els", "text": "Hallo"}
+    assert (await post(client, "message", claim))[0] == 400
+
+    channel = {"name": "Els Bakker", "web": {"channel": "vertrouwen", "people": ["els"]}}
+    with pytest.raises(ConfigError, match="no private channels"):
+        WebChatAdapter(Settings(language="nl", confidant=channel), core)
 
 
 async def test_a_form_replaces_the_message_or_home_whose_button_opened_it(
