@@ -229,9 +229,11 @@ async def start(
     aiohttp_client: MakeClient,
     database_url: str,
 ) -> TeamsMeldbot:
-    """The composition root with Teams on and authenticated (see ``signed_outbound``)."""
+    """The composition root with Teams on and authenticated (see ``signed_outbound``),
+    with the content in the channel ("full"): the most there is to scan for a name."""
     settings = make_settings(
         fake,
+        channel_content="full",
         teams_client_id=BOT_APP_ID,
         teams_openid_metadata=issuer.metadata_url,
         database_url=database_url,
