@@ -12,11 +12,13 @@ buttons work and the link button opens the case page. With "full", the content i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -36,6 +38,7 @@ from tests.fakes.slack_payloads import (
 from tests.slack.anonymity_support import (
     COORDINATOR,
     Meldbot,
+    StaffSlack,
     buttons,
     staff_slack,
     text_of,
@@ -134,10 +137,17 @@ class Coordinators(Meldbot):
         return await until(found, "the consultation card")
 
 
-async def start(tmp_path: Path, aiohttp_client: MakeClient, **overrides: Any) -> Coordinators:
-    fake = staff_slack()
-    fake.members[COORDINATOR_CHANNEL].append(OTHER)  # in the channel, not on the list
-    await fake.start()
+@pytest.fixture
+async def fake() -> AsyncIterator[StaffSlack]:
+    started = staff_slack()
+    started.members[COORDINATOR_CHANNEL].append(OTHER)  # in the channel, not on the list
+    async with started:
+        yield started
+
+
+async def start(
+    tmp_path: Path, fake: StaffSlack, aiohttp_client: MakeClient, **overrides: Any
+) -> Coordinators:
     rota = OnCallRota(rotation=[OnCallPerson(id=ON_CALL, name="Karin")])
     settings = make_settings(
         fake,
@@ -189,9 +199,10 @@ async def anonymous_report(bot: Coordinators) -> str:
 
 
 async def test_with_minimal_nothing_anyone_wrote_reaches_the_coordinators_side(
-    tmp_path: Path, aiohttp_client: MakeClient
+    tmp_path: Path, fake: StaffSlack, aiohttp_client: MakeClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot = await start(tmp_path, aiohttp_client)
+    caplog.set_level(logging.INFO, logger="adapters.slack")
+    bot = await start(tmp_path, fake, aiohttp_client)
     named = await named_report_with_a_photo(bot)
     urgent = await urgent_report(bot)
     anonymous = await anonymous_report(bot)
@@ -271,12 +282,14 @@ async def test_with_minimal_nothing_anyone_wrote_reaches_the_coordinators_side(
 
     # A press on a link button is only acknowledged: the browser opens the page.
     calls = len(bot.fake.calls)
+    caplog.clear()
     link = block_actions(
         COORDINATOR, "meldbot.link", channel=COORDINATOR_CHANNEL, message_ts=card.ts
     )
     await bot.post(link)
     await bot.settle()
     assert len(bot.fake.calls) == calls
+    assert "slack: action handled" not in caplog.messages, "the core never heard of it"
 
     shown = coordinator_side(bot.fake)
     methods = {call.method for call in shown}
@@ -289,9 +302,9 @@ async def test_with_minimal_nothing_anyone_wrote_reaches_the_coordinators_side(
 
 
 async def test_with_full_the_channel_shows_the_content(
-    tmp_path: Path, aiohttp_client: MakeClient
+    tmp_path: Path, fake: StaffSlack, aiohttp_client: MakeClient
 ) -> None:
-    bot = await start(tmp_path, aiohttp_client, channel_content="full")
+    bot = await start(tmp_path, fake, aiohttp_client, channel_content="full")
     named = await named_report_with_a_photo(bot)
     card = await bot.card_of(named)
     assert NAMED_STORY in text_of(card.blocks)
