@@ -113,7 +113,7 @@ async def create_app(
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
-    delivery = AttachmentDelivery(database, outbox.messenger, settings.language)
+    delivery = AttachmentDelivery(database, outbox.messenger, settings.language, settings)
     outbox.register([ATTACHMENT], delivery.send)
     cases = CaseService(
         database,

@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.background import Loop
-from bot.case import reporter_views, views
+from bot.case import card, reporter_views, views
+from bot.case.detail import detail_on
 from bot.case.models import Case, CaseEvent, EventKind
 from bot.case.service import ALERT, PASSED_ON, RECEIPT, REPORTER, THREAD, UNDELIVERED
 from bot.consultation import delivery as consultation
@@ -194,24 +195,26 @@ class OutboxDispatcher(Loop):
         case, event = await self._load(notification)
         t = translator(self._settings.language)
         coordination = self.messenger(case.coordination_platform)
+        detail = detail_on(coordination.platform, self._settings)
         if notification.kind == ALERT:
-            card = views.case_card(case, t)
+            root = card.case_card(case, t, detail)
             if case.alert is None:
-                ref = await coordination.send(await self._alert_place(case, coordination), card)
+                ref = await coordination.send(await self._alert_place(case, coordination), root)
                 async with self._storage.transaction() as tx:
                     await tx.cases.set_alert(case.id, ref)
             else:
-                await coordination.update(case.alert, card)
+                await coordination.update(case.alert, root)
         elif notification.kind == THREAD and event is not None:
             if await self._before_handover(case, event):
                 # Said while the vertrouwenspersoon had it, delivered after it moved on:
                 # it belongs in their channel, never in the meldpunt's thread.
                 log.info("thread note #%s skipped: the case was passed on meanwhile", event.id)
                 return
-            note = views.thread_note(case, event, t, crisis=self._settings.crisis_contacts)
+            crisis = self._settings.crisis_contacts
+            note = views.thread_note(case, event, t, detail, crisis=crisis)
             await coordination.send(case_thread(case), note)
         elif notification.kind == UNDELIVERED:
-            await coordination.send(case_thread(case), views.delivery_failed_note(t))
+            await coordination.send(case_thread(case), views.delivery_failed_note(case, t, detail))
         elif notification.kind == REPORTER and event is not None and case.reporter:
             reporter_t = translator(case.report.language)
             message = reporter_views.reporter_notice(

@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from bot.attachments.policy import MAX_MB
+from bot.case.detail import ChannelContent
 from bot.case.models import Category
 from bot.confidant.config import Confidant
 from bot.oncall.rota import OnCallRota
@@ -136,6 +137,24 @@ class Settings(BaseSettings):
         ge=1,
         le=25,  # each file is held in memory while it is checked and sealed
         description="The largest photo or PDF meldbot takes with a report, in MB.",
+    )
+    # -------------------------------------------------------------------------------------
+
+    # -- channel content (bot/case/detail.py): what Slack and Teams may show of a case ---
+    channel_content: ChannelContent = Field(
+        default="minimal",
+        description="minimal: Slack and Teams get the reference, category, urgency, status, "
+        "handler, clocks and buttons, and a link to the case in meldbot; full: also the "
+        "narrative, location, names, messages and files (see the README on the DPIA).",
+    )
+    # -------------------------------------------------------------------------------------
+
+    # -- public_url (also added by the sign-in work; keep one at merge) -----------------
+    public_url: str = Field(
+        default="http://127.0.0.1:3978",
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Where people reach meldbot's own pages; chat messages link to "
+        "{public_url}/console/zaken/<reference>.",
     )
     # -------------------------------------------------------------------------------------
 

@@ -105,8 +105,17 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkButton:
+    """A button that opens a page (a case in meldbot's console) and acts on nothing: a
+    Slack button with a ``url``, a Teams ``Action.OpenUrl``, a link on the web."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Actions:
-    buttons: Sequence[Button]
+    buttons: Sequence[Button | LinkButton]
 
 
 Block = Text | Heading | Quote | Facts | Person | Note | Divider | Actions

@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.ui import (
     Actions,
     Block,
+    Button,
     Facts,
     Heading,
     Link,
+    LinkButton,
     Mention,
     Message,
     Note,
@@ -49,10 +51,22 @@ def text_of(message: Message) -> str:
 
 
 def buttons(message: Message) -> dict[str, str]:
-    """action_id -> value for every button in the message."""
+    """action_id -> value for every button in the message that acts (not a link)."""
     return {
         b.action_id: b.value
         for block in message.blocks
         if isinstance(block, Actions)
         for b in block.buttons
+        if isinstance(b, Button)
+    }
+
+
+def links(message: Message) -> dict[str, str]:
+    """label -> url of every link button in the message."""
+    return {
+        b.label: b.url
+        for block in message.blocks
+        if isinstance(block, Actions)
+        for b in block.buttons
+        if isinstance(b, LinkButton)
     }

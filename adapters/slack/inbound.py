@@ -158,6 +158,12 @@ def action_origin(body: Payload) -> Origin:
     return Origin(None, None, view_id=view.get("id"), in_modal=view.get("type") == "modal")
 
 
+def pressed_action_id(body: Payload) -> str:
+    """The neutral id of the button pressed in a ``block_actions`` request."""
+    action = (body.get("actions") or [{}])[0]
+    return action_id(str(action.get("action_id") or ""))
+
+
 def action_invoked(body: Payload, address: Address, origin: Origin) -> ActionInvoked:
     action = (body.get("actions") or [{}])[0]
     return ActionInvoked(

@@ -154,6 +154,8 @@ class Listeners:
 
     async def on_action(self, ack: AsyncAck, body: Body) -> None:
         await ack()
+        if inbound.pressed_action_id(body) == render.LINK_ACTION:
+            return  # the browser opened the page; the core has nothing to do
         origin = inbound.action_origin(body)
         user_id = inbound.interactive_actor(body).user_id
         address = origin.address

@@ -53,6 +53,9 @@ LONGER_IN_CHAT = N_(
     "Longer than Slack takes here? Send it as messages in your chat with meldbot instead."
 )
 RESULT_VIEW = "result"  # a form's answer, shown in its place; it is never submitted
+# Slack tells the app of a press on a link button too: this id marks it as nothing to do.
+LINK_ACTION = "meldbot.link"
+URL_MAX = 3000
 
 
 class RenderError(ValueError):
@@ -154,11 +157,21 @@ def _actions(actions: ui.Actions) -> list[Block]:
     seen: dict[str, int] = {}
     buttons: list[ButtonElement] = []
     for button in actions.buttons:
+        neutral_id = LINK_ACTION if isinstance(button, ui.LinkButton) else button.action_id
         # Slack wants action_ids unique within a block; repeats get a "#n" suffix
         # that inbound.action_id() strips again.
-        count = seen.get(button.action_id, 0) + 1
-        seen[button.action_id] = count
-        action_id = button.action_id if count == 1 else f"{button.action_id}#{count}"
+        count = seen.get(neutral_id, 0) + 1
+        seen[neutral_id] = count
+        action_id = neutral_id if count == 1 else f"{neutral_id}#{count}"
+        if isinstance(button, ui.LinkButton):
+            if not is_web_url(button.url) or len(button.url) > URL_MAX:
+                raise RenderError(f"a link button needs an http(s) URL, not {button.url[:40]!r}")
+            buttons.append(
+                ButtonElement(
+                    text=plain(button.label, BUTTON_TEXT), action_id=action_id, url=button.url
+                )
+            )
+            continue
         buttons.append(
             ButtonElement(
                 text=plain(button.label, BUTTON_TEXT),

@@ -287,9 +287,12 @@ class _Writer:
             return self.md(flat, SHORT_MAX)  # not a number to dial: shown, not linked
         return f"[{self.md(flat, SHORT_MAX, line_start=False)}](tel:{number})"
 
-    def buttons(self, buttons: Sequence[ui.Button]) -> list[JSON]:
+    def buttons(self, buttons: Sequence[ui.Button | ui.LinkButton]) -> list[JSON]:
         actions = []
         for index, button in enumerate(buttons):
+            if isinstance(button, ui.LinkButton):
+                actions.append(self.open_url(button))
+                continue
             try:
                 data = payloads.button_data(button)
             except payloads.PayloadError as error:
@@ -300,6 +303,13 @@ class _Writer:
                 action["mode"] = "secondary"
             actions.append(action)
         return actions
+
+    def open_url(self, button: ui.LinkButton) -> JSON:
+        """A button that opens a page in the browser; Teams tells meldbot nothing of it."""
+        url = safe_url(button.url)
+        if url is None or not url.lower().startswith(("https://", "http://")):
+            raise RenderError(f"a link button needs an http(s) URL, not {button.url[:40]!r}")
+        return {"type": "Action.OpenUrl", "title": self.title(button.label), "url": url}
 
     # -- form fields ------------------------------------------------------------------------
 

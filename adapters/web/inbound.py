@@ -30,7 +30,7 @@ from bot.events import (
 )
 from bot.ports import Handler
 from bot.text import MESSAGE_MAX, NARRATIVE_MAX, filename
-from bot.ui import Actions, Form, Message, Response, Text
+from bot.ui import Actions, Button, Form, Message, Response, Text
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _has_button(message: Message | None, action_id: str, value: str) -> bool:
     if message is None:
         return False
     return any(
-        button.action_id == action_id and button.value == value
+        isinstance(button, Button) and button.action_id == action_id and button.value == value
         for block in message.blocks
         if isinstance(block, Actions)
         for button in block.buttons

@@ -22,6 +22,7 @@ from bot.ui import (
     Facts,
     Heading,
     Inline,
+    LinkButton,
     Mention,
     Message,
     Note,
@@ -99,6 +100,11 @@ def _person(person: Person) -> str:
 def _actions(actions: Actions) -> str:
     buttons = []
     for button in actions.buttons:
+        if isinstance(button, LinkButton):
+            url = safe_url(button.url)
+            if url is not None:  # a page to open, not an action: a link, as links are
+                buttons.append(f'<a class="btn btn--link" href="{e(url)}">{e(button.label)}</a>')
+            continue
         style = f" btn--{button.style}" if button.style else ""
         buttons.append(
             f'<button type="button" class="btn{style}" data-action-id="{e(button.action_id)}" '

@@ -1,4 +1,5 @@
-"""Showing a case's files to its coordinators: for now re-uploaded into the case thread.
+"""Showing a case's files to its coordinators: re-uploaded into the case thread, or
+(``channel_content = "minimal"``) a note there that opens the case in meldbot.
 
 Where a platform cannot show a file (Teams: only small inline images; the web chat: no
 HEIC), the thread gets a note that the file is stored with the case instead: the file is
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.attachments import views
 from bot.attachments.models import StoredFile
+from bot.case.detail import ChannelSettings, Detail, detail_on
 from bot.case.models import Case
 from bot.events import Platform
 from bot.i18n import Translator, translator
@@ -27,6 +29,7 @@ class AttachmentDelivery:
     storage: Storage
     messenger: Callable[[Platform], Messenger]  # raises a permanent DeliveryError if absent
     language: str
+    channels: ChannelSettings
 
     async def send(self, notification: Notification) -> None:
         async with self.storage.transaction() as tx:
@@ -35,13 +38,19 @@ class AttachmentDelivery:
         if case is None or file is None or file.case_id != case.id:
             raise DeliveryError("the case or its attachment no longer exists", permanent=True)
         messenger = self.messenger(case.coordination_platform)
-        await show(messenger, case, file, translator(self.language))
+        detail = detail_on(messenger.platform, self.channels)
+        await show(messenger, case, file, translator(self.language), detail)
 
 
-async def show(messenger: Messenger, case: Case, file: StoredFile, t: Translator) -> None:
-    """The one place that decides where coordinators see a file (``channel_content`` will
-    send them to the console instead): the case thread, or a note there."""
+async def show(
+    messenger: Messenger, case: Case, file: StoredFile, t: Translator, detail: Detail
+) -> None:
+    """The one place that decides where coordinators see a file: in the case thread, or
+    (without ``detail.content``) in meldbot, which a note in the thread opens."""
     thread = case_thread(case)
+    if not detail.content:
+        await messenger.send(thread, views.in_meldbot_note(case.reference, t, detail))
+        return
     try:
         await messenger.upload(
             thread,

@@ -8,8 +8,9 @@ from babel.numbers import format_decimal
 
 from bot.attachments.models import FileKind, HeldFile, Refusal, StoredFile
 from bot.attachments.policy import MIB, Limits
+from bot.case.detail import Detail
 from bot.i18n import N_, Translator
-from bot.ui import Message, Text
+from bot.ui import Actions, Message, Text
 
 KB = 1024
 
@@ -99,6 +100,15 @@ def not_shown_note(file: StoredFile, t: Translator) -> Message:
         size=size_text(file.size, t.language),
     )
     return Message(text, [Text.of(text)])
+
+
+def in_meldbot_note(reference: str, t: Translator, detail: Detail) -> Message:
+    """In the case thread instead of the file: that one came, and the way to it; not its
+    name, which can tell what it shows."""
+    text = t("The reporter sent a file with this report — see it in meldbot.")
+    return Message(
+        f"{reference}: {text}", [Text.of(text), Actions([detail.open_case(t, reference)])]
+    )
 
 
 KIND_WORDS = {

@@ -8,10 +8,11 @@ from babel.dates import format_datetime
 
 from bot.case import deadlines
 from bot.case.deadlines import ACKNOWLEDGE, EXPIRED, FEEDBACK
+from bot.case.detail import Detail
 from bot.case.models import Case
 from bot.i18n import Translator
 from bot.schedule.calendar import local
-from bot.ui import Actions, Block, Button, Facts, Message, Note, Strong, Text
+from bot.ui import Actions, Block, Button, Facts, LinkButton, Message, Note, Strong, Text
 
 
 def local_deadline(t: Translator, moment: datetime) -> str:
@@ -19,8 +20,9 @@ def local_deadline(t: Translator, moment: datetime) -> str:
     return format_datetime(local(moment), "EEEE d MMMM y, HH:mm", locale=t.language)
 
 
-def unclaimed(case: Case, working_days: int, t: Translator) -> Message:
-    """Raises an unclaimed case again, calmly, with the button to claim it."""
+def unclaimed(case: Case, working_days: int, t: Translator, detail: Detail) -> Message:
+    """Raises an unclaimed case again, calmly, with the button to claim it (and, where
+    the thread does not show the report, the one that opens it)."""
     if working_days == 1:
         text = t("Nobody has picked up this report after one working day.")
     else:
@@ -28,7 +30,12 @@ def unclaimed(case: Case, working_days: int, t: Translator) -> Message:
     blocks: list[Block] = [
         Text.of(Strong(text)),
         Text.of(t("Can you take it? Claim it, then call the reporter first.")),
-        Actions([Button(t("Claim"), "case.claim", str(case.id), style="primary")]),
+        Actions(
+            [
+                Button(t("Claim"), "case.claim", str(case.id), style="primary"),
+                *_open(case, t, detail),
+            ]
+        ),
     ]
     return Message(summary=f"{case.reference}: {text}", blocks=blocks, broadcast=True)
 
@@ -53,7 +60,7 @@ def legal_deadlines(case: Case, t: Translator) -> Message:
     return Message(summary=f"{case.reference}: {heading}", blocks=blocks)
 
 
-def legal_reminder(case: Case, duty: str, stage: str, t: Translator) -> Message:
+def legal_reminder(case: Case, duty: str, stage: str, t: Translator, detail: Detail) -> Message:
     """A deadline coming up, or passed while the duty is still open."""
     by = local_deadline(t, deadlines.deadline(duty, case.created_at))
     if duty == ACKNOWLEDGE and stage == EXPIRED:
@@ -80,7 +87,14 @@ def legal_reminder(case: Case, duty: str, stage: str, t: Translator) -> Message:
             deadline=by,
         )
     blocks: list[Block] = [Text.of(Strong(text)), Note(_how_met(duty, t))]
+    if not detail.content:
+        blocks.append(Actions(_open(case, t, detail)))
     return Message(summary=f"{case.reference}: {text}", blocks=blocks, broadcast=True)
+
+
+def _open(case: Case, t: Translator, detail: Detail) -> list[LinkButton]:
+    """The way to the case, where the thread does not show it."""
+    return [] if detail.content else [detail.open_case(t, case.reference)]
 
 
 def _how_met(duty: str, t: Translator) -> str:

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from bot.case import clock_views as views
 from bot.case import deadlines
+from bot.case.detail import Detail, detail_on
 from bot.case.models import Case, CaseEvent, EventKind
 from bot.i18n import Translator, translator
 from bot.notifications import Sender, case_thread
@@ -199,14 +200,16 @@ class CaseClocks(Feature):
         fired_at = next((e.created_at for e in events if e.id == notification.event_id), None)
         fired_at = fired_at or timer.due_at
         days = int(timer.payload["days"]) + working_days_late(timer.due_at, fired_at)
-        await self._post(case, views.unclaimed(case, days, self._t()))
+        await self._post(case, views.unclaimed(case, days, self._t(), self._detail(case)))
 
     async def _send_reminder(self, notification: Notification) -> None:
         case, timer, events = await self._load(notification)
         duty, stage = str(timer.payload["duty"]), str(timer.payload["stage"])
         if not case.is_open or deadlines.met(duty, case, events):
             return
-        await self._post(case, views.legal_reminder(case, duty, stage, self._t()))
+        await self._post(
+            case, views.legal_reminder(case, duty, stage, self._t(), self._detail(case))
+        )
 
     async def _send_deadlines(self, notification: Notification) -> None:
         async with self.context.storage.transaction() as tx:
@@ -217,6 +220,9 @@ class CaseClocks(Feature):
 
     def _t(self) -> Translator:
         return translator(self.context.settings.language)
+
+    def _detail(self, case: Case) -> Detail:
+        return detail_on(case.coordination_platform, self.context.settings)
 
     async def _load(self, notification: Notification) -> tuple[Case, Timer, list[CaseEvent]]:
         """The case, the clock that fired and what happened to the case so far."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.case.detail import detail_on
 from bot.case.service import RECEIPT_NOTICE
 from bot.consultation import colleague
 from bot.consultation.service import ALERT, CODE, THREAD, Issued
@@ -39,8 +40,9 @@ class ConsultationDelivery:
         t = translator(self.settings.language)
         coordination = self.messenger(consultation.coordination_platform)
         first = entries[0] if entries else None
+        detail = detail_on(coordination.platform, self.settings)
         if notification.kind == ALERT:
-            card = consultation_card(consultation, first, t)
+            card = consultation_card(consultation, first, t, detail)
             if consultation.alert is None:
                 ref = await coordination.send(coordination.coordinator_channel(), card)
                 async with self.storage.transaction() as tx:
@@ -53,7 +55,8 @@ class ConsultationDelivery:
             return
         if consultation.alert is None:
             raise DeliveryError("the consultation's card is not posted yet")
-        note = entry_note(consultation, entry, first is not None and entry.id == first.id, t)
+        is_first = first is not None and entry.id == first.id
+        note = entry_note(consultation, entry, is_first, t, detail)
         await coordination.send(consultation.alert.thread(), note)
 
     async def _notice(self, notification: Notification) -> None:

@@ -1,15 +1,29 @@
 """Neutral views of a consultation: the coordinators' card and thread notes.
 
 Nothing shown here can name the colleague: they are "Anonieme collega · K7Q2",
-written texts are quoted as given, and times are those the platform shows anyway.
+written texts are quoted as given, and times are those the platform shows anyway. Without
+``detail.content`` the texts stay in meldbot: the notes say that something was written.
 """
 
 from __future__ import annotations
 
+from bot.case.detail import Detail
 from bot.case.views import summarise
 from bot.consultation.models import Consultation, ConsultationStatus, Entry, EntryKind
 from bot.i18n import Translator
-from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Quote, Strong, Text
+from bot.ui import (
+    Actions,
+    Block,
+    Button,
+    Facts,
+    Heading,
+    LinkButton,
+    Message,
+    Note,
+    Quote,
+    Strong,
+    Text,
+)
 
 
 def colleague(consultation: Consultation, t: Translator) -> str:
@@ -26,7 +40,9 @@ def _status(consultation: Consultation, t: Translator) -> str:
             return t("Turned into report {ref}", ref=consultation.case_reference or "")
 
 
-def consultation_card(consultation: Consultation, first: Entry | None, t: Translator) -> Message:
+def consultation_card(
+    consultation: Consultation, first: Entry | None, t: Translator, detail: Detail
+) -> Message:
     """The root message of a consultation in the coordinator channel, updated in place."""
     title = t("Consultation · {colleague}", colleague=colleague(consultation, t))
     notify = consultation.receipt is not None and consultation.receipt.notify
@@ -40,8 +56,10 @@ def consultation_card(consultation: Consultation, first: Entry | None, t: Transl
             ]
         ),
     ]
-    if first is not None and first.text:
+    if first is not None and first.text and detail.content:
         blocks.append(Quote(summarise(first.text)))
+    elif first is not None and first.text:
+        blocks.append(Text.of(t("Read the question in meldbot.")))
     blocks.append(
         Note(
             t(
@@ -51,25 +69,33 @@ def consultation_card(consultation: Consultation, first: Entry | None, t: Transl
             )
         )
     )
+    buttons: list[Button | LinkButton] = [detail.open_consultation(t, consultation.id)]
     if consultation.is_open:
         value = str(consultation.id)
-        blocks.append(
-            Actions(
-                [
-                    Button(t("Answer"), "consult.answer", value, style="primary"),
-                    Button(t("Close"), "consult.close", value),
-                ]
-            )
-        )
+        buttons += [
+            Button(t("Answer"), "consult.answer", value, style="primary"),
+            Button(t("Close"), "consult.close", value),
+        ]
+    blocks.append(Actions(buttons))
     return Message(summary=f"{title} · {_status(consultation, t)}", blocks=blocks)
 
 
-def entry_note(consultation: Consultation, entry: Entry, first: bool, t: Translator) -> Message:
+def entry_note(
+    consultation: Consultation, entry: Entry, first: bool, t: Translator, detail: Detail
+) -> Message:
     """One reply in the consultation's thread for each thing that happens in it."""
     who = entry.author_name or t("The colleague")
     ref = entry.text or ""
     blocks: list[Block] = []
     match entry.kind:
+        case EntryKind.WROTE if not detail.content:
+            headline = (
+                t("The colleague wrote — read it in meldbot.")
+                if first
+                else t("The colleague replied — read it in meldbot.")
+            )
+            link = Actions([detail.open_consultation(t, consultation.id)])
+            blocks = [Text.of(Strong(headline)), link]
         case EntryKind.WROTE:
             headline = t("The colleague wrote:") if first else t("The colleague replied:")
             blocks = [Text.of(Strong(headline)), Quote(entry.text or "")]
@@ -82,6 +108,10 @@ def entry_note(consultation: Consultation, entry: Entry, first: bool, t: Transla
                 else t("The colleague reads this with their receipt code.")
             )
             blocks = [Text.of(Strong(headline)), Quote(entry.text or ""), Note(how)]
+            if not detail.content:
+                headline = t("{who} answered — read it in meldbot.", who=who)
+                link = Actions([detail.open_consultation(t, consultation.id)])
+                blocks = [Text.of(Strong(headline)), Note(how), link]
         case EntryKind.CLOSED:
             headline = t("{who} closed this consultation.", who=who)
         case EntryKind.REPORTED if entry.author_name:

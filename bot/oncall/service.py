@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.case.detail import detail_on
 from bot.case.models import Case, CaseEvent, EventKind, Urgency
-from bot.case.views import Paging, thread_note
+from bot.case.page_notes import Paging
+from bot.case.views import thread_note
 from bot.i18n import translator
 from bot.notifications import Sender, case_thread
 from bot.oncall.page import (
@@ -129,7 +131,9 @@ class OnCall(Feature):
         paging = self._paging(case, event, None)
         messenger = self.context.messenger(page.platform)
         address = await messenger.personal_address(person.id)
-        await messenger.send(address, page_message(case, t, paging.call_back_by, backup=escalated))
+        detail = detail_on(messenger.platform, self.context.settings)
+        message = page_message(case, t, detail, paging.call_back_by, backup=escalated)
+        await messenger.send(address, message)
 
     async def _send_thread(self, notification: Notification) -> None:
         case, event, page, _ = await self._load(notification)
@@ -141,8 +145,10 @@ class OnCall(Feature):
             same_platform = page.platform == case.coordination_platform
             shown = Mention(person.id, person.name) if same_platform else person.shown
         t = translator(self.context.settings.language)
-        note = thread_note(case, event, t, self._paging(case, event, shown))
-        await self.context.messenger(case.coordination_platform).send(thread, note)
+        messenger = self.context.messenger(case.coordination_platform)
+        detail = detail_on(messenger.platform, self.context.settings)
+        note = thread_note(case, event, t, detail, self._paging(case, event, shown))
+        await messenger.send(thread, note)
 
 
 def _newly_urgent(case: Case, event: CaseEvent) -> bool:

@@ -90,12 +90,12 @@ def text_of(blocks: Any) -> str:
 
 
 def buttons(blocks: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """action_id → value of every button in these blocks."""
+    """action_id → value of every button in these blocks that acts (not a link)."""
     return {
         str(element["action_id"]): str(element.get("value") or "")
         for block in blocks
         for element in block.get("elements", [])
-        if element.get("type") == "button"
+        if element.get("type") == "button" and "url" not in element
     }
 
 

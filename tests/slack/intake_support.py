@@ -49,7 +49,8 @@ async def start_meldbot(
     **settings: Any,
 ) -> Meldbot:
     """meldbot in Dutch, its users' language, on Slack only."""
-    values: dict[str, Any] = {"language": "nl", **settings}
+    # The content in the channel ("full"): these tests read the thread to see what went where.
+    values: dict[str, Any] = {"language": "nl", "channel_content": "full", **settings}
     configured = make_settings(
         fake, database_url=database_url, data_dir=tmp_path, seal_key=new_key(), **values
     )

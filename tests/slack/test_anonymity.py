@@ -78,7 +78,14 @@ async def bot(
     fake: StaffSlack,
     aiohttp_client: MakeClient,
 ) -> Meldbot:
-    settings = make_settings(fake, database_url=database_url, data_dir=tmp_path, seal_key=new_key())
+    # With the content in the channel ("full"): the most there is to scan for her name.
+    settings = make_settings(
+        fake,
+        database_url=database_url,
+        data_dir=tmp_path,
+        seal_key=new_key(),
+        channel_content="full",
+    )
     app = await create_app(settings, clock=lambda: datetime.now(UTC))
     return Meldbot(SlackSender(await aiohttp_client(app)), fake, app[RUNTIME])
 

@@ -82,8 +82,9 @@ def make_sender(
 
 @pytest.fixture
 async def meldbot(tmp_path: Path, fake_slack: FakeSlack, aiohttp_client: MakeClient) -> SlackSender:
-    """Coordinators are the members of the coordinator channel."""
-    return await make_sender(tmp_path, fake_slack, aiohttp_client)()
+    """Coordinators are the members of the coordinator channel. The channel shows the
+    content ("full"): these tests show how it is shown there."""
+    return await make_sender(tmp_path, fake_slack, aiohttp_client, channel_content="full")()
 
 
 class Case:

@@ -198,6 +198,7 @@ async def test_with_the_real_core_a_dm_with_a_photo_and_text_gets_an_answer(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}",
         data_dir=tmp_path,
         seal_key=new_key(),
+        channel_content="full",  # the file itself goes to the case's thread
     )
     slack = SlackSender(await aiohttp_client(await create_app(settings)))
     photo = fake_slack.share_file("stoel.jpg", PHOTO)

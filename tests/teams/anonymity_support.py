@@ -240,8 +240,9 @@ async def start(
     database_url: str,
     **overrides: Any,
 ) -> TeamsMeldbot:
-    """The composition root with Teams on and authenticated (see ``signed_outbound``);
-    ``overrides`` are further settings (a rota, a vertrouwenspersoon, the language)."""
+    """The composition root with Teams on and authenticated (see ``signed_outbound``),
+    with the content in the channel ("full": the most there is to scan for a name) unless
+    ``overrides`` (further settings: a rota, a vertrouwenspersoon, the language) say else."""
     settings = make_settings(
         fake,
         teams_client_id=BOT_APP_ID,
@@ -249,7 +250,7 @@ async def start(
         database_url=database_url,
         data_dir=tmp_path,
         seal_key=new_key(),
-        **overrides,
+        **{"channel_content": "full", **overrides},
     )
     app = await create_app(settings, clock=lambda: datetime.now(UTC))
     return TeamsMeldbot(await aiohttp_client(app), app, fake, issuer)

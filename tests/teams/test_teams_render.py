@@ -12,6 +12,8 @@ import pytest
 
 from adapters.teams import payloads, render
 from adapters.teams.escape import escape, shorten
+from bot.case.card import case_card
+from bot.case.detail import Detail
 from bot.case.models import (
     Case,
     CaseEvent,
@@ -25,7 +27,7 @@ from bot.case.models import (
     When,
 )
 from bot.case.reporter_views import receipt, reporter_notice
-from bot.case.views import case_card, delivery_failed_note, thread_note
+from bot.case.views import delivery_failed_note, thread_note
 from bot.i18n import Translator
 from bot.intake.signals import Signals
 from bot.settings import Contact
@@ -60,6 +62,9 @@ HOSTILE = (
     "`code` ~~weg~~ | a | {{DATE(2026-03-02T09:00:00Z, SHORT)}} \\*\n- lijst\n1. lijst\n# kop"
 )
 CASE_MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FULL = Detail(True, "https://meldbot.example.org")
+MINIMAL = Detail(False, "https://meldbot.example.org")
+CASE_PAGE = "https://meldbot.example.org/console/zaken/M-2026-0007"
 SPECIALS = "*_[]()`~|<>{}#-+=1.)\\&;a \n\t!:/"
 
 
@@ -632,7 +637,7 @@ def test_closed_form_card_has_nothing_to_send() -> None:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_case_card(language: str) -> None:
     t = Translator(language)
-    card = card_of_message(case_card(make_case(), t))
+    card = card_of_message(case_card(make_case(), t, FULL))
     assert card["msteams"]["entities"] == [
         {
             "type": "mention",
@@ -640,14 +645,16 @@ def test_case_card(language: str) -> None:
             "mentioned": {"id": "29:sanne", "name": "Sanne de Vries"},
         }
     ]
-    assert [action["data"]["action"] for action in card["actions"]] == [
+    opens, *actions = card["actions"]
+    assert opens == {"type": "Action.OpenUrl", "title": t("Open in meldbot"), "url": CASE_PAGE}
+    assert [action["data"]["action"] for action in actions] == [
         "case.claim",
         "case.ask",
         "case.status",
         "case.correct",
         "case.close",
     ]
-    assert [action.get("style") for action in card["actions"]] == [
+    assert [action.get("style") for action in actions] == [
         "positive",
         None,
         None,
@@ -669,9 +676,22 @@ def test_case_card_of_a_closed_case_from_another_platform() -> None:
         handler_name="Jan",
         measure=MeasureKind.CALL_BAN,
     )
-    card = card_of_message(case_card(case, Translator("nl")))
+    card = card_of_message(case_card(case, Translator("nl"), FULL))
     assert "entities" not in card["msteams"]
-    assert [action["data"]["action"] for action in card["actions"]] == ["case.reopen"]
+    assert [action.get("data", {}).get("action") for action in card["actions"]] == [
+        None,
+        "case.reopen",
+    ]
+
+
+def test_case_card_without_content_names_nobody_and_opens_meldbot() -> None:
+    case = make_case()
+    card = card_of_message(case_card(case, Translator("nl"), MINIMAL))
+    shown = " ".join(markdown_texts(card))
+    assert "entities" not in card["msteams"]  # no mention: a mention is a name
+    assert "Sanne" not in shown and "Balie" not in shown and "schreeuwde" not in shown
+    assert "collega (naam in meldbot)" in shown
+    assert card["actions"][0]["url"] == CASE_PAGE
 
 
 def test_thread_notes_and_reporter_notices() -> None:
@@ -687,7 +707,8 @@ def test_thread_notes_and_reporter_notices() -> None:
             measure=MeasureKind.WARNING_LETTER,
             reporter_informed=True,
         )
-        card_of_message(thread_note(case, happened, t))
+        card_of_message(thread_note(case, happened, t, FULL))
+        card_of_message(thread_note(case, happened, t, MINIMAL))
         notice = reporter_notice(case, happened, t, support)
         if notice is not None:
             card_of_message(notice)
@@ -703,7 +724,8 @@ def test_other_real_messages() -> None:
     card = card_of_message(receipt(make_case(), t, coordinator, [], 24, 15, on_call=True))
     assert any("tel:+31612345678" in text for text in markdown_texts(card))
     assert of_type(card, "ActionSet")  # "Add information" sits between other blocks
-    card_of_message(delivery_failed_note(t))
+    card_of_message(delivery_failed_note(make_case(), t, FULL))
+    card_of_message(delivery_failed_note(make_case(), t, MINIMAL))
     card_of_message(menu(t, "Gemeente *Test*"))
     draft = card_of_message(draft_message(t, Draft("d1", 1, HOSTILE * 50), Signals()))
     assert of_type(draft, "ActionSet") and "actions" not in draft

@@ -114,7 +114,8 @@ async def start(
 
 @pytest.fixture
 async def meldbot(tmp_path: Path, fake: FakeBotConnector, aiohttp_client: MakeClient) -> Meldbot:
-    return await start(tmp_path, fake, aiohttp_client)
+    """The channel shows the content ("full"): these tests show how it is shown there."""
+    return await start(tmp_path, fake, aiohttp_client, channel_content="full")
 
 
 async def report_through_the_form(meldbot: Meldbot, user: TeamsUser, story: str) -> str:

@@ -5,6 +5,7 @@ The language tests of the web chat and of Teams render each of them in both lang
 
 from __future__ import annotations
 
+from bot.case.detail import Detail
 from bot.case.models import Category
 from bot.events import Platform
 from bot.i18n import Translator
@@ -24,7 +25,7 @@ def dialog_forms(t: Translator, platform: Platform) -> dict[str, Form]:
         "code": consult.code_form(t),
         "reply": consult.reply_form(t, "token"),
         "to report": consult.to_report_form(t, "token", CATEGORIES, ""),
-        "answer a colleague": consultation.answer_form(t, 1),
+        "answer a colleague": consultation.answer_form(t, 1, Detail(True, "http://127.0.0.1:3978")),
         "question": coordinator.question_form(t, 1),
         "status": coordinator.status_form(t, 1),
         "close": coordinator.close_form(t, 1),
