@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.access.config import SignIn, checked_origin
 from bot.attachments.policy import MAX_MB
 from bot.case.models import Category
 from bot.confidant.config import Confidant
@@ -139,6 +140,17 @@ class Settings(BaseSettings):
     )
     # -------------------------------------------------------------------------------------
 
+    # -- sign-in and meldbot's own web surfaces (bot/access, adapters/site) ---------------
+    public_url: str = Field(
+        default="http://127.0.0.1:3978",
+        description="Where people reach meldbot's own pages; chat messages link here and "
+        "the sign-in's redirect URI is public_url + /signin/callback.",
+    )
+    signin: SignIn | None = Field(
+        default=None, description="The organisation's OpenID Connect provider."
+    )
+    # -------------------------------------------------------------------------------------
+
     slack_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
     )
@@ -197,6 +209,11 @@ class Settings(BaseSettings):
         if config_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
         return tuple(sources)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return checked_origin(value, "MELDBOT_PUBLIC_URL")
 
     @field_validator("slack_coordinators", "teams_coordinators", "web_coordinators", mode="before")
     @classmethod

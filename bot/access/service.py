@@ -1,16 +1,19 @@
 """The one place that says whether someone may handle a case.
 
 Chat buttons and console pages ask the same question here, so the answer is the same.
+With ``links`` (``bot.access.links``), a chat identity and the console identity it is
+linked to have the same rights: the union of what the sign-in and the platform say.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.access.links import Links
 from bot.access.models import Acting, Principal, Role
 from bot.case.models import Case
 from bot.confidant.config import Confidant
-from bot.events import Platform
+from bot.events import Actor, Platform
 from bot.ports import Messenger
 
 
@@ -18,12 +21,22 @@ from bot.ports import Messenger
 class Access:
     messengers: dict[Platform, Messenger]
     confidant: Confidant | None = None
+    links: Links | None = None
 
     async def roles(self, by: Acting) -> frozenset[Role]:
-        """A principal's roles come from the sign-in; a chat identity's from its platform
-        (the coordinator list or channel, the vertrouwenspersoon's people)."""
+        """A principal's roles come from the sign-in, a chat identity's from its platform
+        (the coordinator list or channel, the vertrouwenspersoon's people); linked
+        identities add each other's."""
         if isinstance(by, Principal):
-            return by.roles
+            roles = set(by.roles)
+            for actor in await self.links.chats(by) if self.links else []:
+                roles |= await self._platform_roles(actor)
+            return frozenset(roles)
+        platform = await self._platform_roles(by)
+        linked = await self.links.principal_for(by) if self.links else None
+        return platform | linked.roles if linked else platform
+
+    async def _platform_roles(self, by: Actor) -> frozenset[Role]:
         roles: set[Role] = set()
         messenger = self.messengers.get(by.platform)
         if messenger is not None and await messenger.is_coordinator(by.user_id):
