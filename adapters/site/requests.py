@@ -10,14 +10,14 @@ from aiohttp import web
 from bot.access.models import Principal, StoredSession
 from bot.access.sessions import Found
 
-FOUND = "meldbot.site.found"  # the request's session, active or ended (``Found``) or None
-LANGUAGE = "meldbot.site.language"
+# The request's session, active or ended, or None when the browser named none.
+FOUND = web.RequestKey[Found | None]("meldbot.site.found")
+LANGUAGE = web.RequestKey("meldbot.site.language", str)
 HOME = "/console/"
 
 
 def found_of(request: web.Request) -> Found | None:
-    found: Found | None = request.get(FOUND)
-    return found
+    return request.get(FOUND)
 
 
 def session_of(request: web.Request) -> StoredSession | None:

@@ -65,10 +65,10 @@ class SignInRoutes:
         back = safe_back(request.query.get("next"))
         expired = request.query.get("verlopen") == "1"
         signed_out = request.query.get("uitgelogd") == "1"
-        if principal_of(request) is not None and not expired:
-            return see_other(back)
         title = N_("Sign in")
         if site.provider is not None:
+            if principal_of(request) is not None and not expired:
+                return see_other(back)
             start = "/signin/start?" + urlencode({"next": back})
             return await site.render(
                 request,
@@ -135,13 +135,16 @@ class SignInRoutes:
             raise web.HTTPNotFound
         token = request.cookies.get(site.cookies.signin, "")
         attempt = await site.pending.take(ATTEMPT, token) if token else None
-        if attempt is None or request.query.get("state") != attempt["state"]:
+        if attempt is None:
             log.info("sign-in refused: no such attempt")
             return await site.error(request, 400, reason=LOST)
-        code = request.query.get("code")
-        if "error" in request.query or not code:
+        if "error" in request.query:
             log.info("sign-in refused by the provider")
             return await site.error(request, 400, reason=DECLINED)
+        code = request.query.get("code")
+        if request.query.get("state") != attempt["state"] or not code:
+            log.info("sign-in refused: not this attempt's answer")
+            return await site.error(request, 400, reason=LOST)
         try:
             claims = await provider.finish(code, attempt)
         except SignInRefused as refusal:
