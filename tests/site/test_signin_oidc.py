@@ -59,7 +59,7 @@ async def test_groups_are_a_claim_too_and_teams_is_linked_by_the_oid(
     site = await _served(make_site, mock_provider, roles_claim="groups")
     done = await site.sign_in_at(functools.partial(authorize_at_mock, subject="bram"), "/koppelen")
     assert done.status == 303
-    status, html = await site.page("/koppelen")
+    _status, html = await site.page("/koppelen")
     assert "Microsoft Teams: " + ANNA_OID in html
     links = site.runtime.links
     assert links is not None
