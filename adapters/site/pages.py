@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.i18n import translator
+from bot.i18n import N_, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -23,7 +23,8 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.globals.update(organisation=organisation, stylesheets=stylesheets)
+        # N_ marks a message id handed to a macro: {{ submit(N_("Save")) }}.
+        self.env.globals.update(organisation=organisation, stylesheets=stylesheets, N_=N_)
 
     def add_templates(self, directory: Path) -> None:
         """Another folder of templates (the console's), searched after the kit's."""
