@@ -55,4 +55,5 @@ class LinkRoutes:
             chats=[(actor.key, PLATFORM_NAMES[actor.platform], actor.user_id) for actor in chats],
             code=code,
             minutes=int(LINK_CODE_TTL.total_seconds() // 60),
+            here="/koppelen",
         )

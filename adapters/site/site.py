@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from yarl import URL
 
 from adapters.site.assets import Assets
 from adapters.site.headers import Cookies, add_security_headers
@@ -16,6 +17,7 @@ from adapters.site.local import LocalPersona, local_personas
 from adapters.site.oidc import Provider
 from adapters.site.pages import Pages
 from adapters.site.requests import (
+    HOME,
     LANGUAGE,
     found_of,
     principal_of,
@@ -131,15 +133,17 @@ class Site:
         session = session_of(request)
         parked, consumed = await self._restore(request, session)
         t = translator(language)
+        # A page shown in answer to a POST says which page it stands for (``here=``).
+        default = request.path_qs if request.method == "GET" else HOME
+        here = safe_back(context.pop("here", None), default)
+        switch = URL(here).update_query(taal="en" if language == "nl" else "nl")
         page: dict[str, Any] = {
             "principal": session.principal if session else None,
             "csrf": session.csrf if session else "",
-            "here": request.path_qs,
+            "here": here,
             "parked": parked is not None,
             "kept": _kept(parked),
-            "switch_url": str(
-                request.rel_url.update_query(taal="en" if language == "nl" else "nl")
-            ),
+            "switch_url": str(switch),
             "session_ends": t.time_of_day(session.ends_at) if session else "",
             "ending_soon": bool(session and session.ends_at - self.clock() < ENDING_SOON),
         }

@@ -23,14 +23,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
 from bot.access.models import Principal
 from bot.events import Actor, Platform
-from bot.ports import Storage
+from bot.ports import Storage, Transaction
 
 LINK_CODE_TTL = timedelta(minutes=10)
 CODE_DIGITS = 6
@@ -128,18 +129,27 @@ class Links:
             await tx.guesses.forget(guesser)
         return identity.principal
 
-    async def principal_for(self, actor: Actor) -> Principal | None:
+    @asynccontextmanager
+    async def _within(self, tx: Transaction | None) -> AsyncIterator[Transaction]:
+        """The caller's transaction, or one of our own."""
+        if tx is not None:
+            yield tx
+            return
+        async with self.storage.transaction() as own:
+            yield own
+
+    async def principal_for(self, actor: Actor, tx: Transaction | None = None) -> Principal | None:
         """The console identity ``actor`` is linked to, while its roles are still valid."""
-        async with self.storage.transaction() as tx:
-            identity = await tx.links.identity_of_chat(self._hash(actor.key))
+        async with self._within(tx) as within:
+            identity = await within.links.identity_of_chat(self._hash(actor.key))
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None
         return identity.principal
 
-    async def chats(self, principal: Principal) -> list[Actor]:
+    async def chats(self, principal: Principal, tx: Transaction | None = None) -> list[Actor]:
         """The chat identities linked to this person."""
-        async with self.storage.transaction() as tx:
-            keys = await tx.links.chats(self._subject(principal))
+        async with self._within(tx) as within:
+            keys = await within.links.chats(self._subject(principal))
         return [actor for actor in map(actor_of, keys) if actor is not None]
 
     async def keys(self, principal: Principal) -> set[str]:

@@ -24,6 +24,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import RUNTIME, Runtime, create_app
 from tests.core.conftest import Clock, make_settings
+from tests.web.conftest import chromium, page  # noqa: F401 (Chromium for test_browser)
 
 FORM_TOKEN = re.compile(r'name="_csrf" value="([^"]*)"')
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
@@ -19,7 +18,6 @@ from tests.core.conftest import Clock, make_settings
 from tests.site.conftest import free_port, mock_user, signin_config
 from tests.site.surface import NotesPage
 from tests.web.axe import assert_accessible
-from tests.web.conftest import chromium, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +53,7 @@ async def _no_csp_violations(tab: Page) -> None:
 
 
 async def test_the_demo_sign_in_linking_and_signing_out(
-    page: Page,  # noqa: F811
+    page: Page,
     serve: Callable[..., Awaitable[Served]],
 ) -> None:
     site = await serve()
@@ -84,7 +82,7 @@ async def test_the_demo_sign_in_linking_and_signing_out(
 
 
 async def test_a_form_survives_an_expired_session_in_the_browser(
-    page: Page,  # noqa: F811
+    page: Page,
     serve: Callable[..., Awaitable[Served]],
 ) -> None:
     site = await serve()
@@ -107,7 +105,7 @@ async def test_a_form_survives_an_expired_session_in_the_browser(
 
 
 async def test_error_pages_pass_axe(
-    page: Page,  # noqa: F811
+    page: Page,
     serve: Callable[..., Awaitable[Served]],
 ) -> None:
     site = await serve()
@@ -122,7 +120,7 @@ async def test_error_pages_pass_axe(
 
 
 async def test_signing_in_with_a_real_provider_in_the_browser(
-    page: Page,  # noqa: F811
+    page: Page,
     serve: Callable[..., Awaitable[Served]],
     mock_provider: str,
 ) -> None:
@@ -142,7 +140,3 @@ async def test_signing_in_with_a_real_provider_in_the_browser(
         "Dit verzoek kan meldbot niet lezen"
     )
     await assert_accessible(page, "the 400 page")
-
-
-def test_the_fixtures_are_imported() -> None:
-    assert callable(page) and callable(chromium)
