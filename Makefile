@@ -11,12 +11,14 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(BIN)/python
+	scripts/nlds-assets
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
 	scripts/system-packages
 	scripts/teams-schema
 	scripts/axe-core
+	scripts/nlds-assets
 	$(BIN)/pip install --quiet -e '.[test]'
 
 start: install

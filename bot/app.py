@@ -6,13 +6,17 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from aiohttp import web
 
+from adapters.site import Site
+from bot.access.links import ROLES_VALID, Links, link_key
+from bot.access.pending import Pending
 from bot.access.service import Access
+from bot.access.sessions import Sessions, SessionTimes
 from bot.aftercare import Aftercare
 from bot.attachments.delivery import AttachmentDelivery
 from bot.attachments.policy import Limits
@@ -60,6 +64,8 @@ class Runtime:
     dialogs: Dialogs
     messengers: dict[Platform, Messenger]
     scheduler: Scheduler
+    links: Links | None = None
+    sessions: Sessions | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -112,6 +118,8 @@ async def create_app(
     ]
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
+    links, sessions = _identities(settings, database, clock, seal_key)
+    access = Access(messengers, settings.confidant, links)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
     delivery = AttachmentDelivery(database, outbox.messenger, settings.language, settings)
     outbox.register([ATTACHMENT], delivery.send)
@@ -122,7 +130,7 @@ async def create_app(
         outbox.wake,
         intake,
         watchers=list(scheduled),
-        access=Access(messengers, settings.confidant),
+        access=access,
         attachments=attachments,
     )
     consultations = ConsultationService(
@@ -138,15 +146,20 @@ async def create_app(
         intake,
         onboarding=onboarding,
         attachments=attachments,
+        links=links,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
         settings, database, outbox, cases, consultations, dialogs, messengers, scheduler
     )
+    runtime.links, runtime.sessions = links, sessions
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[RUNTIME] = runtime
     adapters = _mount_adapters(app, runtime, clock)
+    _mount_site(
+        app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
+    )
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})
@@ -167,9 +180,28 @@ async def create_app(
             await adapter.stop()
         await database.close()
 
-    housekeeper = Housekeeper(database, clock, consultations, messengers, settings, attachments)
+    housekeeper = Housekeeper(
+        database, clock, consultations, messengers, settings, attachments, sessions
+    )
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def _identities(
+    settings: Settings, database: Database, clock: Callable[[], datetime], seal_key: str
+) -> tuple[Links, Sessions]:
+    """Who is signed in on meldbot's own pages, and which chat identities are theirs."""
+    signin = settings.signin
+    valid = timedelta(days=signin.linked_roles_days) if signin else ROLES_VALID
+    times = SessionTimes(signin.session_length, signin.idle_timeout) if signin else SessionTimes()
+    return Links(database, clock, link_key(seal_key), valid), Sessions(database, clock, times)
+
+
+def _mount_site(app: web.Application, settings: Settings, site: Site) -> None:
+    """meldbot's own pages: sign-in, sessions and the page kit (the console builds on it)."""
+    site.mount(app)
+    if settings.signin is None:
+        log.info("no [signin]: the demo sign-in is offered on 127.0.0.1 only")
 
 
 def _intake(settings: Settings) -> Recogniser:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.access.config import is_loopback
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -58,10 +59,26 @@ async def _upgrade(settings: Settings) -> None:
 ACCESS_LOG = '"%r" %s %b %Tfs'
 
 
+def check_serving(settings: Settings, host: str) -> None:
+    """meldbot's own pages show cases: beyond this machine only behind a real sign-in."""
+    if is_loopback(host):
+        return
+    if settings.signin is None:
+        raise ConfigError(
+            f"[signin] is missing: meldbot serves its console on {host} only with an "
+            "OpenID Connect sign-in (the demo sign-in works on 127.0.0.1 only)."
+        )
+    if not settings.public_url.startswith("https://"):
+        raise ConfigError(
+            f"MELDBOT_PUBLIC_URL must be an https:// address when meldbot serves on {host}."
+        )
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     from bot.app import create_app
 
-    if settings.web_chat_enabled and host not in {"127.0.0.1", "localhost", "::1"}:
+    check_serving(settings, host)
+    if settings.web_chat_enabled and not is_loopback(host):
         logging.getLogger("meldbot").warning(
             "the web chat lets anyone act as anyone; it is now reachable beyond this machine"
         )
@@ -126,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_upgrade(settings))
         print("meldbot: database is up to date")
         return 0
-    _serve(settings, args.host, args.port)
+    try:
+        _serve(settings, args.host, args.port)
+    except ConfigError as error:
+        print(f"meldbot: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.access.sessions import Sessions
 from bot.attachments.service import Attachments
 from bot.background import BackgroundTask
 from bot.consultation.service import ConsultationService
@@ -62,6 +63,7 @@ class Housekeeper(BackgroundTask):
         messengers: dict[Platform, Messenger],
         settings: Settings,
         attachments: Attachments,
+        sessions: Sessions | None = None,
     ) -> None:
         super().__init__("meldbot-housekeeping", self._run)
         self._storage = storage
@@ -70,19 +72,22 @@ class Housekeeper(BackgroundTask):
         self._messengers = messengers
         self._settings = settings
         self._attachments = attachments
+        self._sessions = sessions
 
     async def _run(self) -> None:
         while True:
             try:
                 deliveries, states, guesses = await sweep(self._storage, self._clock())
                 files = await self._attachments.forget_held()
+                ended = await self._sessions.purge() if self._sessions else 0
                 log.info(
                     "housekeeping: forgot %s delivery keys, %s dialog states, %s guess windows, "
-                    "%s held files",
+                    "%s held files, %s ended sessions",
                     deliveries,
                     states,
                     guesses,
                     files,
+                    ended,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
             except Exception:

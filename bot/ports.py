@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.access.models import ConsoleIdentity, Principal, StoredSession
 from bot.attachments.models import FileInfo, FileKind, StoredFile
 from bot.case.models import Case, CaseEvent, EventKind, NewReport, Reporter
 from bot.consultation.models import (
@@ -362,6 +363,47 @@ class AuditLog(Protocol):
     ) -> None: ...
 
 
+class SessionStore(Protocol):
+    """Signed-in sessions by the SHA-256 of their token; the principal and CSRF secret sealed."""
+
+    async def create(self, token_hash: str, session: StoredSession) -> None: ...
+
+    async def get(self, token_hash: str) -> StoredSession | None: ...
+
+    async def touch(self, token_hash: str, now: datetime, idle_until: datetime) -> None: ...
+
+    async def delete(self, token_hash: str) -> None: ...
+
+    async def purge(self, ended_before: datetime) -> int:
+        """Deletes the sessions that ended before ``ended_before``."""
+        ...
+
+
+class IdentityLinks(Protocol):
+    """Console identities (by a keyed hash of their subject) and the chat identities
+    linked to them (by a keyed hash of ``platform:user_id``)."""
+
+    async def remember(self, subject_hash: str, principal: Principal, now: datetime) -> None:
+        """Who signed in, with the roles they had then."""
+        ...
+
+    async def identity(self, subject_hash: str) -> ConsoleIdentity | None: ...
+
+    async def link(
+        self, chat_hash: str, chat_key: str, subject_hash: str, how: str, today: date
+    ) -> None:
+        """The chat identity belongs to this console identity (from now on only to it)."""
+        ...
+
+    async def identity_of_chat(self, chat_hash: str) -> ConsoleIdentity | None: ...
+
+    async def chats(self, subject_hash: str) -> list[str]:
+        """The chat identities (``platform:user_id``) linked to a console identity."""
+        ...
+
+    async def unlink(self, chat_hash: str) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -389,6 +431,12 @@ class Transaction(Protocol):
 
     @property
     def attachments(self) -> AttachmentRepository: ...
+
+    @property
+    def sessions(self) -> SessionStore: ...
+
+    @property
+    def links(self) -> IdentityLinks: ...
 
 
 class CaseWatcher(Protocol):

@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.access.config import SignIn, checked_origin
 from bot.attachments.policy import MAX_MB
 from bot.case.detail import ChannelContent
 from bot.case.models import Category
@@ -147,14 +148,17 @@ class Settings(BaseSettings):
         "handler, clocks and buttons, and a link to the case in meldbot; full: also the "
         "narrative, location, names, messages and files (see the README on the DPIA).",
     )
-    # -------------------------------------------------------------------------------------
 
-    # -- public_url (also added by the sign-in work; keep one at merge) -----------------
+    # -- sign-in and meldbot's own web surfaces (bot/access, adapters/site) ---------------
     public_url: str = Field(
         default="http://127.0.0.1:3978",
         pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
         description="Where people reach meldbot's own pages; chat messages link to "
-        "{public_url}/console/zaken/<reference>.",
+        "{public_url}/console/zaken/<reference>, and the sign-in's redirect URI is "
+        "public_url + /signin/callback.",
+    )
+    signin: SignIn | None = Field(
+        default=None, description="The organisation's OpenID Connect provider."
     )
     # -------------------------------------------------------------------------------------
 
@@ -216,6 +220,11 @@ class Settings(BaseSettings):
         if config_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
         return tuple(sources)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return checked_origin(value, "MELDBOT_PUBLIC_URL")
 
     @field_validator("slack_coordinators", "teams_coordinators", "web_coordinators", mode="before")
     @classmethod

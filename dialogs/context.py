@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.access.links import Links
 from bot.attachments.service import Attachments
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
@@ -29,6 +30,7 @@ class DialogContext:
     intake: Recogniser
     onboarding: Onboarding | None = None  # welcomes newcomers (MembersJoined)
     attachments: Attachments | None = None  # holds the files that come with a message
+    links: Links | None = None  # links chat identities to sign-ins (koppel 123456)
 
     async def translator_for(self, actor: Actor) -> Translator:
         return translator(await self.states.language(actor, self.settings.language))

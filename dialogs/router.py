@@ -30,6 +30,7 @@ from dialogs.consultation import ConsultationDialog
 from dialogs.context import DialogContext
 from dialogs.coordinator import CoordinatorDialog
 from dialogs.forms import int_state, required_text
+from dialogs.link import LinkDialog, link_code
 from dialogs.menu import MenuDialog
 from dialogs.oncall import OnCallDialog
 from dialogs.report import ReportDialog
@@ -111,6 +112,7 @@ class Dialogs:
         self.consult = ConsultDialog(ctx, self.report.receipt)
         self.consultation = ConsultationDialog(ctx)
         self.oncall = OnCallDialog(ctx)
+        self.link = LinkDialog(ctx)
 
     async def handle(self, event: Event) -> Response:
         event = _cleaned(event)
@@ -166,6 +168,9 @@ class Dialogs:
             return Response(messages=[_say(t("I see no text in your message. What happened?"))])
         if not text:  # files alone: they start (or join) a draft, which asks for words
             return await self.report.drafts.take(event.actor, "", t, event.files)
+        code = link_code(text)
+        if code is not None:
+            return _files_not_taken(await self.link.link(event.actor, code, t), event, t)
         sighting = sight_code(text)
         if sighting is not None:
             # Before anything else: a code must never end up in a draft, answer or report.

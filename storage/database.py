@@ -30,6 +30,7 @@ from storage.models import AddressRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.receipts import SqlReceiptRepository
 from storage.sealing import Sealer
+from storage.sessions import SqlIdentityLinks, SqlSessions
 from storage.timers import SqlTimers
 
 
@@ -45,6 +46,8 @@ class SqlTransaction:
     timers: SqlTimers
     guesses: SqlCodeGuesses
     attachments: SqlAttachmentRepository
+    sessions: SqlSessions
+    links: SqlIdentityLinks
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -97,6 +100,8 @@ class Database:
                 timers=SqlTimers(session, self._sealer),
                 guesses=SqlCodeGuesses(session),
                 attachments=SqlAttachmentRepository(session, self._sealer),
+                sessions=SqlSessions(session, self._sealer),
+                links=SqlIdentityLinks(session, self._sealer),
             )
 
     def _insert(self) -> Any:

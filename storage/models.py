@@ -302,3 +302,46 @@ class AttachmentRow(Base):
     size: Mapped[int]
     content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+
+
+class SessionRow(Base):
+    """A signed-in session on meldbot's own pages. The cookie holds a random token; only
+    its SHA-256 is kept. A session ends at ``expires_at`` or ``idle_until``, whichever
+    comes first; housekeeping deletes it a while after."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    principal_sealed: Mapped[str] = mapped_column(Text)
+    csrf_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    idle_until: Mapped[datetime] = mapped_column(index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConsoleIdentityRow(Base):
+    """Someone who signed in, as of their last sign-in (roles included), by a keyed hash
+    of their subject: the roles their linked chat identities carry."""
+
+    __tablename__ = "console_identities"
+
+    subject_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    principal_sealed: Mapped[str] = mapped_column(Text)
+    signed_in_at: Mapped[datetime]
+
+
+class IdentityLinkRow(Base):
+    """A chat identity (``slack:U1``) that belongs to a console identity. Looked up by a
+    keyed hash; the identity itself is sealed, read back only for that person's own cases.
+    Only the day is kept: a time could be lined up with something written in the chat."""
+
+    __tablename__ = "identity_links"
+
+    chat_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_hash: Mapped[str] = mapped_column(
+        ForeignKey("console_identities.subject_hash", ondelete="CASCADE"), index=True
+    )
+    chat_sealed: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(String(20))
+    linked_on: Mapped[date] = mapped_column(Date)

@@ -8,6 +8,7 @@ core checks either the same way, so one person has one set of rights everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bot.events import Actor
@@ -45,3 +46,28 @@ class Principal:
 
 Acting = Actor | Principal
 """Whoever acts on a case: from a chat (an ``Actor``) or from the console (a ``Principal``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A session as kept: who, the CSRF secret of its forms, and when it ends — at
+    ``expires_at`` (its length) or ``idle_until`` (no request for a while), the earlier."""
+
+    principal: Principal
+    csrf: str
+    created_at: datetime
+    last_seen_at: datetime
+    idle_until: datetime
+    expires_at: datetime
+
+    @property
+    def ends_at(self) -> datetime:
+        return min(self.idle_until, self.expires_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleIdentity:
+    """Someone as they were at their last sign-in."""
+
+    principal: Principal
+    signed_in_at: datetime

@@ -318,8 +318,9 @@ class CaseService:
     def rights(self) -> Access:
         return self.access or Access(self.messengers)
 
-    async def may_handle(self, by: Acting, case: Case) -> bool:
-        return await self.rights.may_handle(by, case)
+    async def may_handle(self, by: Acting, case: Case, tx: Transaction | None = None) -> bool:
+        """``tx``: the transaction the check happens in (linked identities are read there)."""
+        return await self.rights.may_handle(by, case, tx)
 
     async def _handled_by(
         self, tx: Transaction, actor: Acting, case_id: int, *, for_update: bool
@@ -327,8 +328,8 @@ class CaseService:
         """The case, if ``actor`` may handle it. A refusal says the same whether the case
         exists or not, so it tells a stranger nothing."""
         case = await tx.cases.get(case_id, for_update=for_update)
-        if case is None or not await self.may_handle(actor, case):
-            if case is None and await self.is_coordinator(actor):
+        if case is None or not await self.may_handle(actor, case, tx):
+            if case is None and await self.is_coordinator(actor, tx):
                 raise CaseError("This case no longer exists.")
             raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
         return case
@@ -337,8 +338,8 @@ class CaseService:
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
 
-    async def is_coordinator(self, by: Acting) -> bool:
-        return await self.rights.is_coordinator(by)
+    async def is_coordinator(self, by: Acting, tx: Transaction | None = None) -> bool:
+        return await self.rights.is_coordinator(by, tx)
 
     def _default_platform(self) -> Platform:
         return next(iter(self.messengers))
@@ -365,7 +366,7 @@ class CaseService:
             if case is None:
                 raise NotAllowed("There is no open page for this. Nothing was changed.")
             # Who may answer first: a refusal must not tell a stranger who handles the case.
-            if not await self.may_handle(actor, case):
+            if not await self.may_handle(actor, case, tx):
                 page = await page_of(tx, case.id)
                 if page is None:  # answered, closed or never paged: nothing to tell
                     raise NotAllowed("There is no open page for this. Nothing was changed.")
