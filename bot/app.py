@@ -17,6 +17,7 @@ from bot.aftercare import Aftercare
 from bot.attachments.delivery import AttachmentDelivery
 from bot.attachments.policy import Limits
 from bot.attachments.service import ATTACHMENT, Attachments
+from bot.audit.service import AuditTrail
 from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
@@ -60,6 +61,7 @@ class Runtime:
     dialogs: Dialogs
     messengers: dict[Platform, Messenger]
     scheduler: Scheduler
+    audit: AuditTrail
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -115,6 +117,7 @@ async def create_app(
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
     delivery = AttachmentDelivery(database, outbox.messenger, settings.language)
     outbox.register([ATTACHMENT], delivery.send)
+    access = Access(messengers, settings.confidant)
     cases = CaseService(
         database,
         messengers,
@@ -122,8 +125,9 @@ async def create_app(
         outbox.wake,
         intake,
         watchers=list(scheduled),
-        access=Access(messengers, settings.confidant),
+        access=access,
         attachments=attachments,
+        policy=settings.case_policy(),
     )
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
@@ -141,7 +145,15 @@ async def create_app(
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
-        settings, database, outbox, cases, consultations, dialogs, messengers, scheduler
+        settings,
+        database,
+        outbox,
+        cases,
+        consultations,
+        dialogs,
+        messengers,
+        scheduler,
+        AuditTrail(database, clock, access),
     )
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)

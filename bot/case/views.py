@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.case import action_views
 from bot.case.labels import category_label, measure_label, status_label, when_label
 from bot.case.models import Case, CaseEvent, CategorySource, EventKind, NewReport, Urgency
 from bot.case.reporter_views import contact_person
@@ -240,9 +241,11 @@ def thread_note(
             # The case clocks post their own notes (clock_views); this one only ever shows
             # if a clock event reaches the plain thread path, and its note is a code.
             blocks = [Text.of(t("A reminder about this case."))]
-    if event.note and event.kind is not EventKind.CLOCK:
+        case _ if event.kind in action_views.KINDS:
+            blocks = action_views.action_note(case, event, t)
+    if event.note and event.kind not in OWN_NOTE:
         blocks += [Text.of(Strong(t("Summary for the file:"))), Quote(event.note)]
-    if event.kind in {EventKind.CLAIMED, EventKind.STATUS, EventKind.CLOSED, EventKind.ON_IT}:
+    if event.kind in TOLD:
         blocks.append(Note(_feedback_note(case, event, t)))
     first = blocks[0]
     headline = "".join(_plain(p) for p in first.parts) if isinstance(first, Text) else ""
@@ -254,6 +257,19 @@ def thread_note(
 
 
 PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED})
+# Events whose note is not a summary for the file: a clock's code, the note itself, a name.
+OWN_NOTE = frozenset({EventKind.CLOCK, EventKind.NOTE, EventKind.REASSIGNED})
+# Events after which the thread hears whether the reporter was told.
+TOLD = frozenset(
+    {
+        EventKind.CLAIMED,
+        EventKind.STATUS,
+        EventKind.CLOSED,
+        EventKind.ON_IT,
+        EventKind.MESSAGE,
+        EventKind.REASSIGNED,
+    }
+)
 
 
 def _corrected(event: CaseEvent, actor: str, t: Translator) -> list[Block]:

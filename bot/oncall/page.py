@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast, get_args
 
-from bot.case.models import CaseEvent, EventKind
 from bot.access.models import Acting
+from bot.case.models import CaseEvent, EventKind
 from bot.events import Actor, Platform
 from bot.oncall.rota import OnCallPerson
 from bot.ports import Transaction
