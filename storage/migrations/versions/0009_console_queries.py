@@ -84,7 +84,6 @@ def _fill_clocks() -> None:
         sa.column("kind", sa.String()),
         sa.column("created_at", sa.DateTime(timezone=True)),
     )
-    bind.execute(sa.update(cases).values(due_at=NOTHING_DUE, urgency_rank=1))
     bind.execute(sa.update(cases).where(cases.c.urgency == "urgent").values(urgency_rank=0))
     contact = (
         sa.select(events.c.case_id, sa.func.min(events.c.created_at))
@@ -105,18 +104,28 @@ def _fill_clocks() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("due_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("first_contact_at", sa.DateTime(timezone=True)))
-        batch.add_column(sa.Column("urgency_rank", sa.SmallInteger(), nullable=True))
-        batch.add_column(
-            sa.Column("restricted", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMNs with defaults: rebuilding ``cases`` on SQLite would drop the table,
+    # and with foreign keys on, that deletes every row pointing at it.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    nothing_due = "'9999-12-31 00:00:00.000000'" if sqlite else "'9999-12-31 00:00:00+00'"
+    op.add_column(
+        "cases",
+        sa.Column(
+            "due_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text(nothing_due),
+        ),
+    )
+    op.add_column("cases", sa.Column("first_contact_at", sa.DateTime(timezone=True)))
+    op.add_column(
+        "cases",
+        sa.Column("urgency_rank", sa.SmallInteger(), nullable=False, server_default="1"),
+    )
+    op.add_column(
+        "cases", sa.Column("restricted", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     _fill_clocks()
-    with op.batch_alter_table("cases") as batch:
-        batch.alter_column("due_at", existing_type=sa.DateTime(timezone=True), nullable=False)
-        batch.alter_column("urgency_rank", existing_type=sa.SmallInteger(), nullable=False)
-        batch.alter_column("restricted", existing_type=sa.Boolean(), server_default=None)
     op.create_index("ix_cases_created", "cases", ["created_at", "id"])
     op.create_index(
         "ix_cases_open_created",
@@ -221,8 +230,5 @@ def downgrade() -> None:
         "ix_cases_created",
     ):
         op.drop_index(name, table_name="cases")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("restricted")
-        batch.drop_column("urgency_rank")
-        batch.drop_column("first_contact_at")
-        batch.drop_column("due_at")
+    for column in ("restricted", "urgency_rank", "first_contact_at", "due_at"):
+        op.drop_column("cases", column)  # SQLite ≥ 3.35 drops a column in place
