@@ -75,20 +75,16 @@ class CaseRow(Base):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),
-        # The lists (storage/queries.py): newest first, over all cases and over the open
-        # ones; what one person handles; the most urgent first; overdue by its clock.
-        Index("ix_cases_created", "created_at", "id"),
-        _partial("ix_cases_open_created", "created_at", "id"),
-        Index("ix_cases_handler", "handler_id", "created_at", "id"),
+        # The lists (storage/queries.py). Newest first is the id, highest first (the
+        # primary key over all cases); then the open ones, one category, what one person
+        # handles, one year (a reference's start); the most urgent first; overdue.
+        _partial("ix_cases_open", "id"),
+        Index("ix_cases_category", "category", "id"),
+        Index("ix_cases_handler", "handler_id", "id"),
+        Index("ix_cases_year", "year", "id"),
         Index("ix_cases_priority", "urgency_rank", "due_at", "id"),
         _partial("ix_cases_open_priority", "urgency_rank", "due_at", "id"),
         _partial("ix_cases_open_due", "due_at"),
-        # A reference's start ("M-2026-00"): LIKE 'prefix%' needs pattern ops on PostgreSQL.
-        Index(
-            "ix_cases_reference_pattern",
-            "reference",
-            postgresql_ops={"reference": "varchar_pattern_ops"},
-        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -349,7 +345,7 @@ class CaseRestrictionRow(Base):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     person_sealed: Mapped[str] = mapped_column(Text)
 
 

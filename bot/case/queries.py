@@ -79,6 +79,7 @@ class CasePage:
     next_cursor: str | None  # None: this was the last page
     words: tuple[str, ...] = ()  # the words searched for, as normalised
     reference: str | None = None  # the reference (start) searched for
+    exact: str | None = None  # a whole reference searched for, of a case the asker may see
 
 
 @dataclass(frozen=True, slots=True)

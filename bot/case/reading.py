@@ -90,8 +90,9 @@ class CaseReading(CaseHandling):
         limit: int = 25,
     ) -> CasePage:
         """One page of the cases ``by`` may see, in the filter's order; ``cursor`` is the
-        previous page's ``next_cursor``. A text search is audited (how many words, never
-        which)."""
+        previous page's ``next_cursor``. A search for a whole reference names the case in
+        ``exact`` when it is the asker's to see (the console may open it at once). A text
+        search is audited (how many words, never which)."""
         wanted = case_filter or CaseFilter()
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidQuery(BAD_LIMIT, limit=str(MAX_PAGE))
@@ -120,6 +121,11 @@ class CaseReading(CaseHandling):
         )
         async with self.storage.transaction() as tx:
             found = await tx.queries.search(asked)
+            exact = None
+            if reference and cursor is None and search.is_reference(reference):
+                case = await tx.cases.by_reference(reference)
+                visible = case is not None and await self.may_handle(by, case)
+                exact = reference if visible else None
             if words:
                 detail = f"{len(words)} words"
                 await tx.audit.record(
@@ -128,4 +134,4 @@ class CaseReading(CaseHandling):
         page = found[:limit]
         more = len(found) > limit
         following = encode_cursor(wanted.order, Position.of(page[-1])) if more else None
-        return CasePage(page, following, words, reference)
+        return CasePage(page, following, words, reference, exact)

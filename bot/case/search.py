@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MAX_QUERY = 200  # characters a search may have
 MAX_WORDS = 8  # words a search may look for at once
 MIN_LENGTH = 2
 
 # A reference as meldbot writes it (M-2026-0042), or its start: "M-2026-00", "m-2026".
-REFERENCE = re.compile(r"^M-\d{1,4}(-\d{0,6})?$")
+REFERENCE = re.compile(r"^M-(\d{1,4}|\d{4}-\d{0,7})$")
+WHOLE = re.compile(r"^M-\d{4}-\d{4,7}$")
 
 # Words so common that they find nearly everything (and would make the index huge).
 _STOP = """
@@ -55,6 +57,45 @@ def query_words(query: str) -> tuple[str, ...]:
         if len(word) >= MIN_LENGTH and word not in STOP_WORDS and word not in found:
             found.append(word)
     return tuple(found)
+
+
+SEQUENCE_DIGITS = 7  # a year holds fewer than ten million cases
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRange:
+    """The cases whose reference starts with a prefix, as (year, sequence) ranges — the
+    numbers behind ``format_reference`` — so the unique index on them finds them."""
+
+    years: tuple[int, int]  # [first, last]
+    sequences: tuple[tuple[int, int], ...] | None  # [first, last] each; None: every one
+
+
+def reference_range(prefix: str) -> ReferenceRange:
+    """``prefix`` is a ``reference_prefix``: M-, up to four digits of the year, and the
+    start of the number (written with at least four digits, so "0" means 0-999)."""
+    _, year, *rest = prefix.split("-")
+    number = rest[0] if rest else ""
+    width = 4 - len(year)
+    years = (int(year) * 10**width, (int(year) + 1) * 10**width - 1)
+    if not number:
+        return ReferenceRange(years, None)
+    typed, ranges = int(number), []
+    for length in range(max(4, len(number)), SEQUENCE_DIGITS + 1):
+        if length > 4 and number.startswith("0"):
+            break  # past four digits a number has no leading zero
+        rest = 10 ** (length - len(number))
+        low, high = typed * rest, (typed + 1) * rest - 1
+        floor = 10 ** (length - 1) if length > 4 else 0
+        low, high = max(low, floor), min(high, 10**length - 1)
+        if low <= high:
+            ranges.append((low, high))
+    return ReferenceRange(years, tuple(ranges))
+
+
+def is_reference(prefix: str) -> bool:
+    """A whole reference, not only its start."""
+    return bool(WHOLE.match(prefix))
 
 
 def reference_prefix(query: str) -> str | None:

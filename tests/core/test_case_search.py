@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from bot.case.models import EventKind, Reporter
 from bot.case.queries import CaseFilter, View
+from bot.case.search import ReferenceRange, reference_prefix, reference_range
 from bot.events import Actor
 from tests.core.conftest import JAN, SANNE, Harness, MakeBot
 from tests.core.console import RIA, integrity, report
@@ -27,7 +28,9 @@ async def test_a_reference_is_found_whole_or_by_its_start(bot: Harness) -> None:
     assert len(await _found(bot, "M-2026")) == 12
     assert await _found(bot, "M-2025") == []
     page = await bot.runtime.cases.list(JAN, CaseFilter(query="m-2026-00"))
-    assert page.reference == "M-2026-00" and page.words == ()
+    assert page.reference == "M-2026-00" and page.words == () and page.exact is None
+    whole = await bot.runtime.cases.list(JAN, CaseFilter(query="m-2026-0007"))
+    assert whole.exact == "M-2026-0007", "the console may open it at once"
 
 
 async def test_words_are_found_in_narratives_answers_notes_and_messages(bot: Harness) -> None:
@@ -81,6 +84,8 @@ async def test_a_search_finds_only_cases_the_asker_may_see(make_bot: MakeBot) ->
     seen = await report(bot, "De klant noemde valse facturen.")
     assert await _found(bot, "facturen", JAN) == [seen.reference]
     assert await _found(bot, hidden.reference, JAN) == []
+    page = await bot.runtime.cases.list(JAN, CaseFilter(query=hidden.reference))
+    assert page.exact is None, "a whole reference tells nothing of a case not theirs"
     assert await _found(bot, "facturen", RIA) == [seen.reference]
     coord_2 = Actor("web", "coord-2", "Karin")
     assert await _found(bot, "facturen", coord_2) == [seen.reference, hidden.reference]
@@ -98,3 +103,30 @@ async def test_a_text_search_is_audited_without_its_words(bot: Harness) -> None:
         ).all()
     assert rows == [(JAN.key, "search", "2 words")]
     assert SANNE.key not in repr(rows)
+
+
+def test_a_reference_start_is_read_as_ranges_of_the_numbers_behind_it() -> None:
+    def ranges(prefix: str) -> ReferenceRange:
+        found = reference_prefix(prefix)
+        assert found is not None, prefix
+        return reference_range(found)
+
+    assert ranges("M-2024-0") == ReferenceRange((2024, 2024), ((0, 999),))
+    assert ranges("m-2024-0042") == ReferenceRange((2024, 2024), ((42, 42),))
+    assert ranges("M-2024-12").sequences == (
+        (1200, 1299),
+        (12000, 12999),
+        (120000, 129999),
+        (1200000, 1299999),
+    ), "M-2024-1234 and M-2024-123456 both start so"
+    assert ranges("M-2024-12345").sequences == (
+        (12345, 12345),
+        (123450, 123459),
+        (1234500, 1234599),
+    )
+    assert ranges("M-2024-00001").sequences == (), "no number past four digits starts with 0"
+    assert ranges("M-2024") == ReferenceRange((2024, 2024), None)
+    assert ranges("M-2024-") == ReferenceRange((2024, 2024), None)
+    assert ranges("M-20") == ReferenceRange((2000, 2099), None)
+    for words_not_a_reference in ("M-20-1", "M-", "M2024", "M-2024-0042-1", "X-2024"):
+        assert reference_prefix(words_not_a_reference) is None
