@@ -10,6 +10,7 @@ from bot.case.models import Category, EventKind, NewReport, Reporter, Urgency
 from bot.case.queries import CaseFilter, View
 from bot.events import Actor
 from bot.oncall.rota import OnCallPerson, OnCallRota
+from bot.settings import ConfigError, load_settings
 from tests.core.conftest import JAN, Harness, MakeBot
 from tests.core.console import RIA, integrity, references, report
 from tests.fakes.messenger import FakeMessenger
@@ -147,3 +148,22 @@ async def test_a_restricted_channel_takes_the_alerts_on_its_platform(make_bot: M
     assert [r.address.conversation for r in roots] == ["C0INTEGRITY"]
     assert case.reference in text_of(roots[0].message)
     assert not slack.in_channel()
+
+
+def test_the_integrity_coordinators_are_keys_and_reach_the_case_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MELDBOT_INTEGRITY_COORDINATORS", "slack:U1, console:abc-123")
+    monkeypatch.setenv("MELDBOT_TEAMS_RESTRICTED_CHANNEL", "19:integriteit@thread.tacv2")
+    policy = load_settings().case_policy()
+    assert policy.integrity_coordinators == {"slack:U1", "console:abc-123"}
+    assert policy.restricts(Category.INTEGRITY) == policy.integrity_coordinators
+    assert policy.restricts(Category.THREAT) == frozenset()
+    assert policy.restricted_channels == {"teams": "19:integriteit@thread.tacv2"}
+    monkeypatch.setenv("MELDBOT_INTEGRITY_COORDINATORS", "U1")
+    with pytest.raises(ConfigError, match="MELDBOT_INTEGRITY_COORDINATORS"):
+        load_settings()
+    monkeypatch.setenv("MELDBOT_INTEGRITY_COORDINATORS", "slack:U1")
+    monkeypatch.setenv("MELDBOT_TEAMS_RESTRICTED_CHANNEL", "integriteit")
+    with pytest.raises(ConfigError, match="MELDBOT_TEAMS_RESTRICTED_CHANNEL"):
+        load_settings()
