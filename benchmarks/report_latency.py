@@ -88,7 +88,8 @@ async def _report(runtime: object, number: int) -> tuple[str, float, float]:
         FormSubmitted(actor, "report", {"narrative": f"Melding {number}: uitgescholden."})
     )
     confirmed = time.perf_counter() - begin
-    facts = next(block for block in response.messages[0].blocks if isinstance(block, Facts))
+    # The receipt is the form's result (the same card also reaches the chat via the outbox).
+    facts = next(block for block in response.result.blocks if isinstance(block, Facts))
     return facts.items[0][1], begin, confirmed
 
 

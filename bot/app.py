@@ -21,6 +21,7 @@ from bot.aftercare import Aftercare
 from bot.attachments.delivery import AttachmentDelivery
 from bot.attachments.policy import Limits
 from bot.attachments.service import ATTACHMENT, Attachments
+from bot.audit.service import AuditTrail
 from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
@@ -64,6 +65,7 @@ class Runtime:
     dialogs: Dialogs
     messengers: dict[Platform, Messenger]
     scheduler: Scheduler
+    audit: AuditTrail
     links: Links | None = None
     sessions: Sessions | None = None
 
@@ -132,6 +134,7 @@ async def create_app(
         watchers=list(scheduled),
         access=access,
         attachments=attachments,
+        policy=settings.case_policy(),
     )
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
@@ -150,7 +153,15 @@ async def create_app(
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
-        settings, database, outbox, cases, consultations, dialogs, messengers, scheduler
+        settings,
+        database,
+        outbox,
+        cases,
+        consultations,
+        dialogs,
+        messengers,
+        scheduler,
+        AuditTrail(database, clock, access),
     )
     runtime.links, runtime.sessions = links, sessions
 

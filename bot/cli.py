@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -23,7 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3978)
     db = commands.add_parser("db", help="database tasks")
-    db.add_argument("action", choices=["upgrade"])
+    db.add_argument(
+        "action",
+        choices=["upgrade", "reindex"],
+        help="upgrade: run the migrations; reindex: rebuild the search index under the "
+        "current sealing key (after rotating it)",
+    )
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
     teams = commands.add_parser(
         "teams-package", help="build the Teams app package (the zip an admin uploads)"
@@ -54,6 +60,21 @@ async def _upgrade(settings: Settings) -> None:
         await upgrade(engine)
     finally:
         await engine.dispose()
+
+
+async def _reindex(settings: Settings) -> int:
+    from bot.app import local_seal_key
+    from storage.database import Database
+    from storage.migrate import upgrade
+    from storage.sealing import Sealer
+
+    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
+    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
+    try:
+        await upgrade(database.engine)
+        return await database.reindex()
+    finally:
+        await database.close()
 
 
 ACCESS_LOG = '"%r" %s %b %Tfs'
@@ -139,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"meldbot: {error}", file=sys.stderr)
         return 2
+    if args.command == "db" and args.action == "reindex":
+        count = asyncio.run(_reindex(settings))
+        print(f"meldbot: the search index of {count} cases is rebuilt")
+        return 0
     if args.command == "db":
         asyncio.run(_upgrade(settings))
         print("meldbot: database is up to date")

@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.background import Loop
-from bot.case import card, reporter_views, views
+from bot.case import action_views, card, reporter_views, views
 from bot.case.detail import detail_on
+from bot.case.handling import HANDED_TO, MOVED
 from bot.case.models import Case, CaseEvent, EventKind
+from bot.case.policy import RESTRICTED_CHANNEL, alert_place
 from bot.case.service import ALERT, PASSED_ON, RECEIPT, REPORTER, THREAD, UNDELIVERED
 from bot.consultation import delivery as consultation
 from bot.events import Address, MessageRef, Platform
@@ -30,9 +32,19 @@ Sender = Callable[[Notification], Awaitable[None]]
 """Delivers one kind of notification; raises ``DeliveryError`` to have it retried."""
 
 
+class NoPlace(DeliveryError):
+    """A restricted case has no place on this platform: it is in meldbot only."""
+
+    def __init__(self) -> None:
+        super().__init__("a restricted case with no place on this platform", permanent=True)
+
+
 def case_thread(case: Case) -> Address:
-    """Where replies about a case go; not yet, while its alert waits to be posted."""
+    """Where replies about a case go; not yet, while its alert waits to be posted. A
+    restricted case whose alert was not posted has no thread: nothing goes anywhere else."""
     if case.alert is None:
+        if case.restricted:
+            raise NoPlace()
         raise DeliveryError("the case alert is not posted yet")
     return case.alert.thread()
 
@@ -54,6 +66,8 @@ class OutboxDispatcher(Loop):
         self._senders: dict[str, Sender] = dict.fromkeys(consultation.KINDS, consultations.send)
         self._senders[RECEIPT] = self._receipt
         self._senders[PASSED_ON] = self._passed_on
+        self._senders[MOVED] = self._moved
+        self._senders[HANDED_TO] = self._handed_to
 
     def register(self, kinds: Iterable[str], sender: Sender) -> None:
         """Scheduled posts and pages bring their own delivery, through the same outbox."""
@@ -87,6 +101,9 @@ class OutboxDispatcher(Loop):
             )
         try:
             await self._send(notification)
+        except NoPlace:
+            # Not a failure: a restricted case is told only where its people are.
+            log.info("%s #%s stays in meldbot: no place for it", notification.kind, notification.id)
         except DeliveryError as error:
             await self._failed(notification, error)
             return
@@ -156,9 +173,19 @@ class OutboxDispatcher(Loop):
         return bool(handed) and event.id < handed[-1]
 
     async def _alert_place(self, case: Case, coordination: Messenger) -> Address:
-        """The coordinator channel; for a report to the vertrouwenspersoon, theirs."""
+        """The coordinator channel; for a report to the vertrouwenspersoon, theirs; for a
+        restricted case the restricted channel, or the first named person's chat."""
         if not case.for_confidant:
-            return coordination.coordinator_channel()
+            platform = coordination.platform
+            policy = self._settings.case_policy()
+            where = alert_place(case.restricted_to, platform, policy)
+            if where == "":
+                return coordination.coordinator_channel()
+            if where == RESTRICTED_CHANNEL:
+                return Address(platform, policy.restricted_channels[platform])
+            if where is None:
+                raise NoPlace()
+            return await coordination.personal_address(where.partition(":")[2])
         confidant = self._settings.confidant
         place = confidant.place(coordination.platform) if confidant else None
         if place is None:
@@ -179,6 +206,34 @@ class OutboxDispatcher(Loop):
         await messenger.update(
             card, views.passed_on_card(reference, translator(self._settings.language))
         )
+
+    async def _moved(self, notification: Notification) -> None:
+        """The old root card once the alert moved (restricted, or lifted): no content left."""
+        payload = notification.payload or {}
+        messenger = self.messenger(payload["platform"])
+        card = MessageRef(messenger.platform, payload["conversation"], payload["message"])
+        async with self._storage.transaction() as tx:
+            case = await tx.cases.get(int(payload.get("case", 0)))
+        t = translator(self._settings.language)
+        moved = action_views.moved_card(case.reference if case else "", t)
+        await messenger.update(card, moved)
+
+    async def _handed_to(self, notification: Notification) -> None:
+        """To whom a case was handed over, in their personal chat: which case, not what."""
+        to = str((notification.payload or {}).get("to", ""))
+        async with self._storage.transaction() as tx:
+            event = await tx.cases.event(notification.event_id or 0)
+            case = await tx.cases.get(event.case_id) if event else None
+        if case is None or event is None:
+            raise DeliveryError("the case no longer exists", permanent=True)
+        if case.handler_id != to:
+            return  # handed on again meanwhile: the newer note says so
+        platform, _, user_id = to.partition(":")
+        messenger = self._messengers.get(platform)  # type: ignore[call-overload]
+        if messenger is None:
+            return  # a console identity: the case is in their list in meldbot
+        message = action_views.handed_to_you(case, event, translator(self._settings.language))
+        await messenger.send(await messenger.personal_address(user_id), message)
 
     def messenger(self, platform: Platform) -> Messenger:
         """The platform's messenger; a platform not configured is a permanent failure."""

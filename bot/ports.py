@@ -14,7 +14,9 @@ from typing import Any, Protocol
 
 from bot.access.models import ConsoleIdentity, Principal, StoredSession
 from bot.attachments.models import FileInfo, FileKind, StoredFile
+from bot.audit.models import AuditEntry
 from bot.case.models import Case, CaseEvent, EventKind, NewReport, Reporter
+from bot.case.queries import CaseQueries
 from bot.consultation.models import (
     Consultation,
     Entry,
@@ -124,6 +126,10 @@ class CaseRepository(Protocol):
     async def open_for_reporter(self, reporter: Reporter) -> list[Case]: ...
 
     async def set_alert(self, case_id: int, alert: MessageRef) -> None: ...
+
+    async def restrict(self, case_id: int, keys: frozenset[str]) -> None:
+        """Only ``keys`` may see the case from now on (empty: everyone who handles cases)."""
+        ...
 
     async def facts_between(self, start: datetime, end: datetime) -> list[CaseFacts]:
         """The countable facts of every case reported in [start, end)."""
@@ -352,15 +358,29 @@ class DialogStates(Protocol):
 
 
 class AuditLog(Protocol):
+    """Append-only: entries are written and read, never changed or deleted."""
+
     async def record(
         self,
         actor: str,
         action: str,
         now: datetime,
         *,
+        actor_name: str | None = None,
         case_id: int | None = None,
+        reference: str | None = None,
         consultation_id: int | None = None,
+        detail: str | None = None,
     ) -> None: ...
+
+    async def of_case(self, reference: str) -> list[AuditEntry]:
+        """Every entry about the case with this reference, oldest first (also once the
+        case is deleted)."""
+        ...
+
+    async def between(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        """Every entry in [start, end), oldest first."""
+        ...
 
 
 class SessionStore(Protocol):
@@ -437,6 +457,9 @@ class Transaction(Protocol):
 
     @property
     def links(self) -> IdentityLinks: ...
+
+    @property
+    def queries(self) -> CaseQueries: ...
 
 
 class CaseWatcher(Protocol):

@@ -23,6 +23,7 @@ from bot.access.config import SignIn, checked_origin
 from bot.attachments.policy import MAX_MB
 from bot.case.detail import ChannelContent
 from bot.case.models import Category
+from bot.case.policy import CasePolicy, is_key
 from bot.confidant.config import Confidant
 from bot.oncall.rota import OnCallRota
 from bot.schedule.config import OnboardingChannel, Reminder, ResultsPost, TrendReport
@@ -160,6 +161,24 @@ class Settings(BaseSettings):
     signin: SignIn | None = Field(
         default=None, description="The organisation's OpenID Connect provider."
     )
+
+    # -- restricted cases (bot/case/policy.py): integrity reports for named people only --
+    restricted_categories: list[Category] = Field(
+        default_factory=lambda: [Category.INTEGRITY],
+        description="Reports in these categories are seen only by the integrity "
+        "coordinators (when any are configured).",
+    )
+    integrity_coordinators: CommaList = Field(
+        default=[],
+        description="Who sees restricted reports, by key: slack:U…, teams:<Entra object "
+        "id>, console:<sign-in subject>, web:<persona>.",
+    )
+    slack_restricted_channel: str | None = Field(
+        default=None, description="Where restricted cases' alerts go on Slack."
+    )
+    teams_restricted_channel: str | None = Field(
+        default=None, description="Where restricted cases' alerts go on Teams (19:…)."
+    )
     # -------------------------------------------------------------------------------------
 
     slack_bot_token: str | None = Field(
@@ -226,10 +245,38 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str) -> str:
         return checked_origin(value, "MELDBOT_PUBLIC_URL")
 
-    @field_validator("slack_coordinators", "teams_coordinators", "web_coordinators", mode="before")
+    @field_validator(
+        "slack_coordinators",
+        "teams_coordinators",
+        "web_coordinators",
+        "integrity_coordinators",
+        mode="before",
+    )
     @classmethod
     def _split(cls, value: object) -> object:
         return _comma_list(value)
+
+    @field_validator("integrity_coordinators")
+    @classmethod
+    def _keys(cls, value: list[str]) -> list[str]:
+        wrong = [key for key in value if not is_key(key)]
+        if wrong:
+            raise ValueError(
+                f"{wrong[0]!r} is not a person's key (slack:U…, teams:…, console:…, web:…)"
+            )
+        return value
+
+    def case_policy(self) -> CasePolicy:
+        """The case domain's section of the settings."""
+        channels = {"slack": self.slack_restricted_channel, "teams": self.teams_restricted_channel}
+        return CasePolicy(
+            first_contact_hours=self.first_contact_hours,
+            urgent_contact_minutes=self.urgent_contact_minutes,
+            legal_clock_categories=frozenset(self.legal_clock_categories),
+            restricted_categories=frozenset(self.restricted_categories),
+            integrity_coordinators=frozenset(self.integrity_coordinators),
+            restricted_channels={k: v for k, v in channels.items() if v},
+        )
 
     def _check_scheduled_platforms(self) -> None:
         """A post planned for a platform meldbot does not talk to would fail at every
@@ -281,12 +328,15 @@ class Settings(BaseSettings):
                     "MELDBOT_SLACK_COORDINATOR_CHANNEL is missing: meldbot needs the id of "
                     "the private channel where coordinators receive cases."
                 )
-        channel = self.teams_coordinator_channel
-        if channel is not None and not (channel.startswith("19:") and "@thread." in channel):
-            raise ConfigError(
-                "MELDBOT_TEAMS_COORDINATOR_CHANNEL must be a channel id such as "
-                "19:…@thread.tacv2 (from the channel's link in Teams)."
-            )
+        for name, channel in (
+            ("MELDBOT_TEAMS_COORDINATOR_CHANNEL", self.teams_coordinator_channel),
+            ("MELDBOT_TEAMS_RESTRICTED_CHANNEL", self.teams_restricted_channel),
+        ):
+            if channel is not None and not (channel.startswith("19:") and "@thread." in channel):
+                raise ConfigError(
+                    f"{name} must be a channel id such as 19:…@thread.tacv2 (from the "
+                    "channel's link in Teams)."
+                )
         if not self.database_url.startswith("sqlite") and not self.seal_key:
             raise ConfigError(
                 "MELDBOT_SEAL_KEY is missing: a shared database needs a key from the "

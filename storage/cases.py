@@ -28,9 +28,11 @@ from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
 from bot.i18n import TIMEZONE
 from bot.schedule.models import CaseFacts
-from storage.models import CaseEventRow, CaseNumberRow, CaseRow, ReceiptRow
+from storage.models import NOTHING_DUE, CaseEventRow, CaseNumberRow, CaseRow, ReceiptRow
 from storage.receipts import to_receipt
+from storage.restrictions import Restrictions
 from storage.sealing import Sealer
+from storage.search_index import Hashes, SearchIndex, searchable_event
 from storage.upsert import upsert
 
 E = TypeVar("E", bound=StrEnum)
@@ -47,10 +49,24 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+def _rank(urgency: Urgency) -> int:
+    return 0 if urgency is Urgency.URGENT else 1
+
+
+def stored_due(due_at: datetime | None) -> datetime:
+    return NOTHING_DUE if due_at is None else due_at
+
+
+def read_due(due_at: datetime) -> datetime | None:
+    return None if due_at >= NOTHING_DUE else due_at
+
+
 class SqlCaseRepository:
-    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
         self._session = session
         self._sealer = sealer
+        self.index = SearchIndex(session, sealer, hashes)
+        self.restrictions = Restrictions(session, sealer, hashes)
 
     async def create(
         self,
@@ -67,6 +83,7 @@ class SqlCaseRepository:
         row.receipt_id = receipt.id if receipt else None
         self._session.add(row)
         await self._session.flush()
+        await self.index.add(row.id, [report.narrative, report.location])
         return self._to_case(row, receipt)
 
     async def _next_number(self, year: int) -> int:
@@ -99,6 +116,9 @@ class SqlCaseRepository:
             sequence=sequence,
             status=Status.NEW.value,
             urgency=report.urgency.value,
+            urgency_rank=_rank(report.urgency),
+            due_at=NOTHING_DUE,
+            restricted=False,
             category=report.category.value if report.category else None,
             occurred=report.when.value if report.when else None,
             location_sealed=seal(report.location),
@@ -140,7 +160,13 @@ class SqlCaseRepository:
         if row.receipt_id is not None:
             receipt_row = await self._session.get(ReceiptRow, row.receipt_id)
             receipt = to_receipt(receipt_row) if receipt_row else None
-        return self._to_case(row, receipt)
+        case = self._to_case(row, receipt)
+        if row.restricted:
+            case.restricted_to = await self.restrictions.of(row.id)
+        return case
+
+    async def restrict(self, case_id: int, keys: frozenset[str]) -> None:
+        await self.restrictions.set(case_id, keys)
 
     async def open_for_reporter(self, reporter: Reporter) -> list[Case]:
         rows = await self._session.scalars(
@@ -164,6 +190,9 @@ class SqlCaseRepository:
         row.status = case.status.value
         row.addressee = case.report.addressee.value
         row.urgency = case.urgency.value
+        row.urgency_rank = _rank(case.urgency)
+        row.due_at = stored_due(case.due_at)
+        row.first_contact_at = case.first_contact_at
         row.category = case.report.category.value if case.report.category else None
         source = case.report.category_source
         row.category_source = source.value if source else None
@@ -200,6 +229,9 @@ class SqlCaseRepository:
         )
         self._session.add(row)
         await self._session.flush()
+        await self.index.add(
+            case.id, searchable_event(kind.value, fields.get("text"), fields.get("note"))
+        )
         return self._to_event(row)
 
     async def event(self, event_id: int) -> CaseEvent | None:
@@ -312,6 +344,8 @@ class SqlCaseRepository:
             closed_at=row.closed_at,
             version=row.version,
             receipt=receipt,
+            due_at=read_due(row.due_at),
+            first_contact_at=row.first_contact_at,
         )
 
     def _to_event(self, row: CaseEventRow) -> CaseEvent:

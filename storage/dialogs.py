@@ -1,4 +1,4 @@
-"""Dialog state and the audit log: small repositories beside the cases."""
+"""Dialog state: short-lived conversation state, sealed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRow, DialogStateRow
+from storage.models import DialogStateRow
 from storage.sealing import Sealer
 
 
@@ -39,28 +39,3 @@ class SqlDialogStates:
             delete(DialogStateRow).where(DialogStateRow.expires_at <= now)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-class SqlAuditLog:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def record(
-        self,
-        actor: str,
-        action: str,
-        now: datetime,
-        *,
-        case_id: int | None = None,
-        consultation_id: int | None = None,
-    ) -> None:
-        self._session.add(
-            AuditRow(
-                case_id=case_id,
-                consultation_id=consultation_id,
-                actor=actor,
-                action=action,
-                at=now,
-            )
-        )
-        await self._session.flush()

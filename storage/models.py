@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -13,9 +15,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -55,9 +59,33 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
 
 
+OPEN = text("status <> 'closed'")
+
+# "Nothing due" as a moment after every real one: the lists sort and compare ``due_at``
+# without NULLs (a NULL breaks keyset comparisons); storage turns it back into None.
+NOTHING_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _partial(name: str, *columns: str) -> Index:
+    """An index of the open cases only: the lists coordinators work from."""
+    return Index(name, *columns, postgresql_where=OPEN, sqlite_where=OPEN)
+
+
 class CaseRow(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),)
+    __table_args__ = (
+        UniqueConstraint("year", "sequence", name="uq_cases_year_sequence"),
+        # The lists (storage/queries.py). Newest first is the id, highest first (the
+        # primary key over all cases); then the open ones, one category, what one person
+        # handles, one year (a reference's start); the most urgent first; overdue.
+        _partial("ix_cases_open", "id"),
+        Index("ix_cases_category", "category", "id"),
+        Index("ix_cases_handler", "handler_id", "id"),
+        Index("ix_cases_year", "year", "id"),
+        Index("ix_cases_priority", "urgency_rank", "due_at", "id"),
+        _partial("ix_cases_open_priority", "urgency_rank", "due_at", "id"),
+        _partial("ix_cases_open_due", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -94,6 +122,12 @@ class CaseRow(Base):
     category_source: Mapped[str | None] = mapped_column(String(20))
     self_harm: Mapped[bool] = mapped_column(default=False)
     addressee: Mapped[str] = mapped_column(String(20), default="meldpunt", index=True)
+    # Kept by the case service after every change (bot/case/due.py): NOTHING_DUE when no
+    # clock runs. ``urgency_rank`` is 0 for danger now, 1 otherwise: the urgent sort first.
+    due_at: Mapped[datetime] = mapped_column(default=NOTHING_DUE)
+    first_contact_at: Mapped[datetime | None]
+    urgency_rank: Mapped[int] = mapped_column(SmallInteger, default=1)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CaseNumberRow(Base):
@@ -265,7 +299,10 @@ class ConsultationEntryRow(Base):
 
 
 class AuditRow(Base):
-    """Who touched which case or consultation, when: coordinators' access is written down.
+    """Who read or changed which case or consultation, when. Append-only: no repository
+    updates or deletes a row, and on PostgreSQL a trigger refuses it (migration 0009); the
+    only change allowed is the foreign key emptied when its case or consultation is
+    deleted, and the reference stays.
 
     A colleague's own anonymous actions are never audited: the actor would name them.
     """
@@ -274,14 +311,42 @@ class AuditRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
+    reference: Mapped[str | None] = mapped_column(String(20), index=True)
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultations.id", ondelete="SET NULL"), index=True
     )
     actor: Mapped[str] = mapped_column(String(200))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
-    at: Mapped[datetime]
+    detail: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CaseWordRow(Base):
+    """The blind index: a keyed hash (64 bits of an HMAC) of each word a coordinator may
+    read in a case, never the word. Searching intersects the cases of the words asked."""
+
+    __tablename__ = "case_words"
+
+    word: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CaseRestrictionRow(Base):
+    """Who may see a restricted case: a keyed hash of each person's key for the lists'
+    look-up, and the key sealed for reading it back."""
+
+    __tablename__ = "case_restrictions"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    person: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    person_sealed: Mapped[str] = mapped_column(Text)
 
 
 class AttachmentRow(Base):

@@ -7,6 +7,8 @@ so a key can be rotated without losing old rows.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -23,10 +25,17 @@ def new_key() -> str:
 
 class Sealer:
     def __init__(self, keys: str) -> None:
-        fernets = [Fernet(key.strip().encode()) for key in keys.split(",") if key.strip()]
-        if not fernets:
+        given = [key.strip() for key in keys.split(",") if key.strip()]
+        if not given:
             raise ValueError("at least one sealing key is needed")
-        self._fernet = MultiFernet(fernets)
+        self._fernet = MultiFernet([Fernet(key.encode()) for key in given])
+        self._first = given[0].encode()
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A key of its own for ``purpose`` (keyed hashes for look-ups), derived from the
+        sealing key in use, so nothing keyed with it can open sealed data. Rotating the
+        first sealing key changes it: ``meldbot db reindex`` rebuilds what depends on it."""
+        return hmac.new(self._first, b"meldbot: " + purpose, hashlib.sha256).digest()
 
     def seal(self, text: str | None) -> str | None:
         if text is None:

@@ -1,20 +1,30 @@
 """The one place that says whether someone may handle a case.
 
-Chat buttons and console pages ask the same question here, so the answer is the same.
+Chat buttons and console pages ask the same question here, so the answer is the same;
+the case lists ask for the same answer as a ``Visibility`` the database can filter by.
 With ``links`` (``bot.access.links``), a chat identity and the console identity it is
 linked to have the same rights: the union of what the sign-in and the platform say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.access.links import Links
 from bot.access.models import Acting, Principal, Role
 from bot.case.models import Case
+from bot.case.queries import Visibility
 from bot.confidant.config import Confidant
 from bot.events import Actor, Platform
 from bot.ports import Messenger, Transaction
+
+Invited = Callable[[Acting, Case], Awaitable[bool]]
+"""Whether a manager was invited into this case (with the reporter's consent)."""
+
+
+async def _nobody_invited(_by: Acting, _case: Case) -> bool:
+    return False  # invitations come with the measures; until then no manager reads a case
 
 
 @dataclass(slots=True)
@@ -22,6 +32,7 @@ class Access:
     messengers: dict[Platform, Messenger]
     confidant: Confidant | None = None
     links: Links | None = None
+    invited: Invited = _nobody_invited
 
     async def roles(self, by: Acting, tx: Transaction | None = None) -> frozenset[Role]:
         """A principal's roles come from the sign-in, a chat identity's from its platform
@@ -46,11 +57,58 @@ class Access:
             roles.add(Role.CONFIDANT)
         return frozenset(roles)
 
+    async def keys(self, by: Acting, tx: Transaction | None = None) -> frozenset[str]:
+        """Every identity key of this person: a restricted case naming any of them is
+        theirs, and "mine" is what any of them handles."""
+        if self.links is None:
+            return frozenset({by.key})
+        if isinstance(by, Principal):
+            chats = await self.links.chats(by, tx)
+            return frozenset({by.key, *(actor.key for actor in chats)})
+        linked = await self.links.principal_for(by, tx)
+        if linked is None:
+            return frozenset({by.key})
+        chats = await self.links.chats(linked, tx)
+        return frozenset({by.key, linked.key, *(actor.key for actor in chats)})
+
     async def is_coordinator(self, by: Acting, tx: Transaction | None = None) -> bool:
         return Role.COORDINATOR in await self.roles(by, tx)
 
     async def may_handle(self, by: Acting, case: Case, tx: Transaction | None = None) -> bool:
         """A case for the vertrouwenspersoon is theirs alone; every other case is the
-        coordinators'."""
-        wanted = Role.CONFIDANT if case.for_confidant else Role.COORDINATOR
-        return wanted in await self.roles(by, tx)
+        coordinators', and a restricted one only the named coordinators'."""
+        roles = await self.roles(by, tx)
+        if case.for_confidant:
+            return Role.CONFIDANT in roles
+        if Role.COORDINATOR not in roles:
+            return False
+        return not case.restricted or bool(await self.keys(by, tx) & case.restricted_to)
+
+    async def may_read(self, by: Acting, case: Case, tx: Transaction | None = None) -> bool:
+        """Those who handle it, and a manager invited into it."""
+        if await self.may_handle(by, case, tx):
+            return True
+        return Role.MANAGER in await self.roles(by, tx) and await self.invited(by, case)
+
+    async def visibility(self, by: Acting, tx: Transaction | None = None) -> Visibility:
+        """``may_handle`` for a whole list at once."""
+        roles = await self.roles(by, tx)
+        return Visibility(
+            meldpunt=Role.COORDINATOR in roles,
+            confidant=Role.CONFIDANT in roles,
+            keys=await self.keys(by, tx),
+        )
+
+    async def someone(self, key: str, name: str) -> Acting | None:
+        """The person behind a key, to ask ``may_handle`` for them (a hand-over): a chat
+        identity, or a console sign-in known through a link."""
+        platform, _, user_id = key.partition(":")
+        if not user_id:
+            return None
+        if platform == "console":
+            if self.links is None:
+                return None
+            return await self.links.principal_of(user_id)
+        if platform not in self.messengers:
+            return None
+        return Actor(platform, user_id, name)

@@ -95,6 +95,11 @@ class EventKind(StrEnum):
     HANDOVER_ASKED = "handover_asked"  # the confidant asks the reporter to pass it on
     HANDED_OVER = "handed_over"  # the reporter agreed: the meldpunt has it now
     HANDOVER_DECLINED = "handover_declined"  # the reporter would rather not
+    REASSIGNED = "reassigned"  # handed over to another coordinator: the handler changed
+    NOTE = "note"  # an internal note: coordinators only, never to or for the reporter
+    MESSAGE = "message"  # a message to the reporter, outside a question or status
+    RESTRICTED = "restricted"  # only named coordinators may see and handle the case now
+    UNRESTRICTED = "unrestricted"  # the restriction was lifted: all coordinators again
 
 
 class When(StrEnum):
@@ -157,10 +162,19 @@ class Case:
     closed_at: datetime | None = None
     version: int = 1
     receipt: Receipt | None = None  # an anonymous reporter follows the case with its code
+    # Keys (``Acting.key``) of the only coordinators who may see it; empty: all of them.
+    restricted_to: frozenset[str] = frozenset()
+    # The earliest clock still running (bot/case/due.py), kept on the case for the lists.
+    due_at: datetime | None = None
+    first_contact_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status is not Status.CLOSED
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.restricted_to)
 
     @property
     def for_confidant(self) -> bool:

@@ -82,6 +82,12 @@ def reporter_notice(
                     ]
                 ),
             ]
+        case EventKind.MESSAGE:
+            text = t("There is a message about your report {ref}.", ref=ref)
+            blocks = [Text.of(text)]
+        case EventKind.REASSIGNED:
+            text = t("{handler} now handles your report {ref}.", handler=handler, ref=ref)
+            blocks = [Text.of(text)]
         case EventKind.CLOSED:
             text = t(
                 "Your report {ref} has been closed. Thank you for reporting it — it helps your "
@@ -94,6 +100,8 @@ def reporter_notice(
     if event.kind is not EventKind.QUESTION and event.text:
         blocks.append(Text.of(t("Message from {handler}:", handler=handler)))
         blocks.append(Quote(event.text))
+    if event.kind is EventKind.MESSAGE:
+        blocks.append(Actions([Button(t("Add information"), "case.add_info", str(case.id))]))
     if event.kind is EventKind.CLOSED:
         blocks.extend(support_blocks(support, t))
     return Message(summary=text, blocks=blocks)

@@ -7,14 +7,18 @@ loses a case or blocks the reporter.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 
 from bot.access.models import Acting
-from bot.access.service import Access
-from bot.attachments.service import Attachments
+from bot.case.actions import CaseActions
+from bot.case.errors import CaseError as CaseError
+from bot.case.errors import CaseNotFound as CaseNotFound
+from bot.case.errors import NotAllowed as NotAllowed
+from bot.case.handling import ALERT as ALERT
+from bot.case.handling import RECEIPT_NOTICE as RECEIPT_NOTICE
+from bot.case.handling import REPORTER as REPORTER
+from bot.case.handling import THREAD as THREAD
+from bot.case.handling import message_ref
 from bot.case.models import (
     Addressee,
     Case,
@@ -29,45 +33,21 @@ from bot.case.models import (
     Urgency,
     can_transition,
 )
+from bot.case.reading import CaseReading
 from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
-from bot.i18n import N_
-from bot.intake.signals import Recogniser
-from bot.oncall.page import end_page, page_of, since_last_page
-from bot.ports import CaseWatcher, Messenger, Storage, Transaction
+from bot.ports import Transaction
 
-ALERT = "case.alert"
-THREAD = "case.thread"
-REPORTER = "reporter.notice"
 UNDELIVERED = "reporter.undelivered"  # tells the thread that feedback did not arrive
-RECEIPT_NOTICE = "receipt.notice"  # "there is news": to an anonymous person who asked for it
 RECEIPT = "reporter.receipt"  # the confirmation in the reporter's chat, once it is stored
 PASSED_ON = "case.passed_on"  # the vertrouwenspersoon's card, once the meldpunt has the case
 
 
-class CaseError(Exception):
-    """A case action that cannot be done; ``reason`` is a message id for the actor."""
+class CaseService(CaseActions, CaseReading):
+    """Intake and the chat's case actions; the console's own actions and its reads come
+    from ``CaseActions`` and ``CaseReading``, on the same base (``bot/case/handling.py``)."""
 
-    def __init__(self, reason: str, **values: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.values = values
-
-
-class NotAllowed(CaseError):
-    pass
-
-
-@dataclass(slots=True)
-class CaseService:
-    storage: Storage
-    messengers: dict[Platform, Messenger]
-    clock: Callable[[], datetime]
-    wake_outbox: Callable[[], None]
-    intake: Recogniser
-    watchers: list[CaseWatcher] = field(default_factory=list)
-    access: Access | None = None  # who may handle what; by default from the messengers
-    attachments: Attachments | None = None
+    __slots__ = ()
 
     async def report(
         self, report: NewReport, reporter: Reporter, *, replacing: MessageRef | None = None
@@ -88,7 +68,7 @@ class CaseService:
         coordinator channel that is being retried must not hold up the reporter."""
         payload: dict[str, object] = {"case": case.id}
         if replacing is not None:
-            payload["replace"] = _ref(replacing)
+            payload["replace"] = message_ref(replacing)
         await tx.outbox.enqueue(RECEIPT, payload=payload)
 
     async def open_in(
@@ -108,8 +88,11 @@ class CaseService:
         event = await tx.cases.add_event(
             case, EventKind.REPORTED, now, category=report.category, urgency=case.urgency
         )
+        await self._keep_clocks(tx, case)
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+        if not case.for_confidant:
+            await self._restrict_by_policy(tx, case)
         if report.attachments:
             if self.attachments is None:
                 raise RuntimeError("a report with files, but no attachments service")
@@ -179,7 +162,8 @@ class CaseService:
         message: str | None,
         note: str | None = None,
     ) -> Case:
-        async with self._coordinator_change(actor, case_id, "status") as (tx, case):
+        detail = status.value + (f" {measure.value}" if measure else "")
+        async with self._coordinator_change(actor, case_id, "status", detail) as (tx, case):
             if status is not case.status and not can_transition(case.status, status):
                 raise CaseError("That status change is not possible.")
             case.status = status
@@ -200,7 +184,8 @@ class CaseService:
     ) -> Case:
         """A coordinator sets what kind of case it is and how urgent. Raising the urgency
         runs the urgent line (on-call is paged); a category with legal clocks starts them."""
-        async with self._coordinator_change(actor, case_id, "correct") as (tx, case):
+        detail = f"{category.value if category else '-'} {urgency.value}"
+        async with self._coordinator_change(actor, case_id, "correct", detail) as (tx, case):
             if not case.is_open:
                 raise CaseError("This case is closed.")
             new_category = category if category is not case.report.category else None
@@ -220,6 +205,8 @@ class CaseService:
                 category=new_category,
                 urgency=new_urgency,
             )
+            if new_category is not None and not case.restricted:
+                await self._restrict_by_policy(tx, case)
         return case
 
     async def ask_handover(self, actor: Acting, case_id: int) -> Case:
@@ -255,13 +242,16 @@ class CaseService:
             if agree:
                 if case.alert is not None:
                     await tx.outbox.enqueue(
-                        PASSED_ON, payload={"case": case.id, **_ref(case.alert)}
+                        PASSED_ON, payload={"case": case.id, **message_ref(case.alert)}
                     )
                 case.report.addressee, case.alert = Addressee.MELDPUNT, None
             await tx.cases.save(case)
             event = await tx.cases.add_event(case, kind, now, actor_name=reporter.name)
+            await self._keep_clocks(tx, case)
             await tx.outbox.enqueue(ALERT, case_id=case.id)
             await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
+            if agree:
+                await self._restrict_by_policy(tx, case)
             for watcher in self.watchers:
                 await watcher.changed(tx, case, event, now)
         self.wake_outbox()
@@ -311,146 +301,17 @@ class CaseService:
         """A case as the people who handle it read it to act on it (a form filled in)."""
         async with self.storage.transaction() as tx:
             case = await self._handled_by(tx, actor, case_id, for_update=False)
-            await tx.audit.record(actor.key, "read", self.clock(), case_id=case.id)
-        return case
-
-    @property
-    def rights(self) -> Access:
-        return self.access or Access(self.messengers)
-
-    async def may_handle(self, by: Acting, case: Case, tx: Transaction | None = None) -> bool:
-        """``tx``: the transaction the check happens in (linked identities are read there)."""
-        return await self.rights.may_handle(by, case, tx)
-
-    async def _handled_by(
-        self, tx: Transaction, actor: Acting, case_id: int, *, for_update: bool
-    ) -> Case:
-        """The case, if ``actor`` may handle it. A refusal says the same whether the case
-        exists or not, so it tells a stranger nothing."""
-        case = await tx.cases.get(case_id, for_update=for_update)
-        if case is None or not await self.may_handle(actor, case, tx):
-            if case is None and await self.is_coordinator(actor, tx):
-                raise CaseError("This case no longer exists.")
-            raise NotAllowed("Only coordinators can handle reports. Nothing was changed.")
+            await self._audit(tx, actor, "read", case, "form")
         return case
 
     async def cases_of(self, reporter: Reporter) -> list[Case]:
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
 
-    async def is_coordinator(self, by: Acting, tx: Transaction | None = None) -> bool:
-        return await self.rights.is_coordinator(by, tx)
-
     def _default_platform(self) -> Platform:
         return next(iter(self.messengers))
 
-    @asynccontextmanager
-    async def _coordinator_change(
-        self, actor: Acting, case_id: int, action: str
-    ) -> AsyncIterator[tuple[Transaction, Case]]:
-        """One coordinator action: role checked on the server, case locked, audit written."""
-        async with self.storage.transaction() as tx:
-            case = await self._handled_by(tx, actor, case_id, for_update=True)
-            await tx.audit.record(actor.key, action, self.clock(), case_id=case.id)
-            yield tx, case
-        self.wake_outbox()
 
-    @asynccontextmanager
-    async def _responder_change(
-        self, actor: Acting, case_id: int, kind: EventKind
-    ) -> AsyncIterator[tuple[Transaction, Case]]:
-        """Like ``_coordinator_change``, for answering a page: the person it reached may
-        answer too, even when not on the coordinators' list; doing it twice changes nothing."""
-        async with self.storage.transaction() as tx:
-            case = await tx.cases.get(case_id, for_update=True)
-            if case is None:
-                raise NotAllowed("There is no open page for this. Nothing was changed.")
-            # Who may answer first: a refusal must not tell a stranger who handles the case.
-            if not await self.may_handle(actor, case, tx):
-                page = await page_of(tx, case.id)
-                if page is None:  # answered, closed or never paged: nothing to tell
-                    raise NotAllowed("There is no open page for this. Nothing was changed.")
-                if not page.reached(actor):
-                    raise NotAllowed(
-                        "Only coordinators and the person on call can answer a page. "
-                        "Nothing was changed."
-                    )
-            events = since_last_page(await tx.cases.events(case.id))
-            earlier = next((e for e in events if e.kind in SETTLED_BY[kind]), None)
-            if earlier is not None:
-                raise CaseError(ALREADY[earlier.kind], name=earlier.actor_name or "")
-            if not case.is_open:
-                raise CaseError("This case is closed.")
-            await tx.audit.record(actor.key, kind.value, self.clock(), case_id=case.id)
-            yield tx, case
-        self.wake_outbox()
-
-    async def _answer_page(self, tx: Transaction, case: Case, actor: Acting) -> None:
-        await end_page(tx, case.id, self.clock())
-        if case.handler_id is None:
-            case.handler_id, case.handler_name = actor.key, actor.display
-            if case.status is Status.NEW:
-                case.status = Status.IN_PROGRESS
-
-    async def _record(
-        self,
-        tx: Transaction,
-        case: Case,
-        kind: EventKind,
-        actor: Acting,
-        *,
-        text: str | None = None,
-        note: str | None = None,
-        status: Status | None = None,
-        measure: MeasureKind | None = None,
-        always: bool = False,
-        silent: bool = False,
-        category: Category | None = None,
-        urgency: Urgency | None = None,
-    ) -> None:
-        now = self.clock()
-        case.updated_at = now
-        await tx.cases.save(case)
-        informs = (
-            not silent and case.reporter is not None and (always or case.report.wants_feedback)
-        )
-        event = await tx.cases.add_event(
-            case,
-            kind,
-            now,
-            actor_name=actor.display,
-            text=text,
-            note=note,
-            status=status,
-            measure=measure,
-            reporter_informed=informs,
-            category=category,
-            urgency=urgency,
-        )
-        await tx.outbox.enqueue(ALERT, case_id=case.id)
-        await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
-        if informs:
-            await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
-        elif not silent and case.receipt and case.receipt.notify and kind in NEWS:
-            await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
-        for watcher in self.watchers:
-            await watcher.changed(tx, case, event, now)
-
-
-# Answering a page twice is harmless: the second press only hears who was first.
-# Once the reporter was called back, “I'm calling now” has nothing left to say.
-SETTLED_BY = {
-    EventKind.ON_IT: frozenset({EventKind.ON_IT, EventKind.CALLED_BACK}),
-    EventKind.CALLED_BACK: frozenset({EventKind.CALLED_BACK}),
-}
-ALREADY = {
-    EventKind.ON_IT: N_("{name} is already calling the reporter back. Nothing else to do."),
-    EventKind.CALLED_BACK: N_("{name} already recorded the call back. Nothing else to do."),
-}
-
-# What an anonymous reporter who asked to be told hears about ("there is news"). Not the
-# closing: the contact is deleted with it, and the code shows the closing message.
-NEWS = frozenset({EventKind.CLAIMED, EventKind.QUESTION, EventKind.STATUS})
 _CONVERSATION = frozenset({EventKind.QUESTION, EventKind.ANSWER, EventKind.ADDITION})
 
 
@@ -469,7 +330,3 @@ def _reported_by(case: Case, reporter: Reporter) -> bool:
         reporter.platform,
         reporter.user_id,
     )
-
-
-def _ref(ref: MessageRef) -> dict[str, str]:
-    return {"platform": ref.platform, "conversation": ref.conversation, "message": ref.message_id}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.case import page_notes
+from bot.case import action_views, page_notes
 from bot.case.detail import Detail
 from bot.case.labels import category_label, measure_label, status_label
 from bot.case.models import Case, CaseEvent, EventKind, Urgency
@@ -161,14 +161,16 @@ def thread_note(
             # The case clocks post their own notes (clock_views); this one only ever shows
             # if a clock event reaches the plain thread path, and its note is a code.
             blocks = [Text.of(t("A reminder about this case."))]
-    if event.note and event.kind is not EventKind.CLOCK:
+        case _ if event.kind in action_views.KINDS:
+            blocks = action_views.action_note(case, event, t, detail)
+    if event.note and event.kind not in OWN_NOTE:
         blocks += _quoted(
             detail,
             Text.of(Strong(t("Summary for the file:"))),
             event.note,
             Text.of(t("The summary for the file is in meldbot.")),
         )
-    if event.kind in {EventKind.CLAIMED, EventKind.STATUS, EventKind.CLOSED, EventKind.ON_IT}:
+    if event.kind in TOLD:
         blocks.append(Note(_feedback_note(case, event, t)))
     if link is not None and _withheld(event):
         blocks.append(Actions([link]))
@@ -219,6 +221,19 @@ def _message(detail: Detail, event: CaseEvent, t: Translator) -> list[Block]:
 
 
 PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED})
+# Events whose note is not a summary for the file: a clock's code, the note itself, a name.
+OWN_NOTE = frozenset({EventKind.CLOCK, EventKind.NOTE, EventKind.REASSIGNED})
+# Events after which the thread hears whether the reporter was told.
+TOLD = frozenset(
+    {
+        EventKind.CLAIMED,
+        EventKind.STATUS,
+        EventKind.CLOSED,
+        EventKind.ON_IT,
+        EventKind.MESSAGE,
+        EventKind.REASSIGNED,
+    }
+)
 
 
 def _corrected(event: CaseEvent, actor: str, t: Translator) -> list[Block]:

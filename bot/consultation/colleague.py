@@ -174,6 +174,11 @@ def _event(event: CaseEvent, t: Translator) -> list[Block]:
             blocks = [Text.of(t("Your report now has the status: {status}.", status=label))]
         case EventKind.CLOSED:
             blocks = [Text.of(t("{who} closed your report.", who=who))]
+        case EventKind.MESSAGE:
+            blocks = []  # the message itself follows
+        case EventKind.REASSIGNED:
+            name = event.note or t("the coordinator")
+            return [Text.of(t("{name} now handles your report.", name=name))]
         case _:
             return []
     if event.text:

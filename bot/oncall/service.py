@@ -127,6 +127,8 @@ class OnCall(Feature):
         person = None if page is None else page.backup if escalated else page.on_call
         if person is None or answered or page is None:
             return  # someone answered meanwhile: nobody needs waking any more
+        if case.restricted and f"{page.platform}:{person.id}" not in case.restricted_to:
+            return  # a restricted case is told only to the people named on it
         t = translator(self.context.settings.language)
         paging = self._paging(case, event, None)
         messenger = self.context.messenger(page.platform)
@@ -143,7 +145,9 @@ class OnCall(Feature):
         shown: Mention | str | None = event.actor_name  # the page's record may be gone
         if person is not None and page is not None:
             same_platform = page.platform == case.coordination_platform
-            shown = Mention(person.id, person.name) if same_platform else person.shown
+            named = not case.restricted or f"{page.platform}:{person.id}" in case.restricted_to
+            mention = same_platform and named  # a mention would call them into the thread
+            shown = Mention(person.id, person.name) if mention else person.shown
         t = translator(self.context.settings.language)
         messenger = self.context.messenger(case.coordination_platform)
         detail = detail_on(messenger.platform, self.context.settings)

@@ -1,0 +1,1 @@
+"""The audit log: who read or changed which case, when; for admins."""

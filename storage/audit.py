@@ -1,0 +1,68 @@
+"""The audit log: written and read, never updated or deleted (no method here does either,
+and migration 0009 puts a trigger on PostgreSQL that refuses it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.models import AuditEntry
+from storage.models import AuditRow
+
+DETAIL_MAX = 200
+
+
+class SqlAuditLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        actor_name: str | None = None,
+        case_id: int | None = None,
+        reference: str | None = None,
+        consultation_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self._session.add(
+            AuditRow(
+                case_id=case_id,
+                reference=reference,
+                consultation_id=consultation_id,
+                actor=actor[:200],
+                actor_name=actor_name[:200] if actor_name else None,
+                action=action,
+                detail=detail[:DETAIL_MAX] if detail else None,
+                at=now,
+            )
+        )
+        await self._session.flush()
+
+    async def of_case(self, reference: str) -> list[AuditEntry]:
+        return await self._entries(AuditRow.reference == reference)
+
+    async def between(self, start: datetime, end: datetime) -> list[AuditEntry]:
+        return await self._entries(AuditRow.at >= start, AuditRow.at < end)
+
+    async def _entries(self, *where: ColumnElement[bool]) -> list[AuditEntry]:
+        rows = await self._session.scalars(select(AuditRow).where(*where).order_by(AuditRow.id))
+        return [
+            AuditEntry(
+                id=row.id,
+                at=row.at,
+                actor=row.actor,
+                actor_name=row.actor_name,
+                action=row.action,
+                case_id=row.case_id,
+                reference=row.reference,
+                consultation_id=row.consultation_id,
+                detail=row.detail,
+            )
+            for row in rows
+        ]

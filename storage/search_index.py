@@ -1,0 +1,83 @@
+"""The blind index of the words coordinators may read, and the keyed hashes of the people
+a restricted case is for.
+
+Each word of a narrative, place, question, answer, addition, message or note is stored as
+the first 64 bits of an HMAC under a key derived from the sealing key, per case; the word
+itself never reaches the database. Anyone with the database but not the key cannot test a
+guess. What remains visible is how often a hash occurs: a known limit of blind indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.case.search import words
+from storage.models import CaseEventRow, CaseRow, CaseWordRow
+from storage.sealing import Sealer
+from storage.upsert import upsert
+
+WORDS = b"words a coordinator may search for"
+PEOPLE = b"people a restricted case is for"
+CHUNK = 500  # rows per INSERT: well within every backend's limit on parameters
+
+
+class Hashes:
+    def __init__(self, sealer: Sealer) -> None:
+        self._words = sealer.derived_key(WORDS)
+        self._people = sealer.derived_key(PEOPLE)
+
+    def word(self, word: str) -> int:
+        digest = hmac.new(self._words, word.encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def person(self, key: str) -> str:
+        return hmac.new(self._people, key.encode(), hashlib.sha256).hexdigest()
+
+
+class SearchIndex:
+    def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
+        self._session = session
+        self._sealer = sealer
+        self._hashes = hashes
+
+    async def add(self, case_id: int, texts: Iterable[str | None]) -> None:
+        """Indexes the words of ``texts`` for the case (words it has already are kept)."""
+        found: set[str] = set()
+        for text in texts:
+            found |= words(text)
+        if not found:
+            return
+        rows = [{"word": self._hashes.word(w), "case_id": case_id} for w in sorted(found)]
+        insert = upsert(self._session)
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            await self._session.execute(insert(CaseWordRow).values(chunk).on_conflict_do_nothing())
+
+    async def rebuild(self, case_id: int) -> None:
+        """Indexes the case anew from its sealed texts (after the key changed)."""
+        await self._session.execute(delete(CaseWordRow).where(CaseWordRow.case_id == case_id))
+        case = await self._session.get_one(CaseRow, case_id)
+        unseal = self._sealer.unseal
+        texts = [unseal(case.narrative_sealed), unseal(case.location_sealed)]
+        events = await self._session.execute(
+            select(CaseEventRow.kind, CaseEventRow.text_sealed, CaseEventRow.note_sealed).where(
+                CaseEventRow.case_id == case_id
+            )
+        )
+        for kind, text, note in events:
+            texts += searchable_event(kind, unseal(text), unseal(note))
+        await self.add(case_id, texts)
+
+
+# A clock's note is a code; a hand-over's note is a colleague's name, not case content.
+UNSEARCHED = frozenset({"clock", "reassigned"})
+
+
+def searchable_event(kind: str, text: str | None, note: str | None) -> list[str | None]:
+    """What of an event is searchable: what people wrote in it."""
+    return [] if kind in UNSEARCHED else [text, note]
