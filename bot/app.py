@@ -12,6 +12,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from adapters import console
 from adapters.site import Site
 from bot.access.links import ROLES_VALID, Links, link_key
 from bot.access.pending import Pending
@@ -171,6 +172,7 @@ async def create_app(
     _mount_site(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
+    console.mount(app, console.Console(settings, cases, consultations, runtime.audit))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

@@ -1,0 +1,47 @@
+"""What every console page shares: the services, the navigation and the notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from adapters.site import SITE, principal_of, render
+from bot.access.models import Role
+from bot.audit.service import AuditTrail
+from bot.case.service import CaseService
+from bot.consultation.service import ConsultationService
+from bot.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """The core services the console pages call (never the database)."""
+
+    settings: Settings
+    cases: CaseService
+    consultations: ConsultationService
+    audit: AuditTrail
+
+
+CONSOLE = web.AppKey("meldbot.console", Console)
+
+# The success notice a page shows after a POST sent the browser back with ?gedaan=<key>;
+# only keys travel in the address, never what someone typed.
+NOTICES: dict[str, str] = {}
+
+
+def console_of(request: web.Request) -> Console:
+    return request.config_dict[CONSOLE]
+
+
+async def console_page(request: web.Request, template: str, **context: Any) -> web.Response:
+    """``render`` with what the console's layout needs: the person's roles (for the
+    navigation) and the notice asked for by ``?gedaan=``."""
+    principal = principal_of(request)
+    roles: frozenset[Role] = frozenset()
+    if principal is not None:
+        roles = await request.config_dict[SITE].access.roles(principal)
+    notice = NOTICES.get(request.query.get("gedaan", ""))
+    return await render(request, template, roles=roles, Role=Role, notice=notice, **context)
