@@ -88,6 +88,11 @@ def leaks(message: Message) -> list[str]:
     return [secret for secret in SECRETS if secret in text]
 
 
+# Where an event's note is not written text: a clock's name, the new handler (who handles
+# a case is shown without content too).
+_NOTES = {EventKind.CLOCK: "legal:acknowledge", EventKind.REASSIGNED: "Ria"}
+
+
 def event(kind: EventKind) -> CaseEvent:
     return CaseEvent(
         1,
@@ -96,7 +101,7 @@ def event(kind: EventKind) -> CaseEvent:
         MOMENT,
         actor_name="Jan",
         text=WRITTEN,
-        note=NOTE if kind is not EventKind.CLOCK else "legal:acknowledge",
+        note=_NOTES.get(kind, NOTE),
         status=Status.IN_PROGRESS,
     )
 
