@@ -146,10 +146,10 @@ class Links:
             return None
         return identity.principal
 
-    async def principal_of(self, subject: str) -> Principal | None:
+    async def principal_of(self, subject: str, tx: Transaction | None = None) -> Principal | None:
         """The console identity that signed in with ``subject``, while its roles are valid
         (someone a case may be handed over to)."""
-        async with self._within(None) as within:
+        async with self._within(tx) as within:
             identity = await within.links.identity(self._hash(f"subject:{subject}"))
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None

@@ -140,6 +140,7 @@ async def consultation_with_a_notice(
     code = await consult(bot, menu, NOTIFIED, notify="yes")
     root = await bot.root_showing(f"Consultation · Anonymous colleague · {code[:4]}")
     chat_id = bot.teams.personal(SANNE)["id"]
+    await settled(bot)  # the code's delivery wipes its sealed address from the outbox
     # While it is open, the contact holds her chat (and only that): the scan sees it.
     assert await bot.tables_holding(ids) == {"receipts.contact_sealed": [chat_id]}
 
