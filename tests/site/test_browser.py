@@ -140,3 +140,20 @@ async def test_signing_in_with_a_real_provider_in_the_browser(
         "Dit verzoek kan meldbot niet lezen"
     )
     await assert_accessible(page, "the 400 page")
+
+
+async def test_the_settings_page_passes_axe(
+    page: Page,
+    serve: Callable[..., Awaitable[Served]],
+) -> None:
+    site = await serve(slack_bot_token="xoxb-niet-tonen")
+    await page.goto(site.url + "/console/instellingen")
+    await page.get_by_role("button", name="Inloggen als Beheerder").click()
+    await page.wait_for_url(site.url + "/console/instellingen")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Instellingen")
+    await expect(page.get_by_role("row", name="slack_bot_token")).to_contain_text("niet getoond")
+    await assert_accessible(page, "the settings page")
+    await page.get_by_role("link", name="English").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+    await assert_accessible(page, "the settings page in English")
+    await _no_csp_violations(page)
