@@ -15,8 +15,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.access.models import Acting
 from bot.case.models import Case, CaseEvent, NewReport, Reporter, Urgency
-from bot.case.service import RECEIPT_NOTICE, CaseError, CaseService, NotAllowed
+from bot.case.service import RECEIPT_NOTICE, CaseError, CaseNotFound, CaseService, NotAllowed
 from bot.consultation.models import (
     Consultation,
     ConsultationStatus,
@@ -28,7 +29,7 @@ from bot.consultation.models import (
 from bot.consultation.receipts import SecretHasher, format_code, new_secret, parse_code
 from bot.consultation.throttle import GUESS_LIMIT, GUESS_WINDOW, guesser_hash, held_off_until
 from bot.events import Actor, MessageRef, Platform
-from bot.i18n import TIMEZONE
+from bot.i18n import N_, TIMEZONE
 from bot.ports import Storage, Transaction
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 ALERT = "consultation.alert"
 THREAD = "consultation.thread"
 CODE = "receipt.code"  # the code, once more in the colleague's chat (the form showed it first)
+GONE = N_("This consultation no longer exists.")
+ONLY_COORDINATORS = N_("Only coordinators can answer consultations. Nothing was changed.")
+OPEN_LISTED = 100  # the console's list of open consultations; more is never the case
 
 
 class ReceiptRefused(CaseError):
@@ -73,6 +77,14 @@ class Followed:
     entries: list[Entry]
     case: Case | None
     case_events: list[CaseEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationFile:
+    """One consultation as the console shows it: its state and every entry, in order."""
+
+    consultation: Consultation
+    entries: list[Entry]
 
 
 @dataclass(slots=True)
@@ -218,7 +230,33 @@ class ConsultationService:
 
     # The coordinators' side.
 
-    async def answer(self, actor: Actor, consultation_id: int, text: str) -> Consultation:
+    async def read(self, by: Acting, consultation_id: int) -> ConsultationFile:
+        """The consultation page's content, audited as ``consultation.read``."""
+        if not await self.is_coordinator(by):
+            raise NotAllowed(ONLY_COORDINATORS)
+        async with self.storage.transaction() as tx:
+            consultation = await tx.consultations.get(consultation_id)
+            if consultation is None:
+                raise CaseNotFound(GONE)
+            entries = await tx.consultations.entries(consultation.id)
+            await tx.audit.record(
+                by.key,
+                "consultation.read",
+                self.clock(),
+                actor_name=by.display,
+                consultation_id=consultation.id,
+            )
+        return ConsultationFile(consultation, entries)
+
+    async def open_ones(self, by: Acting) -> list[Consultation]:
+        """The open consultations, newest first (for the console's list; not audited:
+        it shows pseudonyms and times, never what was written)."""
+        if not await self.is_coordinator(by):
+            raise NotAllowed(ONLY_COORDINATORS)
+        async with self.storage.transaction() as tx:
+            return await tx.consultations.open_ones(OPEN_LISTED)
+
+    async def answer(self, actor: Acting, consultation_id: int, text: str) -> Consultation:
         async with self._coordinator_change(actor, consultation_id, "answer") as (tx, c):
             c.answered_by = actor.display
             await self._record(tx, c, EntryKind.ANSWERED, author=c.answered_by, text=text)
@@ -226,12 +264,12 @@ class ConsultationService:
                 await tx.outbox.enqueue(RECEIPT_NOTICE, consultation_id=c.id)
         return c
 
-    async def close(self, actor: Actor, consultation_id: int) -> Consultation:
+    async def close(self, actor: Acting, consultation_id: int) -> Consultation:
         async with self._coordinator_change(actor, consultation_id, "close") as (tx, c):
             await self._close(tx, c, actor.display)
         return c
 
-    async def is_coordinator(self, actor: Actor) -> bool:
+    async def is_coordinator(self, actor: Acting) -> bool:
         return await self.cases.is_coordinator(actor)
 
     # Retention.
@@ -307,20 +345,21 @@ class ConsultationService:
 
     @asynccontextmanager
     async def _coordinator_change(
-        self, actor: Actor, consultation_id: int, action: str
+        self, actor: Acting, consultation_id: int, action: str
     ) -> AsyncIterator[tuple[Transaction, Consultation]]:
         if not await self.is_coordinator(actor):
-            raise NotAllowed("Only coordinators can answer consultations. Nothing was changed.")
+            raise NotAllowed(ONLY_COORDINATORS)
         async with self.storage.transaction() as tx:
             consultation = await tx.consultations.get(consultation_id, for_update=True)
             if consultation is None:
-                raise CaseError("This consultation no longer exists.")
+                raise CaseNotFound(GONE)
             if not consultation.is_open:
                 raise CaseError("This consultation is closed.")
             await tx.audit.record(
                 actor.key,
                 f"consultation.{action}",
                 self.clock(),
+                actor_name=actor.display,
                 consultation_id=consultation.id,
             )
             yield tx, consultation
