@@ -4,17 +4,21 @@ as a browser posts them."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient
 
+from bot.app import RUNTIME, create_app
 from bot.audit.models import AuditEntry
 from bot.consultation.models import NoticeContact
 from bot.events import Platform
+from tests.core.conftest import Clock, make_settings
 from tests.fakes.messenger import FakeMessenger
-from tests.site.conftest import FORM_TOKEN, MakeSite, Served
-from tests.site.conftest import make_site as make_site
+from tests.site.conftest import FORM_TOKEN, Served
 
 COORDINATOR = "fatima"
 NOT_COORDINATORS = ("sanne", "analist", "beheerder")  # staff, analyst, admin
@@ -57,14 +61,30 @@ class Console:
             return await tx.audit.between(now - timedelta(days=400), now + timedelta(days=1))
 
 
-async def console(
-    make_site: MakeSite, persona: str = COORDINATOR, chat: Platform = "web", **settings: object
-) -> Console:
-    """Signed in as ``persona``; the chat (the web chat, or "slack" to see minimal channel
-    content) faked at its edge."""
-    site = await make_site(**settings)
-    platform = FakeMessenger(platform=chat)
-    site.runtime.messengers[chat] = platform
-    await site.sign_in_locally(persona)
-    return Console(site, platform)
+MakeClient = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
 
+
+@dataclass
+class Opener:
+    """What a test module's fixture hands out (it passes in pytest's own fixtures):
+    ``await open_console(persona, chat=..., **settings)``."""
+
+    aiohttp_client: MakeClient
+    database_url: str
+    tmp_path: Path
+
+    async def __call__(
+        self, persona: str = COORDINATOR, chat: Platform = "web", **settings: object
+    ) -> Console:
+        """meldbot signed in as ``persona``; the chat (the web chat, or "slack" to see
+        minimal channel content) faked at its edge."""
+        clock = Clock()
+        settings.setdefault("web_coordinators", ["fatima", "coordinator"])
+        app = await create_app(
+            make_settings(self.database_url, self.tmp_path, **settings), clock=clock
+        )
+        platform = FakeMessenger(platform=chat)
+        app[RUNTIME].messengers[chat] = platform
+        site = Served(await self.aiohttp_client(app), app[RUNTIME], clock)
+        await site.sign_in_locally(persona)
+        return Console(site, platform)

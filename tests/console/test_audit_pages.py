@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.access.models import Principal, Role
 from bot.case.models import Case, NewReport, Reporter
-from tests.console.more import Console, MakeSite, console, make_site  # noqa: F401
+from tests.console.more import Console, MakeClient, Opener
 
 NARRATIVE = "Geheime <b>inhoud</b>: de bezoeker sloeg met een stoel."
 FATIMA = Principal("local:fatima", "Fatima", frozenset({Role.COORDINATOR}))
 HEADER = "at,actor,actor_name,action,reference,case_id,detail"
+
+
+@pytest.fixture
+def open_console(aiohttp_client: MakeClient, database_url: str, tmp_path: Path) -> Opener:
+    return Opener(aiohttp_client, database_url, tmp_path)
 
 
 async def _read_case(desk: Console) -> Case:
@@ -27,9 +34,9 @@ async def _read_case(desk: Console) -> Case:
 
 
 async def test_an_admin_reads_the_log_of_one_case_without_its_content(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site, "beheerder")
+    desk = await open_console("beheerder")
     case = await _read_case(desk)
     status, html = await desk.site.page("/console/audit")
     assert status == 200 and "Het log van één zaak" in html and "<table" not in html
@@ -44,9 +51,9 @@ async def test_an_admin_reads_the_log_of_one_case_without_its_content(
 
 
 async def test_the_log_outlives_the_case_and_an_unknown_reference_has_no_entries(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site, "beheerder")
+    desk = await open_console("beheerder")
     case = await _read_case(desk)
     async with desk.site.runtime.database.engine.begin() as connection:
         await connection.execute(text("DELETE FROM cases WHERE id = :id"), {"id": case.id})
@@ -59,9 +66,9 @@ async def test_the_log_outlives_the_case_and_an_unknown_reference_has_no_entries
 
 
 async def test_the_export_is_a_csv_file_of_the_period_and_is_audited(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site, "beheerder")
+    desk = await open_console("beheerder")
     case = await _read_case(desk)
     response = await desk.site.client.get(
         "/console/audit/export?van=2026-03-01&tot=2026-03-02", allow_redirects=False
@@ -87,8 +94,8 @@ async def test_the_export_is_a_csv_file_of_the_period_and_is_audited(
     assert (await before.read()).decode() == HEADER + "\r\n", "nothing before the period"
 
 
-async def test_bad_periods_get_the_form_again_with_a_reason(make_site: MakeSite) -> None:
-    desk = await console(make_site, "beheerder")
+async def test_bad_periods_get_the_form_again_with_a_reason(open_console: Opener) -> None:
+    desk = await open_console("beheerder")
     for query, reason in (
         ("van=2026-03-01", "Vul beide datums in"),
         ("van=gisteren&tot=vandaag", "Vul beide datums in"),
@@ -105,8 +112,8 @@ async def test_bad_periods_get_the_form_again_with_a_reason(make_site: MakeSite)
     assert leap_year.status == 200, "a whole year is not over a year"
 
 
-async def test_only_admins_reach_the_audit_pages(make_site: MakeSite) -> None:
-    desk = await console(make_site)
+async def test_only_admins_reach_the_audit_pages(open_console: Opener) -> None:
+    desk = await open_console()
     case = await _read_case(desk)
     for persona in ("fatima", "analist", "sanne"):
         await desk.sign_in(persona)

@@ -4,10 +4,13 @@ it — over HTTP on the real application, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from bot.text import MESSAGE_MAX
-from tests.console.more import NOT_COORDINATORS, Console, MakeSite, console, make_site  # noqa: F401
+import pytest
+
 from bot.events import MessageRef
+from bot.text import MESSAGE_MAX
+from tests.console.more import NOT_COORDINATORS, Console, MakeClient, Opener
 from tests.fakes.messenger import Sent
 from tests.text import text_of
 from tests.waiting import until
@@ -15,10 +18,15 @@ from tests.waiting import until
 QUESTION = 'Een klant zegt <script>alert("x")</script> dat hij <b>weet</b> waar ik woon.\nWat nu?'
 
 
+@pytest.fixture
+def open_console(aiohttp_client: MakeClient, database_url: str, tmp_path: Path) -> Opener:
+    return Opener(aiohttp_client, database_url, tmp_path)
+
+
 async def test_a_coordinator_reads_a_consultation_literally_and_the_read_is_audited(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site)
+    desk = await open_console()
     consultation_id = await desk.consultation(QUESTION)
     status, html = await desk.site.page(f"/console/overleg/{consultation_id}")
     assert status == 200
@@ -35,9 +43,9 @@ async def test_a_coordinator_reads_a_consultation_literally_and_the_read_is_audi
 
 
 async def test_an_answer_lands_in_the_consultation_and_reaches_the_colleague(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site, chat="slack")
+    desk = await open_console(chat="slack")
     consultation_id = await desk.consultation(QUESTION)
     page = f"/console/overleg/{consultation_id}"
     token = await desk.token(page)
@@ -62,8 +70,8 @@ async def test_an_answer_lands_in_the_consultation_and_reaches_the_colleague(
     assert actions == ["consultation.read", "consultation.answer", "consultation.read"]
 
 
-async def test_closing_ends_the_consultation_and_its_forms(make_site: MakeSite) -> None:
-    desk = await console(make_site)
+async def test_closing_ends_the_consultation_and_its_forms(open_console: Opener) -> None:
+    desk = await open_console()
     consultation_id = await desk.consultation(QUESTION)
     page = f"/console/overleg/{consultation_id}"
     closed = await desk.post(f"{page}/sluiten", {}, await desk.token(page))
@@ -76,14 +84,15 @@ async def test_closing_ends_the_consultation_and_its_forms(make_site: MakeSite) 
     assert again.status == 400, "a closed consultation takes no answer"
     await desk.settle()
     await until(
-        lambda: any("Status: Afgesloten" in text_of(m) for _ref, m in desk.platform.updates), "the card"
+        lambda: any("Status: Afgesloten" in text_of(m) for _ref, m in desk.platform.updates),
+        "the card",
     )
 
 
 async def test_an_empty_or_too_long_answer_comes_back_with_what_was_typed(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site)
+    desk = await open_console()
     consultation_id = await desk.consultation(QUESTION)
     page = f"/console/overleg/{consultation_id}"
     blank = await desk.post(f"{page}/antwoord", {"text": " \u200b "}, await desk.token(page))
@@ -98,8 +107,8 @@ async def test_an_empty_or_too_long_answer_comes_back_with_what_was_typed(
     assert kinds == [], "nothing was saved"
 
 
-async def test_a_post_without_the_form_token_is_refused(make_site: MakeSite) -> None:
-    desk = await console(make_site)
+async def test_a_post_without_the_form_token_is_refused(open_console: Opener) -> None:
+    desk = await open_console()
     consultation_id = await desk.consultation(QUESTION)
     page = f"/console/overleg/{consultation_id}"
     for action, data in (("antwoord", {"text": "Hallo"}), ("sluiten", {})):
@@ -112,8 +121,8 @@ async def test_a_post_without_the_form_token_is_refused(make_site: MakeSite) -> 
                 and e.consultation_id == consultation_id]  # fmt: skip
 
 
-async def test_only_coordinators_see_or_answer_consultations(make_site: MakeSite) -> None:
-    desk = await console(make_site)
+async def test_only_coordinators_see_or_answer_consultations(open_console: Opener) -> None:
+    desk = await open_console()
     consultation_id = await desk.consultation(QUESTION)
     page = f"/console/overleg/{consultation_id}"
     for persona in NOT_COORDINATORS:
@@ -128,8 +137,8 @@ async def test_only_coordinators_see_or_answer_consultations(make_site: MakeSite
     assert [e.action for e in await desk.audit() if e.consultation_id] == []
 
 
-async def test_an_unknown_consultation_is_404(make_site: MakeSite) -> None:
-    desk = await console(make_site)
+async def test_an_unknown_consultation_is_404(open_console: Opener) -> None:
+    desk = await open_console()
     token = await desk.token("/console/overleg")
     for path in ("/console/overleg/999", "/console/overleg/abc", "/console/overleg/99999999999"):
         status, html = await desk.site.page(path)
@@ -142,9 +151,9 @@ async def test_an_unknown_consultation_is_404(make_site: MakeSite) -> None:
 
 
 async def test_the_list_shows_open_consultations_newest_first_without_their_text(
-    make_site: MakeSite,
+    open_console: Opener,
 ) -> None:
-    desk = await console(make_site)
+    desk = await open_console()
     first = await desk.consultation("Eerste vraag over een klant")
     desk.site.clock.advance(minutes=5)
     second = await desk.consultation("Tweede vraag over een collega")
