@@ -4,21 +4,26 @@ as a browser posts them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
+from playwright.async_api import Page, async_playwright
 
-from bot.app import RUNTIME, create_app
+from bot.app import RUNTIME, Runtime, create_app
 from bot.audit.models import AuditEntry
 from bot.consultation.models import NoticeContact
 from bot.events import Platform
 from tests.core.conftest import Clock, make_settings
 from tests.fakes.messenger import FakeMessenger
-from tests.site.conftest import FORM_TOKEN, Served
+from tests.site.conftest import FORM_TOKEN, Served, free_port
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, WATCH
 
 COORDINATOR = "fatima"
 NOT_COORDINATORS = ("sanne", "analist", "beheerder")  # staff, analyst, admin
@@ -88,3 +93,74 @@ class Opener:
         site = Served(await self.aiohttp_client(app), app[RUNTIME], clock)
         await site.sign_in_locally(persona)
         return Console(site, platform)
+
+
+# -- in headless Chromium -------------------------------------------------------------------
+
+NAMES = {"fatima": "Fatima", "analist": "Analist", "beheerder": "Beheerder"}
+MakeServer = Callable[..., Awaitable[TestServer]]
+
+
+@dataclass
+class Browsed:
+    url: str
+    runtime: Runtime
+    clock: Clock
+    platform: FakeMessenger
+
+
+async def serve(aiohttp_server: MakeServer, tmp_path: Path) -> Browsed:
+    """meldbot on a port of this machine (SQLite), for the browser."""
+    port = free_port()
+    clock = Clock()
+    url = f"http://127.0.0.1:{port}"
+    database = f"sqlite+aiosqlite:///{tmp_path / f'meldbot-{port}.db'}"
+    configured = make_settings(
+        database, tmp_path, public_url=url, web_coordinators=["fatima", "coordinator"]
+    )
+    app = await create_app(configured, clock=clock)
+    platform = FakeMessenger()
+    app[RUNTIME].messengers["web"] = platform
+    await aiohttp_server(app, port=port)
+    return Browsed(url, app[RUNTIME], clock, platform)
+
+
+@asynccontextmanager
+async def chromium_tab(tmp_path: Path) -> AsyncIterator[Page]:
+    """A tab of Debian's headless Chromium, as tests/web's ``page`` fixture opens it; no
+    script error and no CSP violation may happen in it."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    errors: list[str] = []
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 900},
+            locale="nl-NL",
+        )
+        await context.add_init_script(WATCH)
+        tab = context.pages[0] if context.pages else await context.new_page()
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        assert await tab.evaluate("window.__csp") == []
+        await context.close()
+    assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+async def sign_in(tab: Page, served: Browsed, persona: str, path: str) -> None:
+    """Opens ``path``, signs in on the demo page it sends to, and is back on ``path``."""
+    await tab.goto(served.url + path)
+    await tab.get_by_role("button", name=f"Inloggen als {NAMES[persona]}").click()
+    await tab.wait_for_url(served.url + path)
+
+
+async def in_english(tab: Page) -> None:
+    await tab.get_by_role("link", name="English").click()
+    await tab.wait_for_load_state()

@@ -8,11 +8,22 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.async_api import expect
 from sqlalchemy import text
 
 from bot.access.models import Principal, Role
 from bot.case.models import Case, NewReport, Reporter
-from tests.console.more import Console, MakeClient, Opener
+from tests.console.more import (
+    Console,
+    MakeClient,
+    MakeServer,
+    Opener,
+    chromium_tab,
+    in_english,
+    serve,
+    sign_in,
+)
+from tests.web.axe import assert_accessible
 
 NARRATIVE = "Geheime <b>inhoud</b>: de bezoeker sloeg met een stoel."
 FATIMA = Principal("local:fatima", "Fatima", frozenset({Role.COORDINATOR}))
@@ -125,3 +136,34 @@ async def test_only_admins_reach_the_audit_pages(open_console: Opener) -> None:
             status, html = await desk.site.page(path)
             assert status == 403 and "Hier heb je geen toegang toe" in html, (persona, path)
     assert not [e for e in await desk.audit() if e.action.startswith("audit.")]
+
+
+@pytest.mark.browser
+async def test_the_audit_page_in_chromium_is_accessible_in_dutch_and_english(
+    aiohttp_server: MakeServer, tmp_path: Path
+) -> None:
+    served = await serve(aiohttp_server, tmp_path)
+    cases = served.runtime.cases
+    case = await cases.report(NewReport(NARRATIVE), Reporter("web", "staff-1", "Sanne"))
+    await cases.read(FATIMA, case.id)
+    async with chromium_tab(tmp_path) as tab:
+        await sign_in(tab, served, "beheerder", "/console/audit")
+        await assert_accessible(tab, "the audit page")
+        await tab.get_by_label("Referentie").fill(case.reference.lower())
+        await tab.get_by_role("button", name="Toon het log").click()
+        await expect(tab.get_by_role("table")).to_contain_text("Opende de zaak")
+        assert "stoel" not in await tab.content()
+        await assert_accessible(tab, "the audit page with the log of a case")
+        await in_english(tab)
+        await expect(tab.get_by_role("table")).to_contain_text("Opened the case page")
+        await assert_accessible(tab, "the audit page with a log, in English")
+        await tab.get_by_label("From (first day)").fill("2026-03-02")
+        await tab.get_by_label("To (last day)").fill("2026-03-01")
+        await tab.get_by_role("button", name="Download CSV").click()
+        await expect(tab.get_by_role("alert")).to_contain_text("at most a year")
+        await assert_accessible(tab, "a refused export, in English")
+        await tab.get_by_label("To (last day)").fill("2026-03-02")
+        async with tab.expect_download() as downloading:
+            await tab.get_by_role("button", name="Download CSV").click()
+        download = await downloading.value
+        assert download.suggested_filename == "meldbot-audit-2026-03-02-2026-03-02.csv"

@@ -7,13 +7,25 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.async_api import expect
 
 from bot.events import MessageRef
 from bot.text import MESSAGE_MAX
-from tests.console.more import NOT_COORDINATORS, Console, MakeClient, Opener
+from tests.console.more import (
+    NOT_COORDINATORS,
+    Console,
+    MakeClient,
+    MakeServer,
+    Opener,
+    chromium_tab,
+    in_english,
+    serve,
+    sign_in,
+)
 from tests.fakes.messenger import Sent
 from tests.text import text_of
 from tests.waiting import until
+from tests.web.axe import assert_accessible
 
 QUESTION = 'Een klant zegt <script>alert("x")</script> dat hij <b>weet</b> waar ik woon.\nWat nu?'
 
@@ -169,3 +181,38 @@ async def test_the_list_shows_open_consultations_newest_first_without_their_text
 def _last_saying(desk: Console, root: MessageRef, text: str) -> Sent | None:
     thread = desk.platform.thread(root)
     return thread[-1] if thread and text in text_of(thread[-1].message) else None
+
+
+@pytest.mark.browser
+async def test_the_consultation_pages_in_chromium_are_accessible_in_dutch_and_english(
+    aiohttp_server: MakeServer, tmp_path: Path
+) -> None:
+    served = await serve(aiohttp_server, tmp_path)
+    consultation, _code = await served.runtime.consultations.start(
+        QUESTION, platform="web", language="nl", contact=None
+    )
+    page = f"/console/overleg/{consultation.id}"
+    async with chromium_tab(tmp_path) as tab:
+        await sign_in(tab, served, "fatima", page)
+        await expect(tab.get_by_role("heading", level=1)).to_contain_text("Overleg · Anonieme")
+        await expect(tab.locator("blockquote")).to_contain_text('<script>alert("x")</script>')
+        await assert_accessible(tab, "the consultation page")
+        await tab.get_by_label("Je antwoord").fill("Meld het gerust.")
+        await tab.get_by_role("button", name="Antwoord versturen").click()
+        await expect(tab.get_by_role("status")).to_contain_text("Je antwoord is bewaard")
+        await assert_accessible(tab, "the consultation page after an answer")
+        await tab.get_by_role("button", name="Antwoord versturen").click()
+        await expect(tab.get_by_label("Je antwoord")).to_be_focused()  # required: not sent
+        await in_english(tab)
+        await expect(tab.get_by_role("heading", level=1)).to_contain_text("Consultation")
+        await assert_accessible(tab, "the consultation page in English")
+        await tab.get_by_role("link", name="All open consultations").click()
+        await expect(tab.get_by_role("table")).to_contain_text("Anonymous colleague")
+        await assert_accessible(tab, "the open consultations in English")
+        await tab.get_by_role("link", name="Nederlands").click()
+        await expect(tab.get_by_role("heading", level=1)).to_have_text("Open overleg")
+        await assert_accessible(tab, "the open consultations")
+        await tab.get_by_role("link", name=re.compile("Anonieme collega")).click()
+        await tab.get_by_role("button", name="Sluiten").click()
+        await expect(tab.get_by_role("status")).to_contain_text("Het overleg is gesloten.")
+        await assert_accessible(tab, "a closed consultation")

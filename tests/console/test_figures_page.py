@@ -8,9 +8,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.async_api import expect
 
 from bot.case.models import Category, NewReport, Reporter
-from tests.console.more import Console, MakeClient, Opener
+from tests.console.more import (
+    Console,
+    MakeClient,
+    MakeServer,
+    Opener,
+    chromium_tab,
+    in_english,
+    serve,
+    sign_in,
+)
+from tests.web.axe import assert_accessible
 
 FEBRUARY = datetime(2026, 2, 10, 9, tzinfo=UTC)
 
@@ -116,3 +127,37 @@ async def test_coordinators_and_staff_get_no_figures(open_console: Opener) -> No
             status, html = await desk.site.page(path)
             assert status == 403 and "Hier heb je geen toegang toe" in html, (persona, path)
     assert not [e for e in await desk.audit() if e.action == "figures.read"]
+
+
+@pytest.mark.browser
+async def test_the_figures_page_in_chromium_is_accessible_in_dutch_and_english(
+    aiohttp_server: MakeServer, tmp_path: Path
+) -> None:
+    served = await serve(aiohttp_server, tmp_path)
+    served.clock.now = FEBRUARY
+    for n in range(6):
+        report = NewReport(f"Melding {n}", category=Category.THREAT)
+        await served.runtime.cases.report(report, Reporter("web", f"staff-{n}", "Sanne"))
+    served.clock.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    async with chromium_tab(tmp_path) as tab:
+        await sign_in(tab, served, "analist", "/console/cijfers")
+        await expect(tab.get_by_role("heading", level=2).first).to_have_text(
+            "De cijfers van februari 2026"
+        )
+        chart = tab.get_by_role("img")
+        await expect(chart).to_have_attribute("alt", re.compile("^Staafdiagram|^Bar chart"))
+        assert await chart.evaluate("img => img.complete && img.naturalWidth") == 1000
+        await assert_accessible(tab, "the figures page")
+        await tab.get_by_label("Maand", exact=True).select_option("2026-01")
+        await tab.get_by_role("button", name="Toon").click()
+        await expect(tab.get_by_role("heading", level=2).first).to_have_text(
+            "De cijfers van januari 2026"
+        )
+        await in_english(tab)
+        await expect(tab.get_by_role("heading", level=2).first).to_have_text(
+            "The figures of January 2026"
+        )
+        await assert_accessible(tab, "the figures page in English")
+        await tab.goto(served.url + "/console/cijfers?maand=2027-01")
+        await expect(tab.get_by_label("Month", exact=True)).to_have_attribute("aria-invalid", "true")
+        await assert_accessible(tab, "a month not begun, in English")
