@@ -129,8 +129,24 @@ async def test_a_post_without_the_form_token_is_refused(open_console: Opener) ->
             assert refused.status == 403, (action, token)
     status, html = await desk.site.page(page)
     assert status == 200 and "Hallo" not in html and "/sluiten" in html
-    assert not [e for e in await desk.audit() if e.action != "consultation.read"
-                and e.consultation_id == consultation_id]  # fmt: skip
+    actions = {e.action for e in await desk.audit() if e.consultation_id == consultation_id}
+    assert actions == {"consultation.read"}
+
+
+async def test_an_answer_typed_while_the_session_ran_out_is_kept(open_console: Opener) -> None:
+    desk = await open_console()
+    consultation_id = await desk.consultation(QUESTION)
+    page = f"/console/overleg/{consultation_id}"
+    token = await desk.token(page)
+    desk.site.clock.advance(minutes=31)  # idle: the session ran out while typing
+    answer = "Bel me gerust, <b>ik</b> ben er tot vijf uur."
+    parked = await desk.post(f"{page}/antwoord", {"text": answer}, token)
+    assert parked.status == 303 and parked.headers["Location"].startswith("/signin?next=")
+    await desk.site.sign_in_locally("fatima", back=page)
+    status, html = await desk.site.page(page)
+    assert status == 200 and "Bel me gerust, &lt;b&gt;ik&lt;/b&gt; ben er tot vijf uur." in html
+    actions = {e.action for e in await desk.audit() if e.consultation_id == consultation_id}
+    assert "consultation.answer" not in actions, "nothing is sent until pressed again"
 
 
 async def test_only_coordinators_see_or_answer_consultations(open_console: Opener) -> None:
