@@ -149,7 +149,7 @@ async def test_the_figures_page_in_chromium_is_accessible_in_dutch_and_english(
         assert await chart.evaluate("img => img.complete && img.naturalWidth") == 1000
         await assert_accessible(tab, "the figures page")
         await tab.get_by_label("Maand", exact=True).select_option("2026-01")
-        await tab.get_by_role("button", name="Toon").click()
+        await tab.get_by_role("button", name="Tonen", exact=True).click()
         await expect(tab.get_by_role("heading", level=2).first).to_have_text(
             "De cijfers van januari 2026"
         )
