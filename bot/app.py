@@ -42,6 +42,7 @@ from bot.ports import Messenger
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
+from bot.trends.figures import TrendFigures
 from bot.trends.service import TrendReports
 from dialogs.context import DialogContext
 from dialogs.router import Dialogs
@@ -172,7 +173,8 @@ async def create_app(
     _mount_site(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
-    console.mount(app, console.Console(settings, cases, consultations, runtime.audit))
+    figures = TrendFigures(database, settings, clock, access)
+    console.mount(app, console.Console(settings, cases, consultations, runtime.audit, figures))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

@@ -223,6 +223,10 @@ class ConsultationRepository(Protocol):
         """Consultations not turned into a report and without activity since ``moment``."""
         ...
 
+    async def open_ones(self, limit: int) -> list[Consultation]:
+        """The open consultations, newest first, at most ``limit``."""
+        ...
+
     async def delete(self, consultation_id: int) -> None: ...
 
 

@@ -104,6 +104,15 @@ class SqlConsultationRepository:
         )
         return [await self._to_consultation(row) for row in rows]
 
+    async def open_ones(self, limit: int) -> list[Consultation]:
+        rows = await self._session.scalars(
+            select(ConsultationRow)
+            .where(ConsultationRow.status == ConsultationStatus.OPEN.value)
+            .order_by(ConsultationRow.id.desc())
+            .limit(limit)
+        )
+        return [await self._to_consultation(row) for row in rows]
+
     async def delete(self, consultation_id: int) -> None:
         await self._session.execute(
             delete(ConsultationRow).where(ConsultationRow.id == consultation_id)

@@ -17,14 +17,19 @@ from pathlib import Path
 
 from aiohttp import web
 
-from adapters.console import settings_page
+from adapters.console import audit, consultations, figures, settings_page
 from adapters.console.pages import CONSOLE, Console, console_of
 from adapters.site import SITE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # One per page family; each adds its own routes under /console/.
-PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (settings_page.add_routes,)
+PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
+    consultations.add_routes,
+    audit.add_routes,
+    figures.add_routes,
+    settings_page.add_routes,
+)
 
 
 def mount(app: web.Application, console: Console) -> None:

@@ -12,7 +12,9 @@ from bot.access.models import Role
 from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
+from bot.i18n import N_
 from bot.settings import Settings
+from bot.trends.figures import TrendFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,17 @@ class Console:
     cases: CaseService
     consultations: ConsultationService
     audit: AuditTrail
+    figures: TrendFigures
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
 
 # The success notice a page shows after a POST sent the browser back with ?gedaan=<key>;
 # only keys travel in the address, never what someone typed.
-NOTICES: dict[str, str] = {}
+NOTICES: dict[str, str] = {
+    "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
+    "gesloten": N_("The consultation is closed."),
+}
 
 
 def console_of(request: web.Request) -> Console:

@@ -3,8 +3,8 @@
 Nothing here takes a person: the colleague's side works with texts and a receipt id
 only, so no platform id can reach the database with a consultation, and the staff
 member's own actions are never audited. (The one exception, ``unlock``'s guesser, is
-turned into a keyed hash at once and kept apart from every receipt.) Coordinators'
-actions are checked and audited as on cases.
+turned into a keyed hash at once and kept apart from every receipt.) The coordinators'
+side, checked and audited as on cases, is ``ConsultationHandling``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.case.models import Case, CaseEvent, NewReport, Reporter, Urgency
-from bot.case.service import RECEIPT_NOTICE, CaseError, CaseService, NotAllowed
+from bot.case.service import CaseError, CaseService
+from bot.consultation.handling import ALERT as ALERT
+from bot.consultation.handling import THREAD as THREAD
+from bot.consultation.handling import ConsultationFile as ConsultationFile
+from bot.consultation.handling import ConsultationHandling
 from bot.consultation.models import (
     Consultation,
     ConsultationStatus,
     Entry,
     EntryKind,
     NoticeContact,
-    Receipt,
 )
 from bot.consultation.receipts import SecretHasher, format_code, new_secret, parse_code
 from bot.consultation.throttle import GUESS_LIMIT, GUESS_WINDOW, guesser_hash, held_off_until
@@ -33,8 +36,6 @@ from bot.ports import Storage, Transaction
 
 log = logging.getLogger(__name__)
 
-ALERT = "consultation.alert"
-THREAD = "consultation.thread"
 CODE = "receipt.code"  # the code, once more in the colleague's chat (the form showed it first)
 
 
@@ -76,7 +77,9 @@ class Followed:
 
 
 @dataclass(slots=True)
-class ConsultationService:
+class ConsultationService(ConsultationHandling):
+    """Both sides of a consultation; the coordinators' side is ``ConsultationHandling``."""
+
     storage: Storage
     cases: CaseService
     clock: Callable[[], datetime]
@@ -216,24 +219,6 @@ class ConsultationService:
             await self.cases.keep_in_touch(reporter)
         return case
 
-    # The coordinators' side.
-
-    async def answer(self, actor: Actor, consultation_id: int, text: str) -> Consultation:
-        async with self._coordinator_change(actor, consultation_id, "answer") as (tx, c):
-            c.answered_by = actor.display
-            await self._record(tx, c, EntryKind.ANSWERED, author=c.answered_by, text=text)
-            if c.receipt and c.receipt.notify:
-                await tx.outbox.enqueue(RECEIPT_NOTICE, consultation_id=c.id)
-        return c
-
-    async def close(self, actor: Actor, consultation_id: int) -> Consultation:
-        async with self._coordinator_change(actor, consultation_id, "close") as (tx, c):
-            await self._close(tx, c, actor.display)
-        return c
-
-    async def is_coordinator(self, actor: Actor) -> bool:
-        return await self.cases.is_coordinator(actor)
-
     # Retention.
 
     async def forget_untouched(self, retention: timedelta) -> list[MessageRef]:
@@ -265,33 +250,6 @@ class ConsultationService:
             )
         return NoticeContact(actor.platform, await messenger.reach(actor.user_id))
 
-    async def _close(self, tx: Transaction, consultation: Consultation, by: str | None) -> None:
-        consultation.status = ConsultationStatus.CLOSED
-        consultation.closed_at = self.clock()
-        if consultation.receipt and consultation.receipt.notify:
-            # The promise was "until the consultation closes": the contact goes now.
-            await tx.receipts.forget_contact(consultation.receipt.id)
-            consultation.receipt = Receipt(consultation.receipt.id, consultation.receipt.pseudonym)
-        await self._record(tx, consultation, EntryKind.CLOSED, author=by)
-
-    async def _record(
-        self,
-        tx: Transaction,
-        consultation: Consultation,
-        kind: EntryKind,
-        *,
-        author: str | None = None,
-        text: str | None = None,
-    ) -> None:
-        now = self.clock()
-        consultation.updated_at = now
-        await tx.consultations.save(consultation)
-        entry = await tx.consultations.add_entry(
-            consultation, kind, now, author_name=author, text=text
-        )
-        await tx.outbox.enqueue(ALERT, consultation_id=consultation.id)
-        await tx.outbox.enqueue(THREAD, consultation_id=consultation.id, entry_id=entry.id)
-
     @asynccontextmanager
     async def _colleague_change(
         self, receipt_id: int
@@ -302,26 +260,5 @@ class ConsultationService:
                 raise ReceiptRefused("That code does not open anything. Check it and try again.")
             if not consultation.is_open:
                 raise CaseError("This consultation is closed. You can always start a new one.")
-            yield tx, consultation
-        self.wake_outbox()
-
-    @asynccontextmanager
-    async def _coordinator_change(
-        self, actor: Actor, consultation_id: int, action: str
-    ) -> AsyncIterator[tuple[Transaction, Consultation]]:
-        if not await self.is_coordinator(actor):
-            raise NotAllowed("Only coordinators can answer consultations. Nothing was changed.")
-        async with self.storage.transaction() as tx:
-            consultation = await tx.consultations.get(consultation_id, for_update=True)
-            if consultation is None:
-                raise CaseError("This consultation no longer exists.")
-            if not consultation.is_open:
-                raise CaseError("This consultation is closed.")
-            await tx.audit.record(
-                actor.key,
-                f"consultation.{action}",
-                self.clock(),
-                consultation_id=consultation.id,
-            )
             yield tx, consultation
         self.wake_outbox()

@@ -36,7 +36,8 @@ from bot.schedule.models import CaseFacts, Timer
 from bot.schedule.posts import post_address, post_job, queue_post
 from bot.schedule.scheduler import RecurringJob, TimerHandler
 from bot.trends import chart, views
-from bot.trends.counts import MonthBar, PeriodFigures, in_period, month_bars, period_figures
+from bot.trends.counts import MonthBar, PeriodFigures, in_period
+from bot.trends.figures import bars_of, figures_of
 from bot.trends.periods import Period, previous_month, trailing_months
 
 log = logging.getLogger(__name__)
@@ -123,22 +124,9 @@ class TrendReports(Feature):
             return await tx.cases.facts_between(period.start, period.end)
 
     def _figures(self, facts: Sequence[CaseFacts], as_of: datetime) -> PeriodFigures:
-        settings = self.context.settings
-        return period_figures(
-            facts,
-            categories=[category.value for category in settings.categories],
-            departments=settings.departments,
-            promise=timedelta(hours=settings.first_contact_hours),
-            urgent_promise=timedelta(minutes=settings.urgent_contact_minutes),
-            as_of=as_of,
-        )
+        return figures_of(facts, self.context.settings, as_of)
 
     def _bars(
         self, facts: Sequence[CaseFacts], period: Period, figures: PeriodFigures
     ) -> list[MonthBar]:
-        """The 12 months up to the reported one; that month's total is hidden in the chart
-        whenever the text hides it."""
-        hidden = frozenset({period.last}) if figures.categories.total_hidden else frozenset()
-        categories = [category.value for category in self.context.settings.categories]
-        months = trailing_months(period.last).months()
-        return month_bars(facts, months, categories, hide_total=hidden)
+        return bars_of(facts, period, figures, self.context.settings)
