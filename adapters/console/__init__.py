@@ -17,13 +17,18 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.console import case_actions, case_list, case_page
 from adapters.console.pages import CONSOLE, Console, console_of
 from adapters.site import SITE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # One per page family; each adds its own routes under /console/.
-PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = ()
+PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
+    case_list.add_routes,
+    case_page.add_routes,
+    case_actions.add_routes,
+)
 
 
 def mount(app: web.Application, console: Console) -> None:

@@ -12,6 +12,7 @@ from bot.access.models import Role
 from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
+from bot.i18n import N_
 from bot.settings import Settings
 
 
@@ -29,7 +30,20 @@ CONSOLE = web.AppKey("meldbot.console", Console)
 
 # The success notice a page shows after a POST sent the browser back with ?gedaan=<key>;
 # only keys travel in the address, never what someone typed.
-NOTICES: dict[str, str] = {}
+NOTICES: dict[str, str] = {
+    "oppakken": N_("You have claimed this case."),
+    "overdragen": N_("The case is handed over."),
+    "vragen": N_("Your question is on its way to the reporter."),
+    "bericht": N_("Your message is on its way to the reporter."),
+    "notitie": N_("Your note is saved. Only coordinators see it."),
+    "status": N_("The status is updated."),
+    "sluiten": N_("The case is closed."),
+    "heropenen": N_("The case is open again."),
+    "corrigeren": N_("The category and urgency are saved."),
+    "afschermen": N_("Only the coordinators you named see this case now."),
+    "openstellen": N_("All coordinators see this case again."),
+    "doorgeven": N_("The reporter is asked whether the meldpunt may have this report."),
+}
 
 
 def console_of(request: web.Request) -> Console:

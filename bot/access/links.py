@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
-from bot.access.models import Principal
+from bot.access.models import Principal, Role
 from bot.events import Actor, Platform
 from bot.ports import Storage, Transaction
 
@@ -146,14 +146,21 @@ class Links:
             return None
         return identity.principal
 
-    async def principal_of(self, subject: str) -> Principal | None:
+    async def principal_of(self, subject: str, tx: Transaction | None = None) -> Principal | None:
         """The console identity that signed in with ``subject``, while its roles are valid
         (someone a case may be handed over to)."""
-        async with self._within(None) as within:
+        async with self._within(tx) as within:
             identity = await within.links.identity(self._hash(f"subject:{subject}"))
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None
         return identity.principal
+
+    async def signed_in_with(self, role: Role) -> list[Principal]:
+        """The console identities whose sign-in, still valid, gave them ``role`` (whom a
+        case may be handed over or restricted to), by name."""
+        async with self._within(None) as within:
+            found = await within.links.signed_in_since(self.clock() - self.roles_valid)
+        return [identity.principal for identity in found if role in identity.principal.roles]
 
     async def chats(self, principal: Principal, tx: Transaction | None = None) -> list[Actor]:
         """The chat identities linked to this person."""

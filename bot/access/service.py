@@ -99,7 +99,7 @@ class Access:
             keys=await self.keys(by, tx),
         )
 
-    async def someone(self, key: str, name: str) -> Acting | None:
+    async def someone(self, key: str, name: str, tx: Transaction | None = None) -> Acting | None:
         """The person behind a key, to ask ``may_handle`` for them (a hand-over): a chat
         identity, or a console sign-in known through a link."""
         platform, _, user_id = key.partition(":")
@@ -108,7 +108,7 @@ class Access:
         if platform == "console":
             if self.links is None:
                 return None
-            return await self.links.principal_of(user_id)
+            return await self.links.principal_of(user_id, tx)
         if platform not in self.messengers:
             return None
         return Actor(platform, user_id, name)

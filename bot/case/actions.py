@@ -47,7 +47,7 @@ class CaseActions(CaseHandling):
                 raise CaseError("This case is closed.")
             if case.handler_id == to_key:
                 raise CaseError("{name} already handles this case.", name=name)
-            target = await self.rights.someone(to_key, name)
+            target = await self.rights.someone(to_key, name, tx)
             if target is None or not await self.may_handle(target, case, tx):
                 raise CaseError("{name} cannot handle this case. Nothing was changed.", name=name)
             case.handler_id, case.handler_name = to_key, name
