@@ -3,7 +3,6 @@ Slack faked at its edge (so the chat shows minimal content), and quick reports."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -12,11 +11,12 @@ from aiohttp import ClientResponse
 from bot.case.models import Case, NewReport, Reporter
 from bot.case.service import CaseService
 from tests.fakes.messenger import FakeMessenger
-from tests.site.conftest import FORM_TOKEN, MakeSite, Served, make_site, mock_provider  # noqa: F401
+from tests.site.conftest import MakeSite, Served, make_site, mock_provider  # noqa: F401
 from tests.text import text_of
+from tests.waiting import until
+from tests.web.conftest import chromium, page  # noqa: F401 (Chromium for test_browser)
 
 STAFF = Reporter("slack", "U-SANNE", "Sanne de Vries")
-NOTICE = re.compile(r'role="status".*?<p[^>]*>([^<]*)</p>', re.S)
 
 
 @dataclass
@@ -51,8 +51,8 @@ class Console:
         fields = {"_csrf": token, "_return": path.rsplit("/", 1)[0], **(data or {})}
         return await self.site.client.post(path, data=fields, allow_redirects=False)
 
-    def thread(self) -> list[str]:
-        [root] = self.slack.roots()
+    async def thread(self) -> list[str]:
+        [root] = await until(self.slack.roots, "the case's card in Slack")
         return [text_of(sent.message) for sent in self.slack.thread(root.ref)]
 
     async def settle(self) -> None:

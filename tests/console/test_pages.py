@@ -111,7 +111,7 @@ async def test_every_action_lands_in_the_timeline_the_audit_log_and_the_thread(
         "console:local:fatima"
     }
     await console.settle()
-    thread = "\n".join(console.thread())
+    thread = "\n".join(await console.thread())
     assert "Fatima heeft deze zaak opgepakt." in thread
     assert "lees het in meldbot" in thread and "iemand</i>" not in thread, "minimal in Slack"
     assert "Was er" not in thread and "bellen je vandaag" not in thread
