@@ -59,9 +59,14 @@ class Console:
         await self.site.runtime.outbox.settle()
 
 
-@pytest.fixture
-async def console(make_site: MakeSite) -> Console:  # noqa: F811
-    site = await make_site()
+async def console_with(make_site: MakeSite, **settings: object) -> Console:  # noqa: F811
+    """meldbot with these settings, its chat a Slack faked at the edge."""
+    site = await make_site(**settings)
     slack = FakeMessenger("slack", coordinators={"U-JAN"})
     site.runtime.messengers["slack"] = slack
     return Console(site, slack)
+
+
+@pytest.fixture
+async def console(make_site: MakeSite) -> Console:  # noqa: F811
+    return await console_with(make_site)

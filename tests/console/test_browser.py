@@ -57,9 +57,13 @@ async def test_a_coordinator_works_a_case_with_the_keyboard(
     page: Page, tmp_path: Path, aiohttp_server: MakeServer
 ) -> None:
     url, [calm, urgent, flagged] = await _served(tmp_path, aiohttp_server)
-    await page.goto(url + "/console/")
+    await page.goto(url + "/console/zaken/" + calm)
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
     await page.get_by_role("button", name="Inloggen als Fatima").focus()
     await page.keyboard.press("Enter")
+    await page.wait_for_url(url + "/console/zaken/" + calm)
+    await page.get_by_role("link", name="Zaken", exact=True).click()
     await page.wait_for_url(url + "/console/")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Zaken: Open")
     await expect(page.get_by_role("link", name=urgent)).to_be_visible()
@@ -92,8 +96,12 @@ async def test_a_coordinator_works_a_case_with_the_keyboard(
     await page.get_by_label("Notitie", exact=True).fill("Bekende bezoeker.")
     await page.get_by_role("button", name="Bewaar de notitie").click()
     await expect(page.get_by_text("Bekende bezoeker.")).to_be_visible()
-    await page.get_by_role("button", name="Sluit de zaak").click()  # no summary: refused
-    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Melding {calm}")
+    await page.get_by_label("Samenvatting voor het dossier").fill("   ")
+    await page.get_by_role("button", name="Sluit de zaak").click()  # only spaces: refused
+    await expect(page.get_by_role("alert")).to_have_text(
+        "Schrijf eerst iets. Er is niets veranderd."
+    )
+    await assert_accessible(page, "a refused form on the case page")
     await page.get_by_label("Samenvatting voor het dossier").fill("Gesprek gehad, opgelost.")
     await page.get_by_role("button", name="Sluit de zaak").click()
     await expect(page.get_by_text("De zaak is gesloten.")).to_be_visible()
@@ -109,8 +117,14 @@ async def test_a_coordinator_works_a_case_with_the_keyboard(
     await assert_accessible(page, "a restricted case page in English")
     await page.goto(url + "/console/?weergave=all")
     await assert_accessible(page, "the list in English")
+    await page.goto(url + f"/console/zaken/{flagged}")
+    await assert_accessible(page, "an open case page in English")
     await page.goto(url + "/console/zaken/M-2026-9999")
     await assert_accessible(page, "the 404 page in English")
+    await page.get_by_role("link", name="Nederlands").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Deze pagina bestaat niet")
+    await assert_accessible(page, "the 404 page")
+    await page.get_by_role("link", name="English").click()
     await page.get_by_role("button", name="Sign out").click()
     await page.goto(url + "/console/")
     await page.get_by_role("button", name=re.compile(r"^Sign in as Anal(ist|yst)$")).click()
