@@ -1,8 +1,9 @@
 """``/console/``: the case list — views, filters, search, and one page at a time.
 
-Everything in the address is a choice from a list or the search words; a value that is
-not one of the choices is a 400, never a guess. A whole reference that was searched for
-goes straight to its case page.
+It is the console's start page: an analyst goes on to the figures, an admin to the audit
+log (neither ever sees a case). Everything in the address is a choice from a list or the
+search words; a value that is not one of the choices is a 400, never a guess. A whole
+reference that was searched for goes straight to its case page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from yarl import URL
 
 from adapters.console.case_page import case_url
 from adapters.console.pages import console_of, console_page
-from adapters.site import error_page, principal_of, require, see_other
+from adapters.site import SITE, error_page, principal_of, require, see_other
 from bot.access.models import Role
 from bot.case.errors import CaseError, InvalidQuery, NotAllowed
 from bot.case.labels import CATEGORY_LABELS, STATUS_LABELS
@@ -92,10 +93,18 @@ async def to_the_list(_request: web.Request) -> web.StreamResponse:
     return see_other("/console/")
 
 
-@require(Role.COORDINATOR, Role.CONFIDANT)
+# Where the console starts for someone who works no cases (the sign-in's default page).
+ELSEWHERE = ((Role.ANALYST, "/console/cijfers"), (Role.ADMIN, "/console/audit"))
+
+
+@require()
 async def case_list(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     assert principal is not None  # @require
+    roles = await request.config_dict[SITE].access.roles(principal)
+    if not roles & {Role.COORDINATOR, Role.CONFIDANT}:
+        start = next((path for role, path in ELSEWHERE if role in roles), None)
+        return see_other(start) if start else await error_page(request, 403)
     console = console_of(request)
     try:
         wanted = asked(request.query, console.settings.departments)

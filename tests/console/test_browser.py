@@ -126,7 +126,7 @@ async def test_a_coordinator_works_a_case_with_the_keyboard(
     await assert_accessible(page, "the 404 page")
     await page.get_by_role("link", name="English").click()
     await page.get_by_role("button", name="Sign out").click()
-    await page.goto(url + "/console/")
+    await page.goto(url + f"/console/zaken/{calm}")
     await page.get_by_role("button", name=re.compile(r"^Sign in as Anal(ist|yst)$")).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("You have no access to this")
     await assert_accessible(page, "the 403 page in English")

@@ -167,16 +167,24 @@ async def test_roles_wrong_role_403_restricted_404_and_csrf(console: Console) ->
     ).status == 404
     status, html = await console.get("/console/")
     assert case.reference not in html
-    for persona in ("analist", "beheerder", "sanne"):
+    starts = (("analist", "/console/cijfers"), ("beheerder", "/console/audit"), ("sanne", None))
+    for persona, start in starts:
         await console.sign_in(persona)
         token = await console.site.token("/koppelen")
-        for path in ("/console/", page, f"{page}/bijlagen/1"):
+        response = await console.site.client.get(
+            f"/console/?zoek={case.reference}", allow_redirects=False
+        )
+        assert response.headers.get("Location") == start, persona
+        assert response.status == (303 if start else 403), persona
+        assert f'href="/console/zaken/{case.reference}"' not in await response.text()
+        for path in (page, f"{page}/bijlagen/1"):
             status, html = await console.get(path)
             assert status == 403, (persona, path)
         posted = await console.post(f"{page}/oppakken", token=token)
         assert posted.status == 403, persona
     await console.sign_in("fatima")
     lifted = await console.post(f"{page}/openstellen")
+    assert (await console.site.client.get("/console/", allow_redirects=False)).status == 200
     assert lifted.status == 303
     await console.sign_in("coordinator")
     status, _ = await console.get(page)
