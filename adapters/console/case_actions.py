@@ -71,7 +71,10 @@ async def _claim(a: Acted) -> None:
 
 async def _hand_over(a: Acted) -> None:
     colleagues = await coordinators(a.console.settings, a.request.config_dict[SITE].links)
-    colleague = named(colleagues, str(a.form.get("aan", "")))
+    chosen = str(a.form.get("aan", ""))
+    if not chosen:
+        raise CaseError(CHOOSE)
+    colleague = named(colleagues, chosen)
     if colleague is None:
         raise CaseError("meldbot does not know this coordinator. Nothing was changed.")
     await a.console.cases.hand_over(a.by, a.case.id, colleague.key, colleague.name)

@@ -19,7 +19,7 @@ from bot.access.models import Principal, Role
 from bot.case.detail import Detail
 from bot.case.errors import CaseError, CaseNotFound, NotAllowed
 from bot.case.labels import CATEGORY_LABELS, MEASURE_LABELS, STATUS_LABELS
-from bot.case.models import Status, Urgency, can_transition
+from bot.case.models import Case, Status, Urgency, can_transition
 from bot.i18n import N_, translator
 
 READERS = (Role.COORDINATOR, Role.CONFIDANT, Role.MANAGER)
@@ -42,6 +42,28 @@ async def refused(request: web.Request, error: CaseError) -> web.Response:
     if isinstance(error, CaseNotFound):
         return await error_page(request, 404)
     return await error_page(request, 400)
+
+
+def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
+    """The actions (``case_actions.ACTIONS``) the page offers now, given how many
+    coordinators it could be restricted or handed over to; the core decides on each again."""
+    found = {"notitie"}
+    if not case.is_open:
+        return frozenset(found | {"heropenen"})
+    found |= {"status", "corrigeren", "sluiten"}
+    if case.handler_id is None:
+        found.add("oppakken")
+    if case.reporter is not None or case.receipt is not None:
+        found |= {"vragen", "bericht"}
+    if handover:
+        found.add("overdragen")
+    if case.for_confidant and case.reporter is not None:
+        found.add("doorgeven")
+    elif not case.for_confidant and colleagues:
+        found.add("afschermen")
+    if case.restricted:
+        found.add("openstellen")
+    return frozenset(found)
 
 
 @require(*READERS)
@@ -75,6 +97,7 @@ async def show_case(
     detail = Detail(True, console.settings.public_url)
     handles = await console.cases.may_handle(principal, case)
     colleagues = await coordinators(console.settings, site.links) if handles else []
+    handover = [(c.key, c.name) for c in colleagues if c.key != case.handler_id]
     context: dict[str, Any] = {
         "case": case,
         "report_facts": case_view.report_facts(case, t),
@@ -84,7 +107,8 @@ async def show_case(
         "attachments": file.attachments,
         "handles": handles,
         "colleagues": colleagues,
-        "handover": [(c.key, c.name) for c in colleagues if c.key != case.handler_id],
+        "handover": handover,
+        "offered": offered(case, len(colleagues), len(handover)) if handles else frozenset(),
         "restricted_to": [c for c in colleagues if c.key in case.restricted_to],
         "statuses": [
             (s.value, STATUS_LABELS[s])

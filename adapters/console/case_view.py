@@ -33,6 +33,7 @@ class Entry:
     """One event in the timeline."""
 
     when: str
+    moment: str  # the same, for machines (ISO 8601)
     blocks: list[Shown]
     internal: bool  # for coordinators only: an internal note
 
@@ -69,12 +70,14 @@ def report_facts(case: Case, t: Translator) -> list[tuple[str, str]]:
 
 
 def clocks_of(file: CaseFile, t: Translator, now: datetime) -> list[ClockShown]:
-    return [_clock(clock, t, now) for clock in file.clocks]
+    """Each clock, due and met; overdue only while the case is open (as in the lists)."""
+    return [_clock(clock, t, now, file.case.is_open) for clock in file.clocks]
 
 
-def _clock(clock: Clock, t: Translator, now: datetime) -> ClockShown:
+def _clock(clock: Clock, t: Translator, now: datetime, running: bool) -> ClockShown:
     met = t.datetime(clock.met_at) if clock.met_at else None
-    return ClockShown(t(DUTIES[clock.duty]), t.datetime(clock.due_at), met, clock.overdue(now))
+    overdue = running and clock.overdue(now)
+    return ClockShown(t(DUTIES[clock.duty]), t.datetime(clock.due_at), met, overdue)
 
 
 def timeline(
@@ -86,11 +89,11 @@ def timeline(
 def _entry(
     case: Case, event: CaseEvent, t: Translator, detail: Detail, crisis: Sequence[Contact]
 ) -> Entry:
-    when = t.datetime(event.created_at)
+    when, moment = t.datetime(event.created_at), event.created_at.isoformat()
     if event.kind is EventKind.REPORTED:  # the report itself is at the top of the page
-        return Entry(when, [Shown("text", [Part(t("The report came in."))])], False)
+        return Entry(when, moment, [Shown("text", [Part(t("The report came in."))])], False)
     note = views.thread_note(case, event, t, detail, crisis=crisis)
-    return Entry(when, shown(note.blocks), event.kind is EventKind.NOTE)
+    return Entry(when, moment, shown(note.blocks), event.kind is EventKind.NOTE)
 
 
 def guidance(case: Case, t: Translator, crisis: Sequence[Contact]) -> list[Shown]:

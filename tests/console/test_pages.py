@@ -84,6 +84,9 @@ async def test_every_action_lands_in_the_timeline_the_audit_log_and_the_thread(
         ("corrigeren", {"categorie": Category.THREAT.value, "urgentie": Urgency.URGENT.value}),
         ("overdragen", {"aan": "console:local:coordinator"}),
     ]
+    _status, html = await console.get(page)
+    assert 'value="console:local:coordinator">Coördinator<' in html
+    assert 'value="web:fatima"' not in html, "Fatima's web identity is her console one"
     for action, data in steps:
         done = await console.post(f"{page}/{action}", data)
         assert done.status == 303, (action, await done.text())
@@ -191,3 +194,32 @@ async def test_roles_wrong_role_403_restricted_404_and_csrf(console: Console) ->
     assert status == 200
     status, _ = await console.get("/console/zaken/M-2026-9999")
     assert status == 404
+
+
+async def test_bad_choices_in_a_form_are_refused_with_a_reason(console: Console) -> None:
+    case = await console.report()
+    page = f"/console/zaken/{case.reference}"
+    await console.sign_in("fatima")
+    token = await console.site.token(page)
+    refusals = [
+        ("overdragen", {"aan": ""}, "Kies een van de mogelijkheden."),
+        ("overdragen", {"aan": "slack:U-NIEMAND"}, "meldbot kent deze coördinator niet."),
+        ("status", {"status": "closed"}, "Kies een van de mogelijkheden."),
+        ("status", {"status": "weg"}, "Kies een van de mogelijkheden."),
+        ("corrigeren", {"categorie": "", "urgentie": "heel"}, "Kies een van de mogelijkheden."),
+        ("afschermen", {}, "Noem de coördinatoren die deze zaak mogen zien."),
+        (
+            "afschermen",
+            {"aan": "console:iemand"},
+            "Noem de coördinatoren die deze zaak mogen zien.",
+        ),
+        ("openstellen", {}, "Deze zaak is niet afgeschermd."),
+    ]
+    for action, data, reason in refusals:
+        refused = await console.post(f"{page}/{action}", data, token=token)
+        html = await refused.text()
+        assert refused.status == 400 and reason in html, (action, data)
+        offered = f'id="fout-{action}"' in html  # at its form, if the page offers it
+        assert offered == (f'href="#fout-{action}"' in html) == (action != "openstellen")
+    _status, html = await console.get(page)
+    assert html.count('class="meldbot-timeline__entry') == 1, "nothing happened to the case"
