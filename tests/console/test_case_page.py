@@ -152,3 +152,24 @@ async def test_a_name_full_of_markup_shows_literally_and_case_pages_are_not_kept
         f"/console/zaken/{case.reference}/verzinsel", token=await console.site.token("/koppelen")
     )
     assert missing.status == 404
+
+
+async def test_an_anonymous_reporter_shows_by_their_pseudonym_and_can_be_asked(
+    console: Console,
+) -> None:
+    consultations = console.site.runtime.consultations
+    case, issued = await consultations.report(
+        NewReport("Iemand volgde me naar de fietsenstalling."), platform="slack", contact=None
+    )
+    await console.settle()
+    page = f"/console/zaken/{case.reference}"
+    await console.sign_in("fatima")
+    _status, html = await console.get(page)
+    assert f"Anonieme collega · {issued.pseudonym}" in html
+    assert "Sanne" not in html and "U-SANNE" not in html
+    asked = await console.post(f"{page}/vragen", {"vraag": "Hoe laat was dat?"})
+    assert asked.status == 303
+    assert case.receipt is not None
+    followed = await consultations.follow(case.receipt.id)
+    asked_texts = [event.text for event in followed.case_events]
+    assert "Hoe laat was dat?" in asked_texts, "the reporter reads it with their code"
