@@ -23,6 +23,8 @@ async def test_the_list_shows_the_views_filters_and_badges(console: Console) -> 
     calm = await console.report("Een klant schreeuwde aan de balie.")
     urgent = await console.report("Hij staat nu met een mes bij de balie.", danger_now=True)
     await console.sign_in("fatima")
+    bare = await console.site.client.get("/console", allow_redirects=False)
+    assert bare.status == 303 and bare.headers["Location"] == "/console/"
     status, html = await console.get("/console/")
     assert status == 200
     assert f'href="/console/zaken/{calm.reference}"' in html
