@@ -413,6 +413,10 @@ class IdentityLinks(Protocol):
 
     async def identity(self, subject_hash: str) -> ConsoleIdentity | None: ...
 
+    async def signed_in_since(self, since: datetime) -> list[ConsoleIdentity]:
+        """Everyone who signed in at ``since`` or later, by name."""
+        ...
+
     async def link(
         self, chat_hash: str, chat_key: str, subject_hash: str, how: str, today: date
     ) -> None:

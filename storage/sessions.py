@@ -107,6 +107,13 @@ class SqlIdentityLinks:
         row = await self._session.get(ConsoleIdentityRow, subject_hash)
         return None if row is None else self._identity(row)
 
+    async def signed_in_since(self, since: datetime) -> list[ConsoleIdentity]:
+        rows = await self._session.scalars(
+            select(ConsoleIdentityRow).where(ConsoleIdentityRow.signed_in_at >= since)
+        )
+        found = [self._identity(row) for row in rows]
+        return sorted(found, key=lambda identity: identity.principal.name.casefold())
+
     def _identity(self, row: ConsoleIdentityRow) -> ConsoleIdentity:
         principal = _principal(self._sealer.unseal_json(row.principal_sealed))
         return ConsoleIdentity(principal, row.signed_in_at)

@@ -17,7 +17,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from adapters.console import audit, consultations, figures, settings_page
+from adapters.console import (
+    audit,
+    case_actions,
+    case_list,
+    case_page,
+    consultations,
+    figures,
+    settings_page,
+)
 from adapters.console.pages import CONSOLE, Console, console_of
 from adapters.site import SITE
 
@@ -25,6 +33,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # One per page family; each adds its own routes under /console/.
 PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
+    case_list.add_routes,
+    case_page.add_routes,
+    case_actions.add_routes,
     consultations.add_routes,
     audit.add_routes,
     figures.add_routes,

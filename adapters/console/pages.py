@@ -33,6 +33,18 @@ CONSOLE = web.AppKey("meldbot.console", Console)
 # The success notice a page shows after a POST sent the browser back with ?gedaan=<key>;
 # only keys travel in the address, never what someone typed.
 NOTICES: dict[str, str] = {
+    "oppakken": N_("You have claimed this case."),
+    "overdragen": N_("The case is handed over."),
+    "vragen": N_("Your question is on its way to the reporter."),
+    "bericht": N_("Your message is on its way to the reporter."),
+    "notitie": N_("Your note is saved. Only coordinators see it."),
+    "status": N_("The status is updated."),
+    "sluiten": N_("The case is closed."),
+    "heropenen": N_("The case is open again."),
+    "corrigeren": N_("The category and urgency are saved."),
+    "afschermen": N_("Only the coordinators you named see this case now."),
+    "openstellen": N_("All coordinators see this case again."),
+    "doorgeven": N_("The reporter is asked whether the meldpunt may have this report."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
 }

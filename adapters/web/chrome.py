@@ -15,6 +15,7 @@ from adapters.web.store import OPEN_CHANNEL
 
 _NL: Final[dict[str, str]] = {
     "page_title": "meldbot — lokale webchat",
+    "to_console": "Naar de console",
     "page_intro": (
         "Lokale proefomgeving: kies per paneel wie je bent. Alles blijft op deze computer."
     ),
@@ -116,6 +117,7 @@ _NL: Final[dict[str, str]] = {
 
 _EN: Final[dict[str, str]] = {
     "page_title": "meldbot — local web chat",
+    "to_console": "Go to the console",
     "page_intro": (
         "Local test surface: choose who you are in each pane. Everything stays on this computer."
     ),

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
-from bot.access.models import Principal
+from bot.access.models import Principal, Role
 from bot.events import Actor, Platform
 from bot.ports import Storage, Transaction
 
@@ -154,6 +154,13 @@ class Links:
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None
         return identity.principal
+
+    async def signed_in_with(self, role: Role) -> list[Principal]:
+        """The console identities whose sign-in, still valid, gave them ``role`` (whom a
+        case may be handed over or restricted to), by name."""
+        async with self._within(None) as within:
+            found = await within.links.signed_in_since(self.clock() - self.roles_valid)
+        return [identity.principal for identity in found if role in identity.principal.roles]
 
     async def chats(self, principal: Principal, tx: Transaction | None = None) -> list[Actor]:
         """The chat identities linked to this person."""

@@ -23,7 +23,7 @@ from bot.ui import (
 )
 
 
-def _yes_no(t: Translator, value: bool | None) -> str:
+def yes_no(t: Translator, value: bool | None) -> str:
     if value is None:
         return t("Not given")
     return t("Yes") if value else t("No")
@@ -45,10 +45,10 @@ def case_card(case: Case, t: Translator, detail: Detail) -> Message:
         (t("Urgency"), t("Danger now") if urgent else t("Normal")),
     ]
     if detail.content:
-        facts.append((t("Wants feedback"), _yes_no(t, report.wants_feedback)))
+        facts.append((t("Wants feedback"), yes_no(t, report.wants_feedback)))
     # Optional answers are shown only when given: a short card reads faster.
     if report.category:
-        facts.append((t("Category"), _category(t, report)))
+        facts.append((t("Category"), category_with_source(t, report)))
     if detail.content:
         facts += _reported_facts(t, report)
     if case.measure:
@@ -98,7 +98,7 @@ def _reported_facts(t: Translator, report: NewReport) -> list[tuple[str, str]]:
     if report.location:
         facts.append((t("Where"), report.location))
     if report.manager_consent is not None:
-        facts.append((t("Manager may be involved"), _yes_no(t, report.manager_consent)))
+        facts.append((t("Manager may be involved"), yes_no(t, report.manager_consent)))
     return facts
 
 
@@ -127,7 +127,7 @@ _SOURCES = {
 }
 
 
-def _category(t: Translator, report: NewReport) -> str:
+def category_with_source(t: Translator, report: NewReport) -> str:
     """The category, and who said so: a suggestion from the words is only a guess."""
     label = category_label(t, report.category)
     source = report.category_source
