@@ -5,6 +5,7 @@ Delivery is at least once: a message is marked sent after the platform accepted 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
@@ -62,6 +63,9 @@ class OutboxDispatcher(Loop):
         self._messengers = messengers
         self._settings = settings
         self._clock = clock
+        # One batch at a time per instance: ``settle`` then also waits for a batch the loop
+        # is delivering (other instances are kept apart by the lease).
+        self._pumping = asyncio.Lock()
         consultations = consultation.ConsultationDelivery(storage, self.messenger, settings)
         self._senders: dict[str, Sender] = dict.fromkeys(consultation.KINDS, consultations.send)
         self._senders[RECEIPT] = self._receipt
@@ -79,13 +83,14 @@ class OutboxDispatcher(Loop):
 
     async def pump(self) -> int:
         """Deliver one batch of due notifications; returns how many were handled."""
-        now = self._clock()
-        async with self._storage.transaction() as tx:
-            lease = timedelta(seconds=self._settings.outbox_lease_seconds)
-            batch = await tx.outbox.claim(now, now + lease, BATCH)
-        for notification in batch:
-            await self._deliver(notification)
-        return len(batch)
+        async with self._pumping:
+            now = self._clock()
+            async with self._storage.transaction() as tx:
+                lease = timedelta(seconds=self._settings.outbox_lease_seconds)
+                batch = await tx.outbox.claim(now, now + lease, BATCH)
+            for notification in batch:
+                await self._deliver(notification)
+            return len(batch)
 
     async def settle(self) -> None:
         """Deliver until nothing is due now (tests and shutdown use this)."""

@@ -16,9 +16,10 @@ from typing import TypeVar
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from adapters.console.case_page import case_url, refused, show_case
+from adapters.console.case_page import case_url, show_case
 from adapters.console.pages import Console, console_of
 from adapters.console.people import coordinators, named
+from adapters.console.refusals import refused
 from adapters.site import SITE, principal_of, require, see_other
 from bot.access.models import Principal, Role
 from bot.case.errors import CaseError

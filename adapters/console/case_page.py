@@ -13,11 +13,12 @@ from aiohttp import web
 from adapters.console import case_view
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
+from adapters.console.refusals import refused
 from adapters.site import SITE, error_page, principal_of, require
 from adapters.web.app import download_disposition
 from bot.access.models import Principal, Role
 from bot.case.detail import Detail
-from bot.case.errors import CaseError, CaseNotFound, NotAllowed
+from bot.case.errors import CaseError
 from bot.case.labels import CATEGORY_LABELS, MEASURE_LABELS, STATUS_LABELS
 from bot.case.models import Case, Status, Urgency, can_transition
 from bot.i18n import N_, translator
@@ -32,16 +33,6 @@ def add_routes(app: web.Application) -> None:
 
 def case_url(reference: str) -> str:
     return f"/console/zaken/{reference}"
-
-
-async def refused(request: web.Request, error: CaseError) -> web.Response:
-    """The page for a refusal by the core: 403 for the role, 404 for a case not there (or
-    not this person's to see), 400 for anything else."""
-    if isinstance(error, NotAllowed):
-        return await error_page(request, 403)
-    if isinstance(error, CaseNotFound):
-        return await error_page(request, 404)
-    return await error_page(request, 400)
 
 
 def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
