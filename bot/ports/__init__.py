@@ -1,0 +1,51 @@
+"""The ports: interfaces the core needs, implemented by adapters and storage.
+
+Adapters implement ``Messenger``; storage implements ``Storage`` and its parts (one
+module per domain here). The core depends only on these protocols, imported from
+``bot.ports``.
+"""
+
+from bot.ports.access import AuditLog, IdentityLinks, SessionStore
+from bot.ports.cases import AttachmentRepository, CaseRepository
+from bot.ports.consultations import (
+    CodeGuesses,
+    ConsultationRepository,
+    GuessWindow,
+    ReceiptRepository,
+    StoredReceipt,
+)
+from bot.ports.delivery import Notification, Outbox, TimerRepository
+from bot.ports.messaging import (
+    AddressBook,
+    DeliveryError,
+    DialogStates,
+    FirstDelivery,
+    Handler,
+    Messenger,
+)
+from bot.ports.storage import CaseWatcher, Storage, Transaction
+
+__all__ = [
+    "AddressBook",
+    "AttachmentRepository",
+    "AuditLog",
+    "CaseRepository",
+    "CaseWatcher",
+    "CodeGuesses",
+    "ConsultationRepository",
+    "DeliveryError",
+    "DialogStates",
+    "FirstDelivery",
+    "GuessWindow",
+    "Handler",
+    "IdentityLinks",
+    "Messenger",
+    "Notification",
+    "Outbox",
+    "ReceiptRepository",
+    "SessionStore",
+    "Storage",
+    "StoredReceipt",
+    "TimerRepository",
+    "Transaction",
+]

@@ -1,0 +1,74 @@
+"""One transaction over every repository, and the storage that opens it."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Protocol
+
+from bot.case.models import Case, CaseEvent
+from bot.case.queries import CaseQueries
+from bot.ports.access import AuditLog, IdentityLinks, SessionStore
+from bot.ports.cases import AttachmentRepository, CaseRepository
+from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
+from bot.ports.delivery import Outbox, TimerRepository
+from bot.ports.messaging import DialogStates
+
+
+class Transaction(Protocol):
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def dialogs(self) -> DialogStates: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def receipts(self) -> ReceiptRepository: ...
+
+    @property
+    def consultations(self) -> ConsultationRepository: ...
+
+    @property
+    def guesses(self) -> CodeGuesses: ...
+
+    @property
+    def timers(self) -> TimerRepository: ...
+
+    @property
+    def attachments(self) -> AttachmentRepository: ...
+
+    @property
+    def sessions(self) -> SessionStore: ...
+
+    @property
+    def links(self) -> IdentityLinks: ...
+
+    @property
+    def queries(self) -> CaseQueries: ...
+
+
+class CaseWatcher(Protocol):
+    """Keeps a case moving: sets (and ends) its timers as it opens and changes, inside the
+    same transaction as the change (on-call paging, clocks, aftercare)."""
+
+    async def opened(self, tx: Transaction, case: Case, now: datetime) -> None: ...
+
+    async def changed(
+        self, tx: Transaction, case: Case, event: CaseEvent, now: datetime
+    ) -> None: ...
+
+
+class Storage(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    async def first_delivery(self, key: str, now: datetime) -> bool:
+        """True the first time a platform delivery key (Slack ``event_id``) is seen."""
+        ...
+
+    async def forget_deliveries(self, before: datetime) -> int: ...
