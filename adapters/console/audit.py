@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "read": N_("Read the case for a form"),
     "download": N_("Downloaded a file"),
     "search": N_("Searched the cases"),
+    "list": N_("Saw the case in a list"),
     "claim": N_("Claimed the case"),
     "ask": N_("Asked the reporter a question"),
     "message": N_("Sent the reporter a message"),

@@ -98,7 +98,8 @@ class CaseReading(CaseHandling):
         """One page of the cases ``by`` may see, in the filter's order; ``cursor`` is the
         previous page's ``next_cursor``. A search for a whole reference names the case in
         ``exact`` when it is the asker's to see (the console may open it at once). A text
-        search is audited (how many words, never which)."""
+        search is audited (how many words, never which), and so is each case listed (the
+        list shows the start of its story)."""
         wanted = case_filter or CaseFilter()
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidQuery(BAD_LIMIT, limit=str(MAX_PAGE))
@@ -137,7 +138,17 @@ class CaseReading(CaseHandling):
                 await tx.audit.record(
                     by.key, "search", self.clock(), actor_name=by.display, detail=detail
                 )
-        page = found[:limit]
+            page = found[:limit]
+            # A list shows the start of each story: each case's log says who saw it there.
+            for summary in page:
+                await tx.audit.record(
+                    by.key,
+                    "list",
+                    self.clock(),
+                    actor_name=by.display,
+                    case_id=summary.id,
+                    reference=summary.reference,
+                )
         more = len(found) > limit
         following = encode_cursor(wanted.order, Position.of(page[-1])) if more else None
         return CasePage(page, following, words, reference, exact)

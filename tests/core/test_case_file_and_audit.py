@@ -14,6 +14,7 @@ from bot.audit.service import to_csv
 from bot.case.due import Duty
 from bot.case.errors import CaseNotFound, InvalidQuery, NotAllowed
 from bot.case.models import Case, EventKind
+from bot.case.queries import CaseFilter, View
 from bot.events import Actor, IncomingFile
 from tests import files
 from tests.core.conftest import JAN, Harness
@@ -152,3 +153,15 @@ async def test_only_admins_read_and_export_the_log_and_that_is_audited(bot: Harn
     for wrong in ((end, start), (start, start + timedelta(days=400))):
         with pytest.raises(InvalidQuery):
             await audit.export(BEA, *wrong)
+
+
+async def test_a_list_is_a_read_of_every_case_it_shows(bot: Harness) -> None:
+    shown = await report(bot, "Een klant dreigde met een <i>mes</i>.")
+    hidden = await report(bot, "Een integriteitsmelding.")
+    await bot.runtime.cases.restrict(JAN, hidden.id, frozenset({JAN.key}))
+    page = await bot.runtime.cases.list(RIA, CaseFilter(view=View.ALL))
+    assert [summary.reference for summary in page.cases] == [shown.reference]
+    listed = [row for row in await _audit_rows(bot) if row[2] == "list"]
+    assert listed == [(RIA.key, "Ria Coördinator", "list", shown.id, shown.reference, None)]
+    entries = await bot.runtime.audit.of_case(BEA, shown.reference)
+    assert [entry.action for entry in entries] == ["list"]
