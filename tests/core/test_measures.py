@@ -190,9 +190,9 @@ async def test_measures_of_a_closed_case_and_of_another_case_are_refused(bot: Ha
     with pytest.raises(CaseError, match="not with this case"):
         await measures(bot).step(JAN, case.id, talk.id + 1000, Step.AGREED)
     await bot.runtime.cases.close(JAN, case.id, "Afgerond.", None)
-    with pytest.raises(CaseError, match="closed. Reopen it to advise"):
+    with pytest.raises(CaseError, match=r"closed\. Reopen it to advise"):
         await measures(bot).advise(JAN, case.id, TALK)
-    with pytest.raises(CaseError, match="closed. Reopen it to record"):
+    with pytest.raises(CaseError, match=r"closed\. Reopen it to record"):
         await measures(bot).step(JAN, case.id, talk.id, Step.AGREED)
     assert (await measures(bot).of_case(JAN, case.id))[0].step is Step.ADVISED
 
