@@ -5,8 +5,11 @@ keeps what was typed — SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from tests.console.conftest import Console
+from tests.console.conftest import Console, console_with
+from tests.core.test_measure_guidance import OWN
+from tests.site.conftest import MakeSite
 
 
 def _measure_ids(html: str) -> list[str]:
@@ -86,3 +89,20 @@ async def test_a_refused_measure_comes_back_at_its_form_with_what_was_typed(
     assert skipped.status == 400 and "Leg eerst vast dat de maatregel is afgesproken." in (
         await skipped.text()
     )
+
+
+async def test_the_page_shows_the_organisations_own_guidance(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    own = tmp_path / "maatregelen.toml"
+    own.write_text(OWN.format(say="Zeg het <rustig>."), encoding="utf-8")
+    console = await console_with(make_site, measure_guidance=own)
+    case = await console.report()
+    page = f"/console/zaken/{case.reference}"
+    await console.sign_in("fatima")
+    for kind in ("order_talk", "warning_letter"):
+        data = {"soort": kind, "uitvoerder": "Leidinggevende"}
+        assert (await console.post(f"{page}/maatregel", data)).status == 303
+    _status, html = await console.get(page)
+    assert "Zeg het &lt;rustig&gt;." in html and "frustratie" not in html
+    assert html.count("Tips voor wie het uitvoert") == 1, "the letter has no guidance here"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -19,9 +18,8 @@ from bot.measures import guidance
 from bot.measures.models import LADDER, Plan, Step, in_ladder_order
 from bot.measures.service import MeasureService
 from bot.measures.views import shown, step_note
-from bot.settings import ConfigError
 from bot.ui import Block
-from tests.core.conftest import JAN, PIET, SANNE, Harness, MakeBot
+from tests.core.conftest import JAN, PIET, SANNE, Harness
 from tests.core.console import ANNA, BEA, report
 from tests.text import block_text, text_of
 
@@ -248,56 +246,3 @@ async def test_the_page_view_lists_measures_in_ladder_order_with_guidance(bot: H
     assert views[1].facts[-1] == ("Tot en met", "5 september 2026")
     assert views[0].advice is not None and "frustratie" in views[0].advice.say.nl
     assert [value for value, _ in views[0].next_steps] == ["agreed", "dropped"]
-
-
-# -- the guidance file ---------------------------------------------------------------------
-
-
-def test_the_default_guidance_covers_the_ladder_but_the_police_report() -> None:
-    loaded = guidance.load(None)
-    assert set(loaded.advice) == set(LADDER) - {MeasureKind.POLICE_REPORT}
-    letter = loaded.of(MeasureKind.WARNING_LETTER)
-    assert letter is not None and "letterlijk" in letter.say.nl and "literally" in letter.say.en
-    assert loaded.of(MeasureKind.POLICE_REPORT) is None
-
-
-OWN = """
-[order_talk]
-purpose = {{ nl = "Doel.", en = "Aim." }}
-fits = {{ nl = "Past.", en = "Fits." }}
-prepare = {{ nl = "Voorbereiden.", en = "Prepare." }}
-say = {{ nl = "{say}", en = "Say." }}
-avoid = {{ nl = "Vermijden.", en = "Avoid." }}
-"""
-
-
-async def test_an_organisation_can_use_its_own_guidance(make_bot: MakeBot, tmp_path: Path) -> None:
-    own = tmp_path / "maatregelen.toml"
-    own.write_text(OWN.format(say="Zeg het rustig."), encoding="utf-8")
-    loaded = guidance.load(own)
-    assert list(loaded.advice) == [MeasureKind.ORDER_TALK]
-    assert await make_bot(measure_guidance=own) is not None
-
-
-@pytest.mark.parametrize(
-    ("body", "complaint"),
-    [
-        (OWN.format(say=""), "invalid at order_talk.say.nl"),
-        (OWN.format(say="Ja.").replace("[order_talk]", "[ordegesprek]"), "invalid at ordegesprek"),
-        (
-            OWN.format(say="Ja.").replace('avoid = { nl = "Vermijden.", en = "Avoid." }', ""),
-            "avoid",
-        ),
-        ("[order_talk\n", "cannot be read"),
-    ],
-)
-async def test_a_broken_guidance_file_stops_start_up_naming_it(
-    make_bot: MakeBot, tmp_path: Path, body: str, complaint: str
-) -> None:
-    own = tmp_path / "maatregelen.toml"
-    own.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError) as refused:
-        await make_bot(measure_guidance=own)
-    message = str(refused.value)
-    assert str(own) in message and complaint in message
-    assert message.endswith(".") and "\n" not in message
