@@ -179,6 +179,7 @@ async def create_app(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
     figures = TrendFigures(database, settings, clock, access)
+    # Measures pass the same checks as every case action: the case service's own parts.
     runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(app, console.Console(settings, *parts))
