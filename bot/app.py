@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,7 @@ from bot.audit.service import AuditTrail
 from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
+from bot.case.handling import CaseHandling
 from bot.case.service import CaseService
 from bot.consultation.receipts import SecretHasher
 from bot.consultation.service import ConsultationService
@@ -35,6 +36,8 @@ from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
+from bot.measures import guidance as measure_guidance
+from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
@@ -70,6 +73,7 @@ class Runtime:
     audit: AuditTrail
     links: Links | None = None
     sessions: Sessions | None = None
+    measures: MeasureService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -122,6 +126,7 @@ async def create_app(
     ]
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
+    guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
     links, sessions = _identities(settings, database, clock, seal_key)
     access = Access(messengers, settings.confidant, links)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
@@ -174,7 +179,10 @@ async def create_app(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
     figures = TrendFigures(database, settings, clock, access)
-    console.mount(app, console.Console(settings, cases, consultations, runtime.audit, figures))
+    # Measures pass the same checks as every case action: the case service's own parts.
+    runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
+    console.mount(app, console.Console(settings, *parts))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

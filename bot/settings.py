@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     awareness_library: Path | None = Field(
         default=None, description="The organisation's own awareness messages (TOML)."
     )
+    measure_guidance: Path | None = Field(
+        default=None, description="The organisation's own guidance per measure (TOML)."
+    )
     awareness_links: dict[str, Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(
         default={}, description="Named links (elearning, news) that awareness messages show."
     )

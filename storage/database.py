@@ -27,6 +27,7 @@ from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
 from storage.guesses import SqlCodeGuesses
+from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.queries import SqlCaseQueries
@@ -52,6 +53,7 @@ class SqlTransaction:
     sessions: SqlSessions
     links: SqlIdentityLinks
     queries: SqlCaseQueries
+    measures: SqlMeasureRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -111,6 +113,7 @@ class Database:
                 sessions=SqlSessions(session, self._sealer),
                 links=SqlIdentityLinks(session, self._sealer),
                 queries=SqlCaseQueries(session, self._sealer, self._hashes),
+                measures=SqlMeasureRepository(session, self._sealer),
             )
 
     def _insert(self) -> Any:

@@ -410,3 +410,35 @@ class IdentityLinkRow(Base):
     chat_sealed: Mapped[str] = mapped_column(Text)
     how: Mapped[str] = mapped_column(String(20))
     linked_on: Mapped[date] = mapped_column(Date)
+
+
+class MeasureRow(Base):
+    """A measure of a case (bot/measures); who carries it out is sealed, as names are."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    carried_out_by_sealed: Mapped[str] = mapped_column(Text)
+    step: Mapped[str] = mapped_column(String(20))
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MeasureStepRow(Base):
+    """One step in a measure's life: who, when, which step, and a note (sealed)."""
+
+    __tablename__ = "measure_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str] = mapped_column(String(20))
+    actor_name_sealed: Mapped[str | None] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -25,6 +26,7 @@ from bot.access.models import Principal, Role
 from bot.case.errors import CaseError
 from bot.case.models import Case, Category, MeasureKind, Status, Urgency
 from bot.i18n import N_, translator
+from bot.measures.models import Plan, Step
 from bot.text import MESSAGE_MAX, TooLong, clean
 
 E = TypeVar("E", bound=StrEnum)
@@ -55,6 +57,20 @@ class Acted:
         if not cleaned and required:
             raise CaseError("Please write something first. Nothing was changed.")
         return cleaned or None
+
+    def day(self, name: str) -> date | None:
+        """A date field (``YYYY-MM-DD``, as a browser's date field sends it); empty is None."""
+        value = self.form.get(name, "")
+        if not isinstance(value, str):
+            raise CaseError(CHOOSE)
+        if not value.strip():
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise CaseError(
+                "Write the date as year-month-day, for example 2026-12-31. Nothing was changed."
+            ) from None
 
     def choice(self, name: str, kind: type[E], *, required: bool = True) -> E | None:
         value = self.form.get(name, "")
@@ -131,6 +147,31 @@ async def _lift(a: Acted) -> None:
     await a.console.cases.lift_restriction(a.by, a.case.id)
 
 
+async def _advise(a: Acted) -> None:
+    kind = a.choice("soort", MeasureKind)
+    assert kind is not None  # required
+    plan = Plan(
+        kind,
+        a.text("uitvoerder") or "",
+        planned_on=a.day("gepland"),
+        starts_on=a.day("vanaf"),
+        ends_on=a.day("tot"),
+        note=a.text("notitie", required=False),
+    )
+    await a.console.measures.advise(a.by, a.case.id, plan)
+
+
+async def _measure_step(a: Acted) -> None:
+    try:
+        measure_id = int(str(a.form.get("maatregel_id", "")))
+    except ValueError:
+        raise CaseError(CHOOSE) from None
+    step = a.choice("stap", Step)
+    assert step is not None  # required
+    note = a.text("notitie", required=False)
+    await a.console.measures.step(a.by, a.case.id, measure_id, step, note)
+
+
 async def _pass_on(a: Acted) -> None:
     await a.console.cases.ask_handover(a.by, a.case.id)
 
@@ -149,6 +190,8 @@ ACTIONS: dict[str, Callable[[Acted], Awaitable[None]]] = {
     "afschermen": _restrict,
     "openstellen": _lift,
     "doorgeven": _pass_on,
+    "maatregel": _advise,
+    "maatregel-stap": _measure_step,
 }
 
 

@@ -22,6 +22,8 @@ from bot.case.errors import CaseError
 from bot.case.labels import CATEGORY_LABELS, MEASURE_LABELS, STATUS_LABELS
 from bot.case.models import Case, Status, Urgency, can_transition
 from bot.i18n import N_, translator
+from bot.measures import views as measure_views
+from bot.measures.models import LADDER
 
 READERS = (Role.COORDINATOR, Role.CONFIDANT, Role.MANAGER)
 
@@ -41,7 +43,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     found = {"notitie"}
     if not case.is_open:
         return frozenset(found | {"heropenen"})
-    found |= {"status", "corrigeren", "sluiten"}
+    found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -84,6 +86,7 @@ async def show_case(
         return await refused(request, refusal)
     case = file.case
     t = translator(site.language_of(request))
+    measures = await console.measures.of_case(principal, case.id)
     crisis = console.settings.crisis_contacts
     detail = Detail(True, console.settings.public_url)
     handles = await console.cases.may_handle(principal, case)
@@ -106,7 +109,9 @@ async def show_case(
             for s in Status
             if s is case.status or (s is not Status.CLOSED and can_transition(case.status, s))
         ],
-        "measures": [(m.value, label) for m, label in MEASURE_LABELS.items()],
+        "measures": measure_views.shown(measures, t, console.guidance),
+        "ladder": [(m.value, MEASURE_LABELS[m]) for m in LADDER],
+        "status_measures": [(m.value, label) for m, label in MEASURE_LABELS.items()],
         "measure_labels": MEASURE_LABELS,
         "status_labels": STATUS_LABELS,
         "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],

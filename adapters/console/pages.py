@@ -13,6 +13,8 @@ from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
+from bot.measures.guidance import Guidance
+from bot.measures.service import MeasureService
 from bot.settings import Settings
 from bot.trends.figures import TrendFigures
 
@@ -26,6 +28,8 @@ class Console:
     consultations: ConsultationService
     audit: AuditTrail
     figures: TrendFigures
+    measures: MeasureService
+    guidance: Guidance
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -45,6 +49,8 @@ NOTICES: dict[str, str] = {
     "afschermen": N_("Only the coordinators you named see this case now."),
     "openstellen": N_("All coordinators see this case again."),
     "doorgeven": N_("The reporter is asked whether the meldpunt may have this report."),
+    "maatregel": N_("The measure is saved."),
+    "maatregel-stap": N_("The step is saved."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
 }

@@ -100,6 +100,13 @@ class EventKind(StrEnum):
     MESSAGE = "message"  # a message to the reporter, outside a question or status
     RESTRICTED = "restricted"  # only named coordinators may see and handle the case now
     UNRESTRICTED = "unrestricted"  # the restriction was lifted: all coordinators again
+    # A measure's steps (bot/measures): the event's ``measure`` is its kind, ``note`` the
+    # step's note.
+    MEASURE_ADVISED = "measure_advised"
+    MEASURE_AGREED = "measure_agreed"
+    MEASURE_CARRIED_OUT = "measure_carried_out"
+    MEASURE_EVALUATED = "measure_evaluated"
+    MEASURE_DROPPED = "measure_dropped"
 
 
 class When(StrEnum):

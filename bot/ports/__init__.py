@@ -15,6 +15,7 @@ from bot.ports.consultations import (
     StoredReceipt,
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
+from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
     DeliveryError,
@@ -39,6 +40,7 @@ __all__ = [
     "GuessWindow",
     "Handler",
     "IdentityLinks",
+    "MeasureRepository",
     "Messenger",
     "Notification",
     "Outbox",

@@ -12,6 +12,7 @@ from bot.ports.access import AuditLog, IdentityLinks, SessionStore
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
+from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
 
@@ -51,6 +52,9 @@ class Transaction(Protocol):
 
     @property
     def queries(self) -> CaseQueries: ...
+
+    @property
+    def measures(self) -> MeasureRepository: ...
 
 
 class CaseWatcher(Protocol):
