@@ -4,17 +4,15 @@ as a browser posts them."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from bot.app import RUNTIME, Runtime, create_app
 from bot.audit.models import AuditEntry
@@ -23,7 +21,7 @@ from bot.events import Platform
 from tests.core.conftest import Clock, make_settings
 from tests.fakes.messenger import FakeMessenger
 from tests.site.conftest import FORM_TOKEN, Served, free_port
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, WATCH
+from tests.web.conftest import chromium_tab as web_tab
 
 COORDINATOR = "fatima"
 NOT_COORDINATORS = ("sanne", "analist", "beheerder")  # staff, analyst, admin
@@ -127,31 +125,10 @@ async def serve(aiohttp_server: MakeServer, tmp_path: Path) -> Browsed:
 
 @asynccontextmanager
 async def chromium_tab(tmp_path: Path) -> AsyncIterator[Page]:
-    """A tab of Debian's headless Chromium, as tests/web's ``page`` fixture opens it; no
-    script error and no CSP violation may happen in it."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium package"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    errors: list[str] = []
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1440, "height": 900},
-            locale="nl-NL",
-        )
-        await context.add_init_script(WATCH)
-        tab = context.pages[0] if context.pages else await context.new_page()
-        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        tab.on("pageerror", lambda error: errors.append(str(error)))
+    """A tab of headless Chromium (tests/web's), in which no CSP violation may happen either."""
+    async with web_tab(tmp_path) as tab:
         yield tab
         assert await tab.evaluate("window.__csp") == []
-        await context.close()
-    assert [e for e in errors if "Failed to load resource" not in e] == []
 
 
 async def sign_in(tab: Page, served: Browsed, persona: str, path: str) -> None:

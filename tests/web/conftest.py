@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,7 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.
 """
 
 
-@pytest.fixture
-def chromium() -> Path:
+def installed_chromium() -> Path:
     """Debian's Chromium; its absence fails the run in CI and skips the test elsewhere."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium package"
@@ -67,7 +67,14 @@ def chromium() -> Path:
 
 
 @pytest.fixture
-async def page(chromium: Path, tmp_path: Path) -> AsyncIterator[Page]:
+def chromium() -> Path:
+    return installed_chromium()
+
+
+@asynccontextmanager
+async def chromium_tab(tmp_path: Path) -> AsyncIterator[Page]:
+    """A tab of headless Chromium with its own profile; no script error may happen in it."""
+    chromium = installed_chromium()
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
@@ -86,3 +93,9 @@ async def page(chromium: Path, tmp_path: Path) -> AsyncIterator[Page]:
         await context.close()
     # 4xx answers the tests provoke show up as "Failed to load resource"; nothing else may.
     assert [e for e in errors if "Failed to load resource" not in e] == []
+
+
+@pytest.fixture
+async def page(chromium: Path, tmp_path: Path) -> AsyncIterator[Page]:
+    async with chromium_tab(tmp_path) as tab:
+        yield tab
