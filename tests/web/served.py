@@ -92,6 +92,8 @@ async def tell(page: Page, text: str) -> None:
     composer = chat(page).get_by_label("Bericht aan meldbot")
     await composer.focus()
     await page.keyboard.type(text)
+    # Every key landed in the composer: an answer that took the focus would swallow them.
+    await expect(composer).to_have_value(text)
     await page.keyboard.press("Enter")
     await expect(composer).to_have_value("")
 

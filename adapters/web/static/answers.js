@@ -29,7 +29,12 @@ export class Answers {
   /** A person sent something in `pane` while the focus was on (or returns to) `anchor`. */
   expect(pane, anchor) {
     this.stop();
-    this.waiting = { pane, anchor, found: [], settle: 0, linger: 0 };
+    const waiting = { pane, anchor, found: [], settle: 0, linger: 0, back: false };
+    // Someone who went back to the composer they sent from (to type again) chose their
+    // place. Other anchors get the focus back from meldbot itself, when a form closes.
+    waiting.onBack = () => (waiting.back = true);
+    if (anchor instanceof HTMLTextAreaElement) anchor.addEventListener("focusin", waiting.onBack);
+    this.waiting = waiting;
   }
 
   /** The server answered the send; on a refusal there is no answer to go to. */
@@ -43,7 +48,7 @@ export class Answers {
     clearTimeout(waiting.linger);
     waiting.linger = setTimeout(() => {
       this.land();
-      if (this.waiting === waiting) this.waiting = null;
+      if (this.waiting === waiting) this.stop();
     }, LINGER_MS);
   }
 
@@ -72,11 +77,13 @@ export class Answers {
     }
   }
 
-  mayMove({ pane, anchor }, found) {
+  mayMove({ pane, anchor, back }, found) {
     const active = document.activeElement;
     if (!active || active === document.body) return true;
-    // A composer the person has started typing in again keeps the focus.
-    if (active === anchor) return !(anchor instanceof HTMLTextAreaElement && anchor.value.trim());
+    // A composer the person returned to, or has started typing in again, keeps the focus.
+    if (active === anchor) {
+      return !back && !(anchor instanceof HTMLTextAreaElement && anchor.value.trim());
+    }
     const article = active.closest("article[data-message-id]");
     if (article && found.some((m) => m.id === article.dataset.messageId)) return true;
     // Where the focus went when the element it was on vanished (a replaced message).
@@ -84,9 +91,11 @@ export class Answers {
   }
 
   stop() {
-    if (!this.waiting) return;
-    clearTimeout(this.waiting.settle);
-    clearTimeout(this.waiting.linger);
+    const waiting = this.waiting;
+    if (!waiting) return;
+    clearTimeout(waiting.settle);
+    clearTimeout(waiting.linger);
+    waiting.anchor?.removeEventListener("focusin", waiting.onBack);
     this.waiting = null;
   }
 }
