@@ -67,6 +67,13 @@ def checked(plan: Plan, today: date) -> Plan:
     return replace(plan, carried_out_by=who, note=_note(plan.note))
 
 
+def _still_counted(measures: list[Measure], dropped: Measure) -> MeasureKind | None:
+    """The case's measure once ``dropped`` no longer counts: the newest other one that was
+    agreed or went further (the trend report counts what was really taken)."""
+    taken = [m for m in measures if m.id != dropped.id and m.step in COUNTED | {Step.EVALUATED}]
+    return max(taken, key=lambda m: (m.history[-1].at, m.id)).kind if taken else None
+
+
 def _refusal(measure: Measure, step: Step) -> CaseError:
     if measure.step is Step.DROPPED:
         return CaseError("This measure was dropped. Advise a new measure if one is needed.")
@@ -115,6 +122,8 @@ class MeasureService(CaseHandling):
             await tx.measures.add_step(measure, MeasureStep(step, now, by.display, cleaned))
             if step in COUNTED:
                 case.measure = measure.kind
+            elif step is Step.DROPPED and case.measure is measure.kind:
+                case.measure = _still_counted(await tx.measures.of_case(case.id), measure)
             await self._record(
                 tx, case, EVENT_OF[step], by, note=cleaned, measure=measure.kind, silent=True
             )

@@ -118,6 +118,25 @@ async def test_each_step_is_audited_and_the_sealed_note_is_not_stored_in_plain(
     assert (back.starts_on, back.ends_on) == (date(2026, 3, 5), date(2026, 9, 5))
 
 
+async def test_a_dropped_measure_no_longer_counts_for_the_case(bot: Harness) -> None:
+    case = await report(bot, by=SANNE.user_id)
+    service = measures(bot)
+    talk = await service.advise(JAN, case.id, TALK)
+    ban = await service.advise(JAN, case.id, BAN)
+    await service.step(JAN, case.id, talk.id, Step.AGREED)
+    bot.clock.advance(hours=1)
+    await service.step(JAN, case.id, ban.id, Step.AGREED)
+
+    async def counted() -> MeasureKind | None:
+        return (await bot.runtime.cases.read(JAN, case.id)).case.measure
+
+    assert await counted() is MeasureKind.BUILDING_BAN
+    await service.step(JAN, case.id, ban.id, Step.DROPPED, "De burger is verhuisd.")
+    assert await counted() is MeasureKind.ORDER_TALK, "the talk that was agreed still counts"
+    await service.step(JAN, case.id, talk.id, Step.DROPPED, "Niet meer nodig.")
+    assert await counted() is None
+
+
 @pytest.mark.parametrize(
     ("plan", "complaint"),
     [
