@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: start test install install-test check bench translations
+.PHONY: start test install install-test check bench translations letter-templates
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ translations: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k CaseError -k NotAllowed -k ReceiptRefused \
 		--no-location --sort-output -o /tmp/meldbot.pot bot dialogs adapters
 	$(BIN)/pybabel update -D meldbot -i /tmp/meldbot.pot -d bot/locale -l nl --no-location
+
+# Write the shipped letter templates (bot/letters/templates/*.docx) from bot/letters/shipped.py.
+letter-templates: install
+	$(BIN)/python -m bot.letters.shipped

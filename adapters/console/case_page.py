@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.console import case_view
+from adapters.console.letter_forms import letter_forms
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
 from adapters.console.refusals import refused
@@ -120,6 +121,7 @@ async def show_case(
         "failed": failed,
         "error": error,
         "typed": typed or {},
+        "letters": letter_forms(case, measures) if handles and console.letters else {},
     }
     return await console_page(
         request,
