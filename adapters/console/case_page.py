@@ -45,6 +45,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     if not case.is_open:
         return frozenset(found | {"heropenen"})
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
+    found.add("brief")  # a letter per measure (letter_actions.py), its own route
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:

@@ -49,6 +49,8 @@ class LetterService(CaseHandling):
         today = local(self.clock()).date()
         async with self.storage.transaction() as tx:
             case = await self._handled_by(tx, by, case_id, for_update=False)
+            if not case.is_open:
+                raise CaseError(N_("This case is closed. Reopen it to draft a letter."))
             measure = await tx.measures.get(measure_id)
             if measure is None or measure.case_id != case.id:
                 raise CaseError(N_("This measure is not with this case. Nothing was changed."))
