@@ -23,7 +23,8 @@ from bot.letters.fields import FIELDS, LetterKind
 from bot.letters.service import DOCX, Letter, LetterService
 from bot.letters.values import Filled, duration
 from bot.measures.models import Plan, Step
-from bot.settings import ConfigError
+from bot.settings import ConfigError, load_settings
+from bot.settings_overview import overview
 from tests.core.conftest import JAN, Harness, MakeBot
 from tests.core.console import ANNA, BEA, report
 
@@ -366,3 +367,17 @@ def test_the_manager_gets_the_file_only_when_chats_may_carry_content() -> None:
 )
 def test_a_bans_duration_reads_as_a_letter_says_it(starts: date, ends: date, said: str) -> None:
     assert duration(starts, ends) == said
+
+
+def test_the_letters_block_is_read_from_the_environment_and_shown_to_admins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MELDBOT_LETTERS__ADDRESS", "Markt 1")
+    monkeypatch.setenv("MELDBOT_LETTERS__HOUSE_RULES", NORM)
+    settings = load_settings()
+    assert settings.letters.address == "Markt 1" and settings.letters.templates is None
+    rows = {row.name: row.value for row in overview(settings)}
+    assert rows["letters.address"] == "Markt 1" and rows["letters.house_rules"] == NORM
+    monkeypatch.setenv("MELDBOT_LETTERS__COLOUR", "blauw")
+    with pytest.raises(ConfigError, match="letters"):
+        load_settings()
