@@ -40,6 +40,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts
 	$(BIN)/python -m benchmarks.console
+	$(BIN)/python -m benchmarks.letters
 
 # Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
 translations: install-test

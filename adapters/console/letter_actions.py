@@ -22,7 +22,6 @@ from bot.access.models import Role
 from bot.case.errors import CaseError
 from bot.i18n import translator
 from bot.letters.values import Filled
-from bot.text import NAME_MAX
 
 FAILED = "brief"  # the form a refusal brings back (``failed`` on the case page)
 
@@ -46,15 +45,12 @@ def _time(acted: Acted, name: str) -> time | None:
 
 
 def _filled(acted: Acted) -> Filled:
-    place = acted.text("gesprek_plaats", required=False) or ""
-    if len(place) > NAME_MAX:
-        raise CaseError("Please keep it under {limit} characters.", limit=str(NAME_MAX))
     return Filled(
         excerpt=acted.text("voorval", required=False) or "",
         incident_on=acted.day("datum_voorval"),
         talk_on=acted.day("gesprek_datum"),
         talk_at=_time(acted, "gesprek_tijd"),
-        talk_place=place,
+        talk_place=acted.text("gesprek_plaats", required=False) or "",
     )
 
 

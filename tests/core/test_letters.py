@@ -128,6 +128,19 @@ async def test_the_building_ban_letter_says_entering_anyway_is_lokaalvredebreuk(
     assert "5 september 2026" in body
 
 
+async def test_what_a_coordinator_typed_is_text_in_the_letter_never_a_field(
+    lettered: Harness,
+) -> None:
+    case_id, measure_id = await _measure(lettered, BAN)
+    typed = "Hij schreef {{ bezwaar }} en {% if 1 %}ja{% endif %} op de balie.\nEn ging weg."
+    letter = await letters(lettered).draft(
+        JAN, case_id, measure_id, Filled(typed, date(2026, 3, 1))
+    )
+    body = text_of(letter)
+    assert "Hij schreef {{ bezwaar }} en {% if 1 %}ja{% endif %} op de balie." in body
+    assert "En ging weg." in body, "a line break stays a line break"
+
+
 async def test_a_download_is_audited_with_its_kind_never_its_text(lettered: Harness) -> None:
     case_id, measure_id = await _measure(lettered, BAN)
     letter = await letters(lettered).draft(JAN, case_id, measure_id, INCIDENT)
