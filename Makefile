@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: start test install install-test check bench translations
+.PHONY: start test install install-test check bench translations letter-templates
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ bench: install-test
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts
 	$(BIN)/python -m benchmarks.console
+	$(BIN)/python -m benchmarks.letters
 
 # Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
 translations: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k CaseError -k NotAllowed -k ReceiptRefused \
 		--no-location --sort-output -o /tmp/meldbot.pot bot dialogs adapters
 	$(BIN)/pybabel update -D meldbot -i /tmp/meldbot.pot -d bot/locale -l nl --no-location
+
+# Write the shipped letter templates (bot/letters/templates/*.docx) from bot/letters/shipped.py.
+letter-templates: install
+	$(BIN)/python -m bot.letters.shipped

@@ -36,6 +36,8 @@ from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
+from bot.letters import templates as letter_templates
+from bot.letters.service import LetterService
 from bot.measures import guidance as measure_guidance
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
@@ -74,6 +76,7 @@ class Runtime:
     links: Links | None = None
     sessions: Sessions | None = None
     measures: MeasureService | None = None
+    letters: LetterService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -127,6 +130,7 @@ async def create_app(
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
     guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
+    letters = letter_templates.load(settings.letters)  # so does a broken letter template
     links, sessions = _identities(settings, database, clock, seal_key)
     access = Access(messengers, settings.confidant, links)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
@@ -181,8 +185,14 @@ async def create_app(
     figures = TrendFigures(database, settings, clock, access)
     # Measures pass the same checks as every case action: the case service's own parts.
     runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    runtime.letters = LetterService(
+        **{f.name: getattr(cases, f.name) for f in fields(CaseHandling)},
+        organisation=settings.organisation,
+        settings=settings.letters,
+        templates=letters,
+    )
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    console.mount(app, console.Console(settings, *parts))
+    console.mount(app, console.Console(settings, *parts, letters=runtime.letters))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

@@ -25,6 +25,7 @@ from bot.case.detail import ChannelContent
 from bot.case.models import Category
 from bot.case.policy import CasePolicy, is_key
 from bot.confidant.config import Confidant
+from bot.letters.config import LetterSettings
 from bot.oncall.rota import OnCallRota
 from bot.schedule.config import OnboardingChannel, Reminder, ResultsPost, TrendReport
 
@@ -227,6 +228,12 @@ class Settings(BaseSettings):
 
     web_chat: Literal["auto", "on", "off"] = "auto"
     web_coordinators: CommaList = ["coordinator"]
+
+    letters: LetterSettings = Field(
+        default_factory=LetterSettings,
+        description="The letters drafted for the manager: the organisation's address, logo, "
+        "the norm from the huisregels, how to object, and its own templates (bot/letters).",
+    )
 
     @classmethod
     def settings_customise_sources(

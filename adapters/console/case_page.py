@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.console import case_view
+from adapters.console.letter_forms import letter_forms
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
 from adapters.console.refusals import refused
@@ -44,6 +45,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     if not case.is_open:
         return frozenset(found | {"heropenen"})
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
+    found.add("brief")  # a letter per measure (letter_actions.py), its own route
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -120,6 +122,7 @@ async def show_case(
         "failed": failed,
         "error": error,
         "typed": typed or {},
+        "letters": letter_forms(case, measures) if handles and console.letters else {},
     }
     return await console_page(
         request,
