@@ -37,6 +37,9 @@ from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
 from bot.measures import guidance as measure_guidance
+from bot.measures.ban_clocks import BanClocks
+from bot.measures.ban_service import BanService
+from bot.measures.reaction_clock import ReactionClock
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
@@ -74,6 +77,7 @@ class Runtime:
     links: Links | None = None
     sessions: Sessions | None = None
     measures: MeasureService | None = None
+    bans: BanService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -123,6 +127,8 @@ async def create_app(
         TrendReports(features),
         ResultsPosts(features),
         onboarding,
+        BanClocks(features),
+        ReactionClock(features),
     ]
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
@@ -182,7 +188,8 @@ async def create_app(
     # Measures pass the same checks as every case action: the case service's own parts.
     runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    console.mount(app, console.Console(settings, *parts))
+    runtime.bans = BanService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    console.mount(app, console.Console(settings, *parts, bans=runtime.bans))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

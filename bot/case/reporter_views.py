@@ -22,6 +22,15 @@ def support_blocks(support: list[Contact], t: Translator) -> list[Block]:
     return blocks
 
 
+def ban_ended(t: Translator, event: CaseEvent) -> str:
+    """A ban on the citizen has ended: the reporter should know they may call or come again."""
+    return t(
+        "The {measure} after your report has ended. The person may contact your "
+        "organisation again.",
+        measure=measure_label(t, event.measure) if event.measure else "",
+    )
+
+
 def reporter_notice(
     case: Case, event: CaseEvent, t: Translator, support: list[Contact]
 ) -> Message | None:
@@ -95,6 +104,13 @@ def reporter_notice(
                 ref=ref,
             )
             blocks = [Text.of(text)]
+        case EventKind.BAN_ENDED:
+            text = t("News about your report {ref}.", ref=ref)
+            blocks = [
+                Text.of(text),
+                Text.of(ban_ended(t, event)),
+                Text.of(t("Do you feel unsafe again? Tell us here in this chat.")),
+            ]
         case _:
             return None
     if event.kind is not EventKind.QUESTION and event.text:
