@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import case_view
+from adapters.console import bans_view, case_view
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
 from adapters.console.refusals import refused
@@ -44,6 +44,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     if not case.is_open:
         return frozenset(found | {"heropenen"})
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
+    found |= bans_view.ACTIONS
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -121,6 +122,8 @@ async def show_case(
         "error": error,
         "typed": typed or {},
     }
+    context |= await bans_view.context_of(console, principal, file, t, site.clock())
+    context["clocks"] = [*context["clocks"], *context.pop("reaction_clocks")]
     return await console_page(
         request,
         "console/case.html",

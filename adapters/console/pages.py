@@ -55,6 +55,8 @@ NOTICES: dict[str, str] = {
     "maatregel-stap": N_("The step is saved."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
+    "verbod-uitkomst": N_("The outcome for the ban is saved."),
+    "politie-ingelicht": N_("It is recorded that the police were informed."),
 }
 
 

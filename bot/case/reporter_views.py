@@ -6,6 +6,7 @@ from bot.attachments.views import with_files
 from bot.case.labels import measure_label, status_label
 from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
 from bot.i18n import Translator
+from bot.measures.ban_views import kind_name
 from bot.settings import Contact, Settings
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Person, Quote, Strong, Text
 
@@ -27,7 +28,7 @@ def ban_ended(t: Translator, event: CaseEvent) -> str:
     return t(
         "The {measure} after your report has ended. The person may contact your "
         "organisation again.",
-        measure=measure_label(t, event.measure) if event.measure else "",
+        measure=kind_name(t, event.measure),
     )
 
 

@@ -10,7 +10,7 @@ from babel.dates import format_date
 
 from bot.case.detail import Detail
 from bot.case.labels import measure_label
-from bot.case.models import Case, CaseEvent, EventKind
+from bot.case.models import Case, CaseEvent, EventKind, MeasureKind
 from bot.i18n import N_, Translator
 from bot.measures.bans import Ban, BanRecordKind
 from bot.measures.models import Step
@@ -28,6 +28,12 @@ RECORD_LABELS: dict[BanRecordKind, str] = {
 }
 
 
+def kind_name(t: Translator, kind: MeasureKind | None) -> str:
+    """The ban's name inside a sentence: "het pandverbod", not "het Pandverbod"."""
+    label = measure_label(t, kind) if kind else ""
+    return label[:1].lower() + label[1:]
+
+
 def day(t: Translator, moment: date) -> str:
     return format_date(moment, "d MMMM y", locale=t.language)
 
@@ -35,7 +41,7 @@ def day(t: Translator, moment: date) -> str:
 def ban_note(event: CaseEvent, t: Translator, detail: Detail) -> list[Block]:
     """The thread line: who did what to which ban; the note only where content may go."""
     actor = event.actor_name or t("someone")
-    measure = measure_label(t, event.measure) if event.measure else ""
+    measure = kind_name(t, event.measure)
     match event.kind:
         case EventKind.BAN_EXTENDED:
             line = t("{actor} extended the {measure}.", actor=actor, measure=measure)
@@ -67,7 +73,7 @@ def review_reminder(case: Case, ban: Ban, t: Translator, detail: Detail) -> Mess
     assert ban.measure.ends_on is not None
     text = t(
         "Re-evaluate the {measure}: it ends on {date}.",
-        measure=measure_label(t, ban.measure.kind),
+        measure=kind_name(t, ban.measure.kind),
         date=day(t, ban.measure.ends_on),
     )
     blocks: list[Block] = [

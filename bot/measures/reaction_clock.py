@@ -16,8 +16,8 @@ from bot.schedule.feature import Feature
 from bot.schedule.models import Timer
 from bot.schedule.scheduler import SENT, TimerHandler
 
-REACTION = "clock.reaction"  # timer: the reaction toward the offender is due soon, or now
-REMINDED = "clock.reaction_reminder"  # outbox: the reminder in the thread
+REACTION = "reaction.due"  # timer: the reaction toward the offender is due soon, or now
+REMINDED = "reaction.reminder"  # outbox: the reminder in the thread
 # Events after which the clock may start: the case reaches the meldpunt or changes kind.
 STARTS = frozenset({EventKind.HANDED_OVER, EventKind.CORRECTED})
 
