@@ -13,19 +13,19 @@ import pytest
 from sqlalchemy import text
 
 from bot.case.detail import Detail
-from bot.case.errors import CaseError
-from bot.case.models import Case, MeasureKind, Status
+from bot.case.errors import CaseError, NotAllowed
+from bot.case.models import Case, CaseEvent, EventKind, MeasureKind, Status
 from bot.i18n import translator
 from bot.measures.ban_clocks import working_days_before
 from bot.measures.ban_service import BanService
-from bot.measures.ban_views import review_reminder
+from bot.measures.ban_views import ban_note, review_reminder
 from bot.measures.bans import BanRecordKind
 from bot.measures.models import Measure, Plan, Step
 from bot.measures.service import MeasureService
 from tests.core.conftest import JAN, SANNE, Harness
-from tests.core.console import report
+from tests.core.console import ANNA, BEA, report
 from tests.core.test_consultation import code_in, follow
-from tests.text import buttons, text_of
+from tests.text import block_text, buttons, text_of
 
 # Ends Monday 13 April 2026: five working days back skip Easter Monday (6 April) and
 # Good Friday (3 April), so the reminder comes on Thursday 2 April.
@@ -109,6 +109,21 @@ async def test_a_minimal_thread_gets_kind_and_date_and_the_way_to_the_case(
     full = review_reminder(case, stored, t, Detail(True, "https://meldbot.example.org"))
     assert "Openen in meldbot" in text_of(minimal) and "Openen in meldbot" not in text_of(full)
     assert "Leidinggevende" not in text_of(minimal), "who carries it out is not for the thread"
+    extended = CaseEvent(
+        1, case.id, EventKind.BAN_EXTENDED, datetime(2026, 3, 2, tzinfo=UTC), "Jan Jansen",
+        note="Hij belde weer.", measure=MeasureKind.CALL_BAN,
+    )  # fmt: skip
+    line = "\n".join(block_text(b) for b in ban_note(extended, t, Detail(False, "https://x")))
+    assert "Jan Jansen verlengde het belverbod." in line and "Hij belde weer." not in line
+    assert "lees het in meldbot" in line.lower()
+
+
+async def test_only_the_case_coordinators_record_a_ban_outcome(bot: Harness) -> None:
+    case, ban = await imposed(bot)
+    for someone in (ANNA, BEA):
+        with pytest.raises(NotAllowed):
+            await bans(bot).end(someone, case.id, ban.id, now=True)
+    assert await _count(bot, "SELECT count(*) FROM ban_records") == 0
 
 
 async def test_an_extension_arms_a_new_reminder_and_the_old_end_stays_silent(

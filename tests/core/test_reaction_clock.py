@@ -7,15 +7,20 @@ and PostgreSQL, with the controlled clock (the harness reports on Monday 2 March
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.case.models import Category, MeasureKind, Status
 from bot.case.reading import CaseFile
+from bot.i18n import translator
 from bot.measures import reaction
 from bot.measures.models import Plan, Step
 from bot.schedule.models import CaseFacts
 from bot.trends.counts import LATE, WITHIN, period_figures, reaction_counts
-from tests.core.conftest import JAN, SANNE, Harness
+from bot.trends.figures import figures_of
+from bot.trends.periods import Period
+from bot.trends.views import trend_report
+from tests.core.conftest import JAN, SANNE, Harness, make_settings
 from tests.core.console import integrity, report
 from tests.text import text_of
 
@@ -180,3 +185,16 @@ def test_the_trend_report_hides_small_counts_as_everywhere() -> None:
     assert figures(12, 3, 4) == ("12", "7", "19"), "none given when it was due: late"
     assert figures(12, 8, 0) == ("12", "8", "20")
     assert figures(2, 1, 0) == ("<5", "<5", "<5")
+
+
+def test_the_trend_report_has_the_reaction_section(tmp_path: Path) -> None:
+    settings = make_settings("sqlite+aiosqlite:///unused.db", tmp_path, reaction_hours=24)
+    march = date(2026, 3, 1)
+    facts = _facts(12, 8, 0)
+    figures = figures_of(facts, settings, REPORTED + timedelta(days=10))
+    report_text = text_of(
+        trend_report(Period(march, march), figures, [], settings, translator("nl"))
+    )
+    section = report_text[report_text.index("Reactie naar de pleger") :]
+    assert "Binnen 24 uur" in section and "Later, of nog geen toen het moest" in section
+    assert "12" in section and "8" in section
