@@ -32,7 +32,7 @@ def _bans(a: Acted) -> BanService:
 
 def _measure_id(a: Acted) -> int:
     try:
-        return int(str(a.form.get("maatregel_id", "")))
+        return int(str(a.form.get("verbod_id", "")))
     except ValueError:
         raise CaseError(CHOOSE) from None
 

@@ -43,7 +43,8 @@ class Ban:
         return [one for one in self.records if one.kind is kind]
 
     def ended(self, today: date) -> bool:
-        """Ended early, or its last day is behind us (before meldbot said so, too)."""
+        """Ended (early, or recorded once its date passed), or its last day is behind us
+        (the morning after, before meldbot recorded it)."""
         ends_on = self.measure.ends_on
         return bool(self.of(BanRecordKind.ENDED)) or (ends_on is not None and ends_on < today)
 
@@ -55,7 +56,7 @@ class Ban:
     @property
     def police_told(self) -> BanRecord | None:
         """The police informed of the current end date (again after an extension)."""
-        told = [r for r in self.of(BanRecordKind.POLICE_INFORMED)]
+        told = self.of(BanRecordKind.POLICE_INFORMED)
         return next((r for r in reversed(told) if r.ends_on == self.measure.ends_on), None)
 
     @property

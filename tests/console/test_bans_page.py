@@ -44,7 +44,7 @@ async def test_a_ban_is_extended_and_the_police_informed_from_the_case_page(
     assert "Reactie naar de pleger" in html and "na 0 uur" in html, "met at once, in hours"
     done = await console.post(
         f"{page}/verbod-uitkomst",
-        {"maatregel_id": str(ban_id), "uitkomst": "verlengen", "tot": "2026-06-01",
+        {"verbod_id": str(ban_id), "uitkomst": "verlengen", "tot": "2026-06-01",
          "reden": "Hij <belde> weer."},
     )  # fmt: skip
     assert done.status == 303 and done.headers["Location"] == f"{page}?gedaan=verbod-uitkomst"
@@ -53,7 +53,7 @@ async def test_a_ban_is_extended_and_the_police_informed_from_the_case_page(
     assert "Verlengd tot 1 juni 2026" in html and "Hij &lt;belde&gt; weer." in html
     assert "1 juni 2026" in html
     told = await console.post(
-        f"{page}/politie-ingelicht", {"maatregel_id": str(ban_id), "notitie": "Wijkagent."}
+        f"{page}/politie-ingelicht", {"verbod_id": str(ban_id), "notitie": "Wijkagent."}
     )
     assert told.status == 303
     _status, html = await console.get(page)
@@ -73,19 +73,19 @@ async def test_a_refused_outcome_comes_back_at_its_form_with_what_was_typed(
     await console.sign_in("fatima")
     refused = await console.post(
         f"{page}/verbod-uitkomst",
-        {"maatregel_id": str(ban_id), "uitkomst": "verlengen", "tot": "2026-06-01", "reden": ""},
+        {"verbod_id": str(ban_id), "uitkomst": "verlengen", "tot": "2026-06-01", "reden": ""},
     )
     html = await refused.text()
     assert refused.status == 400 and 'id="fout-verbod-uitkomst"' in html
     assert "Schrijf op waarom het verbod langer duurt." in html
     assert 'value="2026-06-01"' in html and re.search(r'value="verlengen"\s+checked', html)
     nonsense = await console.post(
-        f"{page}/verbod-uitkomst", {"maatregel_id": str(ban_id), "uitkomst": "altijd"}
+        f"{page}/verbod-uitkomst", {"verbod_id": str(ban_id), "uitkomst": "altijd"}
     )
     assert nonsense.status == 400 and "Kies een van de" in await nonsense.text()
     bad_date = await console.post(
         f"{page}/verbod-uitkomst",
-        {"maatregel_id": str(ban_id), "uitkomst": "verlengen", "tot": "1 juni", "reden": "x"},
+        {"verbod_id": str(ban_id), "uitkomst": "verlengen", "tot": "1 juni", "reden": "x"},
     )
     assert bad_date.status == 400
     bans = console.site.runtime.bans
@@ -98,7 +98,7 @@ async def test_ending_now_shows_it_ended_and_offers_nothing_more(console: Consol
     page, _case_id, ban_id = await _imposed(console)
     await console.sign_in("fatima")
     done = await console.post(
-        f"{page}/verbod-uitkomst", {"maatregel_id": str(ban_id), "uitkomst": "nu"}
+        f"{page}/verbod-uitkomst", {"verbod_id": str(ban_id), "uitkomst": "nu"}
     )
     assert done.status == 303
     _status, html = await console.get(page)
