@@ -39,6 +39,9 @@ from bot.intake.signals import Recogniser
 from bot.letters import templates as letter_templates
 from bot.letters.service import LetterService
 from bot.measures import guidance as measure_guidance
+from bot.measures.ban_clocks import BanClocks
+from bot.measures.ban_service import BanService
+from bot.measures.reaction_clock import ReactionClock
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
@@ -77,6 +80,7 @@ class Runtime:
     sessions: Sessions | None = None
     measures: MeasureService | None = None
     letters: LetterService | None = None
+    bans: BanService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -126,6 +130,8 @@ async def create_app(
         TrendReports(features),
         ResultsPosts(features),
         onboarding,
+        BanClocks(features),
+        ReactionClock(features),
     ]
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
@@ -192,7 +198,10 @@ async def create_app(
         templates=letters,
     )
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    console.mount(app, console.Console(settings, *parts, letters=runtime.letters))
+    runtime.bans = BanService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    console.mount(
+        app, console.Console(settings, *parts, letters=runtime.letters, bans=runtime.bans)
+    )
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

@@ -228,6 +228,19 @@ class Settings(BaseSettings):
 
     web_chat: Literal["auto", "on", "off"] = "auto"
     web_coordinators: CommaList = ["coordinator"]
+    ban_review_working_days: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Working days before a ban ends that the coordinators are asked to "
+        "re-evaluate it.",
+    )
+    reaction_hours: int = Field(
+        default=48,
+        ge=1,
+        le=24 * 14,
+        description="Hours from the report to the first measure toward the offender (VPT norm).",
+    )
 
     letters: LetterSettings = Field(
         default_factory=LetterSettings,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.case.models import (
@@ -27,6 +27,7 @@ from bot.case.models import (
 from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
 from bot.i18n import TIMEZONE
+from bot.measures.models import LADDER
 from bot.schedule.models import CaseFacts
 from storage.models import NOTHING_DUE, CaseEventRow, CaseNumberRow, CaseRow, ReceiptRow
 from storage.receipts import to_receipt
@@ -258,6 +259,11 @@ class SqlCaseRepository:
             .where(CaseEventRow.case_id == CaseRow.id, CaseEventRow.reporter_informed)
             .exists()
         )
+        reaction = (
+            select(func.min(CaseEventRow.created_at))
+            .where(CaseEventRow.case_id == CaseRow.id, reaction_met())
+            .scalar_subquery()
+        )
         rows = await self._session.execute(
             select(
                 CaseRow.created_at,
@@ -269,6 +275,7 @@ class SqlCaseRepository:
                 contact,
                 CaseRow.closed_at,
                 informed,
+                reaction,
             ).where(CaseRow.created_at >= start, CaseRow.created_at < end)
         )
         return [
@@ -282,6 +289,7 @@ class SqlCaseRepository:
                 first_contact_at=_aware(first_contact),
                 closed_at=closed,
                 followed_up=bool(was_informed) or closed is not None,
+                reaction_at=_aware(reacted),
             )
             for (
                 created,
@@ -293,6 +301,7 @@ class SqlCaseRepository:
                 first_contact,
                 closed,
                 was_informed,
+                reacted,
             ) in rows
         ]
 
@@ -363,3 +372,15 @@ class SqlCaseRepository:
             category=_enum_or_none(Category, row.category),
             urgency=_enum_or_none(Urgency, row.urgency),
         )
+
+
+def reaction_met() -> ColumnElement[bool]:
+    """The events that meet the reaction clock, as ``bot.measures.reaction.meets`` says."""
+    ladder = [kind.value for kind in LADDER]
+    return or_(
+        and_(
+            CaseEventRow.kind == EventKind.MEASURE_CARRIED_OUT.value,
+            CaseEventRow.measure.in_(ladder),
+        ),
+        CaseEventRow.measure == MeasureKind.NONE.value,
+    )

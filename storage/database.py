@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from bot.events import Platform
 from storage.attachments import SqlAttachmentRepository
 from storage.audit import SqlAuditLog
+from storage.bans import SqlBanRepository
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
@@ -54,6 +55,7 @@ class SqlTransaction:
     links: SqlIdentityLinks
     queries: SqlCaseQueries
     measures: SqlMeasureRepository
+    bans: SqlBanRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -114,6 +116,7 @@ class Database:
                 links=SqlIdentityLinks(session, self._sealer),
                 queries=SqlCaseQueries(session, self._sealer, self._hashes),
                 measures=SqlMeasureRepository(session, self._sealer),
+                bans=SqlBanRepository(session, self._sealer),
             )
 
     def _insert(self) -> Any:

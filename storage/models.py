@@ -442,3 +442,23 @@ class MeasureStepRow(Base):
     actor_name_sealed: Mapped[str | None] = mapped_column(Text)
     note_sealed: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+# -- bans that end (bot/measures/bans.py) ----------------------------------------------
+
+
+class BanRecordRow(Base):
+    """What happened to a ban after it was imposed: extended (the new end date), ending
+    on its date, ended, the police informed. Names and notes sealed."""
+
+    __tablename__ = "ban_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    actor_name_sealed: Mapped[str | None] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

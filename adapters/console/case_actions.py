@@ -17,6 +17,7 @@ from typing import TypeVar
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from adapters.console import ban_actions
 from adapters.console.case_page import case_url, show_case
 from adapters.console.pages import Console, console_of
 from adapters.console.people import coordinators, named
@@ -193,6 +194,7 @@ ACTIONS: dict[str, Callable[[Acted], Awaitable[None]]] = {
     "maatregel": _advise,
     "maatregel-stap": _measure_step,
 }
+ACTIONS |= ban_actions.ACTIONS
 
 
 def add_routes(app: web.Application) -> None:

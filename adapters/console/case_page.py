@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import case_view
+from adapters.console import bans_view, case_view
 from adapters.console.letter_forms import letter_forms
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
@@ -46,6 +46,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
         return frozenset(found | {"heropenen"})
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
     found.add("brief")  # a letter per measure (letter_actions.py), its own route
+    found |= bans_view.ACTIONS
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -124,6 +125,8 @@ async def show_case(
         "typed": typed or {},
         "letters": letter_forms(case, measures) if handles and console.letters else {},
     }
+    context |= await bans_view.context_of(console, principal, file, t, site.clock())
+    context["clocks"] = [*context["clocks"], *context.pop("reaction_clocks")]
     return await console_page(
         request,
         "console/case.html",

@@ -14,6 +14,7 @@ from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
 from bot.letters.service import LetterService
+from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
 from bot.measures.service import MeasureService
 from bot.settings import Settings
@@ -32,6 +33,7 @@ class Console:
     measures: MeasureService
     guidance: Guidance
     letters: LetterService | None = None  # the letters drafted for the manager
+    bans: BanService | None = None
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -55,6 +57,8 @@ NOTICES: dict[str, str] = {
     "maatregel-stap": N_("The step is saved."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
+    "verbod-uitkomst": N_("The outcome for the ban is saved."),
+    "politie-ingelicht": N_("It is recorded that the police were informed."),
 }
 
 

@@ -42,6 +42,7 @@ NEWS = frozenset(
         EventKind.STATUS,
         EventKind.MESSAGE,
         EventKind.REASSIGNED,
+        EventKind.BAN_ENDED,
     }
 )
 

@@ -107,6 +107,11 @@ class EventKind(StrEnum):
     MEASURE_CARRIED_OUT = "measure_carried_out"
     MEASURE_EVALUATED = "measure_evaluated"
     MEASURE_DROPPED = "measure_dropped"
+    # A ban's life after it was advised (bot/measures/bans.py): ``measure`` is its kind.
+    BAN_EXTENDED = "ban_extended"  # ``note``: why
+    BAN_ENDING = "ban_ending"  # re-evaluated: it ends on its end date
+    BAN_ENDED = "ban_ended"  # ended early, or its end date passed: the reporter hears it
+    POLICE_INFORMED = "police_informed"  # of a pandverbod
 
 
 class When(StrEnum):

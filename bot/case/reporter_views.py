@@ -6,6 +6,7 @@ from bot.attachments.views import with_files
 from bot.case.labels import measure_label, status_label
 from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
 from bot.i18n import Translator
+from bot.measures.ban_views import kind_name
 from bot.settings import Contact, Settings
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Person, Quote, Strong, Text
 
@@ -20,6 +21,15 @@ def support_blocks(support: list[Contact], t: Translator) -> list[Block]:
         blocks.append(Text.of(t("Your manager or the confidential adviser can support you.")))
     blocks.extend(contact_person(contact) for contact in support)
     return blocks
+
+
+def ban_ended(t: Translator, event: CaseEvent) -> str:
+    """A ban on the citizen has ended: the reporter should know they may call or come again."""
+    return t(
+        "The {measure} after your report has ended. The person may contact your "
+        "organisation again.",
+        measure=kind_name(t, event.measure),
+    )
 
 
 def reporter_notice(
@@ -95,6 +105,13 @@ def reporter_notice(
                 ref=ref,
             )
             blocks = [Text.of(text)]
+        case EventKind.BAN_ENDED:
+            text = t("News about your report {ref}.", ref=ref)
+            blocks = [
+                Text.of(text),
+                Text.of(ban_ended(t, event)),
+                Text.of(t("Do you feel unsafe again? Tell us here in this chat.")),
+            ]
         case _:
             return None
     if event.kind is not EventKind.QUESTION and event.text:

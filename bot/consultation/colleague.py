@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.case.labels import measure_label, status_label
 from bot.case.models import Case, CaseEvent, EventKind
+from bot.case.reporter_views import ban_ended
 from bot.case.views import summarise
 from bot.consultation.models import ConsultationStatus, Entry, EntryKind
 from bot.consultation.service import Followed, Issued
@@ -179,6 +180,8 @@ def _event(event: CaseEvent, t: Translator) -> list[Block]:
         case EventKind.REASSIGNED:
             name = event.note or t("the coordinator")
             return [Text.of(t("{name} now handles your report.", name=name))]
+        case EventKind.BAN_ENDED:  # only ever recorded for a ban the citizen was given
+            return [Text.of(ban_ended(t, event))]
         case _:
             return []
     if event.text:

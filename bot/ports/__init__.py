@@ -6,6 +6,7 @@ module per domain here). The core depends only on these protocols, imported from
 """
 
 from bot.ports.access import AuditLog, IdentityLinks, SessionStore
+from bot.ports.bans import BanRepository
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import (
     CodeGuesses,
@@ -30,6 +31,7 @@ __all__ = [
     "AddressBook",
     "AttachmentRepository",
     "AuditLog",
+    "BanRepository",
     "CaseRepository",
     "CaseWatcher",
     "CodeGuesses",

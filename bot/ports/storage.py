@@ -9,6 +9,7 @@ from typing import Protocol
 from bot.case.models import Case, CaseEvent
 from bot.case.queries import CaseQueries
 from bot.ports.access import AuditLog, IdentityLinks, SessionStore
+from bot.ports.bans import BanRepository
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
@@ -55,6 +56,9 @@ class Transaction(Protocol):
 
     @property
     def measures(self) -> MeasureRepository: ...
+
+    @property
+    def bans(self) -> BanRepository: ...
 
 
 class CaseWatcher(Protocol):

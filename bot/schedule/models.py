@@ -40,3 +40,4 @@ class CaseFacts:
     first_contact_at: datetime | None  # first claim or call back
     closed_at: datetime | None
     followed_up: bool  # the reporter heard back (an event informed them), or it was closed
+    reaction_at: datetime | None = None  # the first reaction to the offender (measures/reaction)

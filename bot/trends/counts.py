@@ -173,6 +173,7 @@ class PeriodFigures:
     follow_up: Breakdown
     normal: ContactTimes
     urgent: ContactTimes
+    reaction: Breakdown | None = None  # within the norm or late (bot/measures/reaction.py)
 
     @property
     def total(self) -> int:
@@ -191,6 +192,8 @@ def period_figures(
     promise: timedelta,
     urgent_promise: timedelta,
     as_of: datetime,
+    reaction: timedelta | None = None,
+    no_reaction: Iterable[str] = (),
 ) -> PeriodFigures:
     followed = sum(1 for f in facts if f.followed_up)
     tables = protect(
@@ -208,7 +211,31 @@ def period_figures(
         follow_up=tables["follow_up"],
         normal=contact_times([f for f in facts if not f.urgent], promise, as_of),
         urgent=contact_times([f for f in facts if f.urgent], urgent_promise, as_of),
+        reaction=None
+        if reaction is None
+        else breakdown(reaction_counts(facts, reaction, as_of, frozenset(no_reaction))),
     )
+
+
+WITHIN, LATE = "within", "late"
+
+
+def reaction_counts(
+    facts: Iterable[CaseFacts], norm: timedelta, as_of: datetime, no_reaction: frozenset[str]
+) -> dict[Key, int]:
+    """The reaction to the offender, over cases with a citizen to react to (not in
+    ``no_reaction``) whose reaction is decided by ``as_of``: given (within the norm or
+    late), or not given while its time has passed (late). A case closed without any
+    recorded reaction counts as late once its time passed: the norm asks for one."""
+    counts: dict[Key, int] = {WITHIN: 0, LATE: 0}
+    for f in facts:
+        if f.category in no_reaction:
+            continue
+        if f.reaction_at is not None:
+            counts[WITHIN if f.reaction_at - f.created_at <= norm else LATE] += 1
+        elif f.created_at + norm <= as_of:
+            counts[LATE] += 1
+    return counts
 
 
 def category_counts(facts: Iterable[CaseFacts], offered: Sequence[str]) -> dict[Key, int]:

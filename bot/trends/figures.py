@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from bot.access.models import Acting, Role
 from bot.access.service import Access
 from bot.case.errors import InvalidQuery, NotAllowed
+from bot.case.models import Category
 from bot.i18n import N_
 from bot.ports import Storage
 from bot.schedule.models import CaseFacts
@@ -35,6 +36,8 @@ def figures_of(facts: Sequence[CaseFacts], settings: Settings, as_of: datetime) 
         promise=timedelta(hours=settings.first_contact_hours),
         urgent_promise=timedelta(minutes=settings.urgent_contact_minutes),
         as_of=as_of,
+        reaction=timedelta(hours=settings.reaction_hours),
+        no_reaction=[*settings.legal_clock_categories, Category.TRAFFICKING],
     )
 
 

@@ -17,7 +17,9 @@ from bot.i18n import Translator
 from bot.settings import Settings
 from bot.trends.counts import (
     FOLLOWED_UP,
+    LATE,
     OTHER,
+    WITHIN,
     Breakdown,
     ContactTimes,
     Key,
@@ -110,6 +112,22 @@ def contact_rows(
     ]
 
 
+def reaction_section(figures: PeriodFigures, settings: Settings, t: Translator) -> list[Block]:
+    """Within the norm or late, counted with the same small-count rule as the rest."""
+    table = figures.reaction
+    if table is None:
+        return []
+    hours = settings.reaction_hours
+    return section(
+        t("Reaction to the offender"),
+        [
+            (t("Within {hours} hours", hours=hours), table.shown(WITHIN)),
+            (t("Later, or still none when it was due"), table.shown(LATE)),
+            (t("Reports counted"), table.shown_total),
+        ],
+    )
+
+
 def trend_report(
     period: Period,
     figures: PeriodFigures,
@@ -140,6 +158,7 @@ def trend_report(
             t("Time to first contact"),
             contact_rows(figures.normal, figures.urgent, settings, t),
         ),
+        *reaction_section(figures, settings, t),
         *section(
             t("The last 12 months"), [(month_name(bar.month, t), bar.shown_total) for bar in bars]
         ),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.case.clocks import LEGAL, UNCLAIMED
 from bot.case.models import Reporter
 from bot.ports import DeliveryError
 from storage.models import TimerRow
@@ -47,7 +48,9 @@ def _notes(bot: Harness, marker: str) -> list[str]:
 async def _timers(bot: Harness, case_id: int) -> list[tuple[str, str | None]]:
     async with bot.runtime.database.transaction() as tx:
         rows = await tx.session.scalars(
-            select(TimerRow).where(TimerRow.case_id == case_id).order_by(TimerRow.id)
+            select(TimerRow)
+            .where(TimerRow.case_id == case_id, TimerRow.kind.in_((UNCLAIMED, LEGAL)))
+            .order_by(TimerRow.id)
         )
         return [(row.key, row.outcome) for row in rows]
 
