@@ -14,6 +14,8 @@ from aiohttp import web
 
 from adapters import console
 from adapters.site import Site
+from bot.aangifte import guidance as aangifte_guidance
+from bot.aangifte.service import AangifteService
 from bot.access.links import ROLES_VALID, Links, link_key
 from bot.access.pending import Pending
 from bot.access.service import Access
@@ -37,6 +39,7 @@ from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
 from bot.measures import guidance as measure_guidance
+from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
@@ -45,6 +48,7 @@ from bot.ports import Messenger
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
+from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
 from bot.trends.service import TrendReports
 from dialogs.context import DialogContext
@@ -74,6 +78,9 @@ class Runtime:
     links: Links | None = None
     sessions: Sessions | None = None
     measures: MeasureService | None = None
+    proposals: ReporterSay | None = None
+    aangifte: AangifteService | None = None
+    external_reports: ExternalReports | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -127,6 +134,7 @@ async def create_app(
     _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
     guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
+    aangifte_tips = aangifte_guidance.load(settings.aangifte_guidance)  # and so here
     links, sessions = _identities(settings, database, clock, seal_key)
     access = Access(messengers, settings.confidant, links)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
@@ -146,6 +154,9 @@ async def create_app(
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
     )
+    # The reporter's say, aangifte and external reports: the case service's own parts too.
+    handling = {f.name: getattr(cases, f.name) for f in fields(CaseHandling)}
+    proposals = ReporterSay(**handling)
     context = DialogContext(
         settings,
         cases,
@@ -157,6 +168,7 @@ async def create_app(
         onboarding=onboarding,
         attachments=attachments,
         links=links,
+        proposals=proposals,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
@@ -182,7 +194,10 @@ async def create_app(
     # Measures pass the same checks as every case action: the case service's own parts.
     runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    console.mount(app, console.Console(settings, *parts))
+    runtime.proposals, runtime.aangifte = proposals, AangifteService(**handling, tips=aangifte_tips)
+    runtime.external_reports = ExternalReports(**handling)
+    follow_up = (runtime.proposals, runtime.aangifte, runtime.external_reports)
+    console.mount(app, console.Console(settings, *parts, *follow_up))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

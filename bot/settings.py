@@ -227,6 +227,17 @@ class Settings(BaseSettings):
 
     web_chat: Literal["auto", "on", "off"] = "auto"
     web_coordinators: CommaList = ["coordinator"]
+    aangifte_guidance: Path | None = Field(
+        default=None,
+        description="The organisation's own aangifte guidance for the reporter (TOML).",
+    )
+    trafficking_external_reports: Literal["organisation", "individual"] = Field(
+        default="organisation",
+        description=(
+            "Who makes external reports of trafficking signals (police, Arbeidsinspectie, "
+            "CoMensha): the organisation on the reporter's behalf, or the individual."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(

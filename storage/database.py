@@ -26,6 +26,7 @@ from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
+from storage.follow_up import SqlAangifte, SqlExternalReports, SqlProposals
 from storage.guesses import SqlCodeGuesses
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
@@ -54,6 +55,9 @@ class SqlTransaction:
     links: SqlIdentityLinks
     queries: SqlCaseQueries
     measures: SqlMeasureRepository
+    proposals: SqlProposals
+    aangifte: SqlAangifte
+    external_reports: SqlExternalReports
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -114,6 +118,9 @@ class Database:
                 links=SqlIdentityLinks(session, self._sealer),
                 queries=SqlCaseQueries(session, self._sealer, self._hashes),
                 measures=SqlMeasureRepository(session, self._sealer),
+                proposals=SqlProposals(session, self._sealer),
+                aangifte=SqlAangifte(session, self._sealer),
+                external_reports=SqlExternalReports(session, self._sealer),
             )
 
     def _insert(self) -> Any:

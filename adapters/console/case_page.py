@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import case_view
+from adapters.console import case_view, follow_up
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
 from adapters.console.refusals import refused
@@ -121,6 +121,7 @@ async def show_case(
         "error": error,
         "typed": typed or {},
     }
+    context |= await follow_up.context(console, principal, case, measures, handles, t)
     return await console_page(
         request,
         "console/case.html",

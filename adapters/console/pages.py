@@ -8,14 +8,17 @@ from typing import Any
 from aiohttp import web
 
 from adapters.site import SITE, principal_of, render
+from bot.aangifte.service import AangifteService
 from bot.access.models import Role
 from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
 from bot.measures.guidance import Guidance
+from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
 from bot.settings import Settings
+from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
 
 
@@ -30,6 +33,9 @@ class Console:
     figures: TrendFigures
     measures: MeasureService
     guidance: Guidance
+    proposals: ReporterSay | None = None
+    aangifte: AangifteService | None = None
+    external_reports: ExternalReports | None = None
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -53,6 +59,10 @@ NOTICES: dict[str, str] = {
     "maatregel-stap": N_("The step is saved."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
+    "voorstel": N_("The proposal is on its way to the reporter."),
+    "aangifte-uitleg": N_("The aangifte guidance is on its way to the reporter."),
+    "aangifte": N_("The aangifte is recorded."),
+    "externe-melding": N_("The external report is recorded."),
 }
 
 

@@ -42,6 +42,9 @@ NEWS = frozenset(
         EventKind.STATUS,
         EventKind.MESSAGE,
         EventKind.REASSIGNED,
+        EventKind.MEASURE_PROPOSED,
+        EventKind.MEASURE_CARRIED_OUT,
+        EventKind.AANGIFTE_GUIDANCE,
     }
 )
 

@@ -107,6 +107,16 @@ class EventKind(StrEnum):
     MEASURE_CARRIED_OUT = "measure_carried_out"
     MEASURE_EVALUATED = "measure_evaluated"
     MEASURE_DROPPED = "measure_dropped"
+    # The reporter's say (bot/measures/proposal.py): a measure proposed to them, and their
+    # answer; the aangifte guidance sent and the aangifte recorded (bot/aangifte); an
+    # external report of a trafficking signal recorded (bot/trafficking).
+    MEASURE_PROPOSED = "measure_proposed"
+    PROPOSAL_AGREED = "proposal_agreed"
+    PROPOSAL_RATHER_NOT = "proposal_rather_not"
+    PROPOSAL_TALK = "proposal_talk"
+    AANGIFTE_GUIDANCE = "aangifte_guidance"
+    AANGIFTE_RECORDED = "aangifte_recorded"
+    EXTERNAL_REPORT = "external_report"
 
 
 class When(StrEnum):

@@ -13,6 +13,7 @@ from bot.consultation.models import ConsultationStatus, Entry, EntryKind
 from bot.consultation.service import Followed, Issued
 from bot.events import Platform
 from bot.i18n import Translator
+from bot.measures import say_views
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Quote, Strong, Text
 
 SHOWN_ENTRIES = 12  # the latest ones; a chat message has room for about this many
@@ -179,6 +180,8 @@ def _event(event: CaseEvent, t: Translator) -> list[Block]:
         case EventKind.REASSIGNED:
             name = event.note or t("the coordinator")
             return [Text.of(t("{name} now handles your report.", name=name))]
+        case _ if event.kind in say_views.TOLD:
+            return say_views.read_with_code(event, t)
         case _:
             return []
     if event.text:

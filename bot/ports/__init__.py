@@ -15,6 +15,7 @@ from bot.ports.consultations import (
     StoredReceipt,
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
+from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
@@ -27,6 +28,7 @@ from bot.ports.messaging import (
 from bot.ports.storage import CaseWatcher, Storage, Transaction
 
 __all__ = [
+    "AangifteRepository",
     "AddressBook",
     "AttachmentRepository",
     "AuditLog",
@@ -36,6 +38,7 @@ __all__ = [
     "ConsultationRepository",
     "DeliveryError",
     "DialogStates",
+    "ExternalReportRepository",
     "FirstDelivery",
     "GuessWindow",
     "Handler",
@@ -44,6 +47,7 @@ __all__ = [
     "Messenger",
     "Notification",
     "Outbox",
+    "ProposalRepository",
     "ReceiptRepository",
     "SessionStore",
     "Storage",

@@ -12,6 +12,7 @@ from bot.ports.access import AuditLog, IdentityLinks, SessionStore
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
+from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
@@ -55,6 +56,15 @@ class Transaction(Protocol):
 
     @property
     def measures(self) -> MeasureRepository: ...
+
+    @property
+    def proposals(self) -> ProposalRepository: ...
+
+    @property
+    def aangifte(self) -> AangifteRepository: ...
+
+    @property
+    def external_reports(self) -> ExternalReportRepository: ...
 
 
 class CaseWatcher(Protocol):
