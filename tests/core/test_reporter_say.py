@@ -21,8 +21,7 @@ from bot.measures.say_views import thread_line
 from bot.measures.service import MeasureService
 from tests.core.conftest import AHMED, JAN, SANNE, Harness
 from tests.core.console import ANNA, BEA, report
-from tests.core.test_anonymous_report import code_in
-from tests.core.test_consultation import follow
+from tests.core.test_consultation import code_in, follow
 from tests.text import block_text, buttons, text_of
 
 TALK = Plan(MeasureKind.ORDER_TALK, "Leidinggevende Burgerzaken")
