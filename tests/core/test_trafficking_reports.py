@@ -14,7 +14,7 @@ from bot.case.errors import CaseError, NotAllowed
 from bot.case.models import Category, Reporter
 from bot.trafficking.models import Body
 from bot.trafficking.service import ExternalReports
-from tests.core.conftest import AHMED, JAN, Harness, MakeBot
+from tests.core.conftest import AHMED, JAN, SANNE, Harness, MakeBot
 from tests.core.console import ANNA, BEA, report
 from tests.text import text_of
 
@@ -100,3 +100,18 @@ async def test_an_external_report_is_for_a_trafficking_signal_only(bot: Harness)
     with pytest.raises(NotAllowed):
         await external(bot).record(ANNA, case.id, Body.POLICE, TODAY, WHO)
     assert await external(bot).of_case(JAN, case.id) == []
+
+
+async def test_an_anonymous_trafficking_report_hears_it_with_its_code(make_bot: MakeBot) -> None:
+    bot = await make_bot(trafficking_external_reports="individual")
+    values = {"narrative": SIGNAL, "danger": "no", "notify": "no", "category": "trafficking"}
+    response = await bot.submit(SANNE, "report.anonymous", values)
+    assert response.result is not None
+    shown = text_of(response.result)
+    assert "Dan doe je dat zelf." in shown and "Ga niet zelf op onderzoek uit." in shown
+    await bot.settle()
+    [copy] = bot.platform.dms(SANNE.user_id)
+    assert "Ga niet zelf op onderzoek uit." in text_of(copy.message), "the copy in the chat too"
+    calm = {"narrative": "Een klant schold.", "danger": "no", "notify": "no"}
+    other = await bot.submit(SANNE, "report.anonymous", calm)
+    assert other.result is not None and "onderzoek" not in text_of(other.result)
