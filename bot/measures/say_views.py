@@ -137,7 +137,7 @@ def read_with_code(event: CaseEvent, t: Translator) -> list[Block]:
 def thread_line(event: CaseEvent, t: Translator, detail: Detail) -> list[Block]:
     actor = event.actor_name or t("someone")
     measure = _measure(t, event)
-    reporter = event.actor_name or t("The reporter")
+    reporter = t("The reporter")  # never their name: that is content
     match event.kind:
         case EventKind.MEASURE_PROPOSED:
             line = t(

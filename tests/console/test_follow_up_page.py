@@ -53,7 +53,7 @@ async def test_a_measure_is_proposed_to_the_reporter_and_the_answer_shows_with_i
     await say.answer(sanne, buttons(question.message)["proposal.agree"], Answer.AGREE)
     _status, html = await console.get(page)
     assert "Akkoord ·" in html and "Nog geen antwoord" not in html
-    assert "Sanne de Vries is akkoord met de maatregel Ordegesprek." in html
+    assert "De melder is akkoord met de maatregel Ordegesprek." in html
 
 
 async def test_aangifte_guidance_is_sent_and_the_record_shows_only_on_the_case_page(

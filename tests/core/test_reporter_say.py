@@ -79,7 +79,7 @@ async def test_the_reporter_is_asked_in_plain_words_and_the_answer_lands_on_the_
     answered = await bot.press(SANNE, "proposal.talk", pressed["proposal.talk"])
     assert answered.replace is not None and "wilt praten" in text_of(answered.replace)
     await bot.settle()
-    assert "Sanne de Vries wil praten over de maatregel Ordegesprek. Bel de melder." in _thread(bot)
+    assert "De melder wil praten over de maatregel Ordegesprek. Bel de melder." in _thread(bot)
     [proposal] = await say(bot).of_case(JAN, case_id)
     assert (proposal.measure_id, proposal.answer) == (talk_id, Answer.TALK)
     assert proposal.answered_at == bot.clock()
@@ -195,7 +195,7 @@ def test_the_thread_line_of_an_answer_names_the_measure_only() -> None:
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     event = CaseEvent(1, 1, EventKind.PROPOSAL_AGREED, at, "Sanne", measure=MeasureKind.CALL_BAN)
     blocks = thread_line(event, translator("nl"), Detail(False, "https://meldbot.example"))
-    assert [block_text(b) for b in blocks] == ["Sanne is akkoord met de maatregel Belverbod."]
+    assert [block_text(b) for b in blocks] == ["De melder is akkoord met de maatregel Belverbod."]
     asked = CaseEvent(2, 1, EventKind.MEASURE_PROPOSED, at, "Jan", text=WORDS, measure=None)
     minimal = thread_line(asked, translator("nl"), Detail(False, "https://meldbot.example"))
     assert WORDS not in " ".join(block_text(b) for b in minimal)

@@ -87,7 +87,7 @@ async def test_sanne_answers_a_proposal_in_her_chat_and_hears_it_was_carried_out
     await chat.post("action", forged | {"message": None}, status=409)
     await chat.press("chat", "sanne", question, "proposal.talk")
     await chat.shown("dm:sanne", "je erover wilt praten")
-    line = "Sanne de Vries wil praten over de maatregel Waarschuwingsbrief. Bel de melder."
+    line = "De melder wil praten over de maatregel Waarschuwingsbrief. Bel de melder."
     await chat.shown("coordinators", line, thread=card["id"])
     # The answered question has no buttons left: pressing it again is refused too.
     await chat.post("action", forged | {"persona": "sanne"}, status=409)
