@@ -29,7 +29,7 @@ def _raw(a: Acted, name: str) -> str:
 async def propose(a: Acted) -> None:
     assert a.console.proposals is not None  # wired by the composition root
     try:
-        measure_id = int(_raw(a, "maatregel_id"))
+        measure_id = int(_raw(a, "voorstel_van"))
     except ValueError:
         raise CaseError(CHOOSE) from None
     message = a.text("bericht", required=False)

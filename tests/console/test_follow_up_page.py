@@ -16,7 +16,7 @@ NUMBER = "PL0900-2026777"
 
 
 def _measure_ids(html: str) -> list[str]:
-    return sorted(set(re.findall(r'name="maatregel_id" value="(\d+)"', html)))
+    return re.findall(r'name="voorstel_van" value="(\d+)"', html)
 
 
 async def _advised(console: Console, kind: str, **report: object) -> str:
@@ -35,7 +35,7 @@ async def test_a_measure_is_proposed_to_the_reporter_and_the_answer_shows_with_i
     _status, html = await console.get(page)
     assert "Leg het voor aan de melder" in html
     [measure_id] = _measure_ids(html)
-    sent = await console.post(f"{page}/voorstel", {"maatregel_id": measure_id, "bericht": "Oké?"})
+    sent = await console.post(f"{page}/voorstel", {"voorstel_van": measure_id, "bericht": "Oké?"})
     assert sent.status == 303 and sent.headers["Location"] == f"{page}?gedaan=voorstel"
     await console.settle()
     [question] = [s for s in console.slack.dms("U-SANNE") if "voorstel" in text_of(s.message)]
@@ -43,9 +43,9 @@ async def test_a_measure_is_proposed_to_the_reporter_and_the_answer_shows_with_i
     _status, html = await console.get(f"{page}?gedaan=voorstel")
     assert "Het voorstel is onderweg naar de melder." in html and "Nog geen antwoord" in html
     assert "Leg het voor aan de melder" not in html, "no second proposal while one is open"
-    again = await console.post(f"{page}/voorstel", {"maatregel_id": measure_id}, token=None)
+    again = await console.post(f"{page}/voorstel", {"voorstel_van": measure_id}, token=None)
     assert again.status == 400 and "nog niet geantwoord" in await again.text()
-    forged = await console.post(f"{page}/voorstel", {"maatregel_id": "x"})
+    forged = await console.post(f"{page}/voorstel", {"voorstel_van": "x"})
     assert forged.status == 400
     say = console.site.runtime.proposals
     assert say is not None
