@@ -14,6 +14,8 @@ from aiohttp import web
 
 from adapters import console
 from adapters.site import Site
+from bot.aangifte import guidance as aangifte_guidance
+from bot.aangifte.service import AangifteService
 from bot.access.links import ROLES_VALID, Links, link_key
 from bot.access.pending import Pending
 from bot.access.service import Access
@@ -41,6 +43,7 @@ from bot.letters.service import LetterService
 from bot.measures import guidance as measure_guidance
 from bot.measures.ban_clocks import BanClocks
 from bot.measures.ban_service import BanService
+from bot.measures.proposal import ReporterSay
 from bot.measures.reaction_clock import ReactionClock
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
@@ -50,6 +53,7 @@ from bot.ports import Messenger
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
+from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
 from bot.trends.service import TrendReports
 from dialogs.context import DialogContext
@@ -81,6 +85,9 @@ class Runtime:
     measures: MeasureService | None = None
     letters: LetterService | None = None
     bans: BanService | None = None
+    proposals: ReporterSay | None = None
+    aangifte: AangifteService | None = None
+    external_reports: ExternalReports | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -137,6 +144,7 @@ async def create_app(
     intake = _intake(settings)
     guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
     letters = letter_templates.load(settings.letters)  # so does a broken letter template
+    aangifte_tips = aangifte_guidance.load(settings.aangifte_guidance)  # and so here
     links, sessions = _identities(settings, database, clock, seal_key)
     access = Access(messengers, settings.confidant, links)
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
@@ -156,6 +164,10 @@ async def create_app(
     consultations = ConsultationService(
         database, cases, clock, outbox.wake, SecretHasher(), guesser_key(seal_key)
     )
+    # Measures, letters, bans, the reporter's say, aangifte and external reports pass the
+    # same checks as every case action: they are built from the case service's own parts.
+    handling = {f.name: getattr(cases, f.name) for f in fields(CaseHandling)}
+    proposals = ReporterSay(**handling)
     context = DialogContext(
         settings,
         cases,
@@ -167,6 +179,7 @@ async def create_app(
         onboarding=onboarding,
         attachments=attachments,
         links=links,
+        proposals=proposals,
     )
     dialogs = Dialogs(context)
     runtime = Runtime(
@@ -189,18 +202,28 @@ async def create_app(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
     figures = TrendFigures(database, settings, clock, access)
-    # Measures pass the same checks as every case action: the case service's own parts.
-    runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    runtime.measures = MeasureService(**handling)
     runtime.letters = LetterService(
-        **{f.name: getattr(cases, f.name) for f in fields(CaseHandling)},
+        **handling,
         organisation=settings.organisation,
         settings=settings.letters,
         templates=letters,
     )
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    runtime.bans = BanService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    runtime.bans = BanService(**handling)
+    runtime.proposals, runtime.aangifte = proposals, AangifteService(**handling, tips=aangifte_tips)
+    runtime.external_reports = ExternalReports(**handling)
     console.mount(
-        app, console.Console(settings, *parts, letters=runtime.letters, bans=runtime.bans)
+        app,
+        console.Console(
+            settings,
+            *parts,
+            letters=runtime.letters,
+            bans=runtime.bans,
+            proposals=runtime.proposals,
+            aangifte=runtime.aangifte,
+            external_reports=runtime.external_reports,
+        ),
     )
 
     async def healthz(_request: web.Request) -> web.Response:

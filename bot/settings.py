@@ -247,6 +247,17 @@ class Settings(BaseSettings):
         description="The letters drafted for the manager: the organisation's address, logo, "
         "the norm from the huisregels, how to object, and its own templates (bot/letters).",
     )
+    aangifte_guidance: Path | None = Field(
+        default=None,
+        description="The organisation's own aangifte guidance for the reporter (TOML).",
+    )
+    trafficking_external_reports: Literal["organisation", "individual"] = Field(
+        default="organisation",
+        description=(
+            "Who makes external reports of trafficking signals (police, Arbeidsinspectie, "
+            "CoMensha): the organisation on the reporter's behalf, or the individual."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(

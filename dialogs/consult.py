@@ -213,7 +213,8 @@ class ConsultDialog:
             contact=await self._contact(event),
             deliver_to=await self.ctx.consultations.contact(event.actor),
         )
-        return Response(result=views.issued(issued, t))
+        made_by = self.ctx.settings.trafficking_external_reports
+        return Response(result=views.issued(issued, t, made_by))
 
     async def submit_anonymous_report(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
@@ -226,7 +227,8 @@ class ConsultDialog:
             contact=await self._contact(event),
             deliver_to=await self.ctx.consultations.contact(event.actor),
         )
-        return Response(result=views.issued(issued, t))
+        made_by = self.ctx.settings.trafficking_external_reports
+        return Response(result=views.issued(issued, t, made_by))
 
     async def code_sighted(self, actor: Actor, sighting: Sighting, t: Translator) -> Response:
         """Something like a code in a message: opened as a code when it is one, and the

@@ -22,6 +22,7 @@ from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean, clean_name
 from bot.ui import Message, Response, Text
 from dialogs import consult as anon
 from dialogs import coordinator as coord
+from dialogs import proposal
 from dialogs import report as rep
 from dialogs import reporter as fu
 from dialogs.consult import ConsultDialog
@@ -261,6 +262,8 @@ class Dialogs:
                 return await self.coordinator.act(event, target)
             case "oncall.on_it" | "oncall.called_back" if target is not None:
                 return await self.oncall.act(event, target)
+            case _ if action in proposal.ACTIONS and self.ctx.proposals is not None:
+                return await proposal.answer(self.ctx, event, t)
         log.info("ignored unknown action %s", action)
         return Response()
 

@@ -27,6 +27,7 @@ from storage.bans import SqlBanRepository
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
+from storage.follow_up import SqlAangifte, SqlExternalReports, SqlProposals
 from storage.guesses import SqlCodeGuesses
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
@@ -56,6 +57,9 @@ class SqlTransaction:
     queries: SqlCaseQueries
     measures: SqlMeasureRepository
     bans: SqlBanRepository
+    proposals: SqlProposals
+    aangifte: SqlAangifte
+    external_reports: SqlExternalReports
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -117,6 +121,9 @@ class Database:
                 queries=SqlCaseQueries(session, self._sealer, self._hashes),
                 measures=SqlMeasureRepository(session, self._sealer),
                 bans=SqlBanRepository(session, self._sealer),
+                proposals=SqlProposals(session, self._sealer),
+                aangifte=SqlAangifte(session, self._sealer),
+                external_reports=SqlExternalReports(session, self._sealer),
             )
 
     def _insert(self) -> Any:

@@ -462,3 +462,51 @@ class BanRecordRow(Base):
     actor_name_sealed: Mapped[str | None] = mapped_column(Text)
     note_sealed: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+# The reporter's say, the aangifte and external reports (bot/measures/proposal.py,
+# bot/aangifte, bot/trafficking).
+
+
+class ProposalRow(Base):
+    """A measure proposed to the reporter; ``event_id`` is what their buttons point at."""
+
+    __tablename__ = "measure_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(Integer, unique=True)
+    asked_by_sealed: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None]
+
+
+class AangifteRow(Base):
+    """The case's aangifte: when, by whom, and the registration number (sealed)."""
+
+    __tablename__ = "aangifte_records"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    done_on: Mapped[date] = mapped_column(Date)
+    filed_by: Mapped[str] = mapped_column(String(20))
+    number_sealed: Mapped[str] = mapped_column(Text)
+    recorded_by_sealed: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+
+
+class ExternalReportRow(Base):
+    """An external report of a trafficking signal; who made it is sealed, as names are."""
+
+    __tablename__ = "external_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(String(30))
+    reported_on: Mapped[date] = mapped_column(Date)
+    made_by_sealed: Mapped[str] = mapped_column(Text)
+    recorded_by_sealed: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]

@@ -48,6 +48,12 @@ ACTIONS: dict[str, str] = {
     "lift_restriction": N_("Lifted the restriction"),
     "audit.read": N_("Read the audit log of the case"),
     "audit.export": N_("Exported the audit log"),
+    "measure.propose": N_("Proposed a measure to the reporter"),
+    "proposal.answer": N_("The reporter answered a proposed measure"),
+    "aangifte.guidance": N_("Sent the reporter the aangifte guidance"),
+    "aangifte.record": N_("Recorded the aangifte"),
+    "aangifte.read": N_("Read the aangifte record"),
+    "external_report": N_("Recorded an external report"),
 }
 
 

@@ -19,6 +19,7 @@ from multidict import MultiDictProxy
 
 from adapters.console import ban_actions
 from adapters.console.case_page import case_url, show_case
+from adapters.console.follow_up_actions import FOLLOW_UP
 from adapters.console.pages import Console, console_of
 from adapters.console.people import coordinators, named
 from adapters.console.refusals import refused
@@ -193,6 +194,7 @@ ACTIONS: dict[str, Callable[[Acted], Awaitable[None]]] = {
     "doorgeven": _pass_on,
     "maatregel": _advise,
     "maatregel-stap": _measure_step,
+    **FOLLOW_UP,  # the reporter's say, aangifte, external reports
 }
 ACTIONS |= ban_actions.ACTIONS
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import bans_view, case_view
+from adapters.console import bans_view, case_view, follow_up
 from adapters.console.letter_forms import letter_forms
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
@@ -127,6 +127,7 @@ async def show_case(
     }
     context |= await bans_view.context_of(console, principal, file, t, site.clock())
     context["clocks"] = [*context["clocks"], *context.pop("reaction_clocks")]
+    context |= await follow_up.context(console, principal, case, measures, handles, t)
     return await console_page(
         request,
         "console/case.html",

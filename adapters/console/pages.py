@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.site import SITE, principal_of, render
+from bot.aangifte.service import AangifteService
 from bot.access.models import Role
 from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
@@ -16,8 +17,10 @@ from bot.i18n import N_
 from bot.letters.service import LetterService
 from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
+from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
 from bot.settings import Settings
+from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
 
 
@@ -34,6 +37,9 @@ class Console:
     guidance: Guidance
     letters: LetterService | None = None  # the letters drafted for the manager
     bans: BanService | None = None
+    proposals: ReporterSay | None = None
+    aangifte: AangifteService | None = None
+    external_reports: ExternalReports | None = None
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -59,6 +65,10 @@ NOTICES: dict[str, str] = {
     "gesloten": N_("The consultation is closed."),
     "verbod-uitkomst": N_("The outcome for the ban is saved."),
     "politie-ingelicht": N_("It is recorded that the police were informed."),
+    "voorstel": N_("The proposal is on its way to the reporter."),
+    "aangifte-uitleg": N_("The aangifte guidance is on its way to the reporter."),
+    "aangifte": N_("The aangifte is recorded."),
+    "externe-melding": N_("The external report is recorded."),
 }
 
 

@@ -43,6 +43,9 @@ NEWS = frozenset(
         EventKind.MESSAGE,
         EventKind.REASSIGNED,
         EventKind.BAN_ENDED,
+        EventKind.MEASURE_PROPOSED,
+        EventKind.MEASURE_CARRIED_OUT,
+        EventKind.AANGIFTE_GUIDANCE,
     }
 )
 

@@ -112,6 +112,16 @@ class EventKind(StrEnum):
     BAN_ENDING = "ban_ending"  # re-evaluated: it ends on its end date
     BAN_ENDED = "ban_ended"  # ended early, or its end date passed: the reporter hears it
     POLICE_INFORMED = "police_informed"  # of a pandverbod
+    # The reporter's say (bot/measures/proposal.py): a measure proposed to them, and their
+    # answer; the aangifte guidance sent and the aangifte recorded (bot/aangifte); an
+    # external report of a trafficking signal recorded (bot/trafficking).
+    MEASURE_PROPOSED = "measure_proposed"
+    PROPOSAL_AGREED = "proposal_agreed"
+    PROPOSAL_RATHER_NOT = "proposal_rather_not"
+    PROPOSAL_TALK = "proposal_talk"
+    AANGIFTE_GUIDANCE = "aangifte_guidance"
+    AANGIFTE_RECORDED = "aangifte_recorded"
+    EXTERNAL_REPORT = "external_report"
 
 
 class When(StrEnum):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.attachments.views import with_files
 from bot.case.labels import measure_label, status_label
-from bot.case.models import Case, CaseEvent, EventKind, Status, Urgency
+from bot.case.models import Case, CaseEvent, Category, EventKind, Status, Urgency
 from bot.i18n import Translator
+from bot.measures import say_views
 from bot.measures.ban_views import kind_name
 from bot.settings import Contact, Settings
+from bot.trafficking.views import with_receipt_note
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Person, Quote, Strong, Text
 
 
@@ -36,6 +38,8 @@ def reporter_notice(
     case: Case, event: CaseEvent, t: Translator, support: list[Contact]
 ) -> Message | None:
     """What the reporter hears about an event, in plain and warm words (None: nothing)."""
+    if event.kind in say_views.TOLD:
+        return say_views.reporter_notice(case, event, t)
     handler = case.handler_name or t("the coordinator")
     ref = case.reference
     blocks: list[Block]
@@ -201,4 +205,7 @@ def receipt_for(case: Case, t: Translator, settings: Settings, files: int = 0) -
         settings.urgent_contact_minutes,
         on_call=on_call,
     )
-    return with_files(message, files, t)
+    message = with_files(message, files, t)
+    if case.report.category is Category.TRAFFICKING:
+        message = with_receipt_note(message, settings.trafficking_external_reports, t)
+    return message

@@ -12,7 +12,7 @@ from bot.case.models import Case, CaseEvent, EventKind, Urgency
 from bot.case.page_notes import Paging
 from bot.case.reporter_views import contact_person
 from bot.i18n import Translator
-from bot.measures import ban_views
+from bot.measures import ban_views, say_views
 from bot.measures import views as measure_views
 from bot.settings import Contact
 from bot.ui import (
@@ -169,6 +169,8 @@ def thread_note(
             blocks = measure_views.step_note(event, t, detail)
         case _ if event.kind in ban_views.KINDS:
             blocks = ban_views.ban_note(event, t, detail)
+        case _ if event.kind in say_views.KINDS:
+            blocks = say_views.thread_line(event, t, detail)
     if event.note and event.kind not in OWN_NOTE:
         blocks += _quoted(
             detail,

@@ -14,6 +14,9 @@ from bot.consultation.models import ConsultationStatus, Entry, EntryKind
 from bot.consultation.service import Followed, Issued
 from bot.events import Platform
 from bot.i18n import Translator
+from bot.measures import say_views
+from bot.trafficking.models import ReportsMadeBy
+from bot.trafficking.views import with_receipt_note
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Quote, Strong, Text
 
 SHOWN_ENTRIES = 12  # the latest ones; a chat message has room for about this many
@@ -47,7 +50,7 @@ def notice_trade_off(t: Translator) -> str:
     )
 
 
-def issued(issued: Issued, t: Translator) -> Message:
+def issued(issued: Issued, t: Translator, made_by: ReportsMadeBy | None = None) -> Message:
     """The confirmation with the receipt code: shown in the form's place and once in the
     colleague's chat, never again."""
     who = t("Anonymous colleague · {pseudonym}", pseudonym=issued.pseudonym)
@@ -81,7 +84,10 @@ def issued(issued: Issued, t: Translator) -> Message:
     ]
     if issued.urgent:
         blocks.append(cannot_call_back(t))
-    return Message(summary=heading, blocks=blocks)
+    message = Message(summary=heading, blocks=blocks)
+    if issued.trafficking and made_by is not None:
+        return with_receipt_note(message, made_by, t)
+    return message
 
 
 def cannot_call_back(t: Translator) -> Note:
@@ -182,6 +188,8 @@ def _event(event: CaseEvent, t: Translator) -> list[Block]:
             return [Text.of(t("{name} now handles your report.", name=name))]
         case EventKind.BAN_ENDED:  # only ever recorded for a ban the citizen was given
             return [Text.of(ban_ended(t, event))]
+        case _ if event.kind in say_views.TOLD:
+            return say_views.read_with_code(event, t)
         case _:
             return []
     if event.text:

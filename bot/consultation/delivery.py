@@ -87,7 +87,15 @@ class ConsultationDelivery:
             str(payload["code"]),
             payload.get("reference"),
             bool(payload.get("urgent")),
+            bool(payload.get("trafficking")),
         )
         messenger = self.messenger(payload["platform"])
         address = await messenger.address_of(dict(payload["reach"]))
-        await messenger.send(address, colleague.issued(issued, translator(payload["language"])))
+        await messenger.send(
+            address,
+            colleague.issued(
+                issued,
+                translator(payload["language"]),
+                self.settings.trafficking_external_reports,
+            ),
+        )

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.case.models import Case, CaseEvent, NewReport, Reporter, Urgency
+from bot.case.models import Case, CaseEvent, Category, NewReport, Reporter, Urgency
 from bot.case.service import CaseError, CaseService
 from bot.consultation.handling import ALERT as ALERT
 from bot.consultation.handling import THREAD as THREAD
@@ -52,6 +52,7 @@ class Issued:
     code: str
     reference: str | None = None  # the anonymous report's, when it is one
     urgent: bool = False
+    trafficking: bool = False  # a trafficking signal: the receipt says who reports outside
 
     def payload(self, deliver_to: NoticeContact, language: str) -> dict[str, object]:
         return {
@@ -59,6 +60,7 @@ class Issued:
             "code": self.code,
             "reference": self.reference,
             "urgent": self.urgent,
+            "trafficking": self.trafficking,
             "language": language,
             "platform": deliver_to.platform,
             "reach": deliver_to.reach,
@@ -133,7 +135,8 @@ class ConsultationService(ConsultationHandling):
             receipt = await tx.receipts.create(secret_hash, contact)
             case = await self.cases.open_in(tx, report, None, platform, receipt)
             code = format_code(receipt.pseudonym, secret)
-            issued = Issued(receipt.pseudonym, code, case.reference, case.urgency is Urgency.URGENT)
+            urgent, signal = case.urgency is Urgency.URGENT, report.category is Category.TRAFFICKING
+            issued = Issued(receipt.pseudonym, code, case.reference, urgent, signal)
             if deliver_to is not None:
                 await tx.outbox.enqueue(CODE, payload=issued.payload(deliver_to, report.language))
         self.wake_outbox()

@@ -2,8 +2,8 @@
 
 The same role check, lock and audit entry as every case action (``CaseHandling``): only
 the case's coordinators act, analysts and admins are refused. Each step is a case event in
-the same transaction, so the thread hears it through the outbox; the reporter is not told
-(what they hear of measures is for a later slice). Bad input is refused with a reason
+the same transaction, so the thread hears it through the outbox; the reporter hears only
+that a measure was carried out. Bad input is refused with a reason
 that says what to change, before anything is saved.
 """
 
@@ -124,8 +124,10 @@ class MeasureService(CaseHandling):
                 case.measure = measure.kind
             elif step is Step.DROPPED and case.measure is measure.kind:
                 case.measure = _still_counted(await tx.measures.of_case(case.id), measure)
+            # The reporter hears that a measure was carried out (not the other steps).
+            silent = step is not Step.CARRIED_OUT
             await self._record(
-                tx, case, EVENT_OF[step], by, note=cleaned, measure=measure.kind, silent=True
+                tx, case, EVENT_OF[step], by, note=cleaned, measure=measure.kind, silent=silent
             )
         self.wake_outbox()
         return measure

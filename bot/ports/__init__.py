@@ -16,6 +16,7 @@ from bot.ports.consultations import (
     StoredReceipt,
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
+from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
@@ -28,6 +29,7 @@ from bot.ports.messaging import (
 from bot.ports.storage import CaseWatcher, Storage, Transaction
 
 __all__ = [
+    "AangifteRepository",
     "AddressBook",
     "AttachmentRepository",
     "AuditLog",
@@ -38,6 +40,7 @@ __all__ = [
     "ConsultationRepository",
     "DeliveryError",
     "DialogStates",
+    "ExternalReportRepository",
     "FirstDelivery",
     "GuessWindow",
     "Handler",
@@ -46,6 +49,7 @@ __all__ = [
     "Messenger",
     "Notification",
     "Outbox",
+    "ProposalRepository",
     "ReceiptRepository",
     "SessionStore",
     "Storage",

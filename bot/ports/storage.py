@@ -13,6 +13,7 @@ from bot.ports.bans import BanRepository
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
+from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
@@ -59,6 +60,15 @@ class Transaction(Protocol):
 
     @property
     def bans(self) -> BanRepository: ...
+
+    @property
+    def proposals(self) -> ProposalRepository: ...
+
+    @property
+    def aangifte(self) -> AangifteRepository: ...
+
+    @property
+    def external_reports(self) -> ExternalReportRepository: ...
 
 
 class CaseWatcher(Protocol):

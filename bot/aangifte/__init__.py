@@ -1,0 +1,1 @@
+"""Aangifte (a police report): what the reporter can expect, and the record of it."""

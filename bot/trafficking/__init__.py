@@ -1,0 +1,1 @@
+"""Signals of human trafficking and labour exploitation (seed 000): external reports."""
