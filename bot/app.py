@@ -36,6 +36,9 @@ from bot.conversations import ConversationStates
 from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
+from bot.manager.access import invited_from
+from bot.manager.loop import ManagerLoop
+from bot.manager.service import ManagerService
 from bot.measures import guidance as measure_guidance
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
@@ -74,6 +77,7 @@ class Runtime:
     links: Links | None = None
     sessions: Sessions | None = None
     measures: MeasureService | None = None
+    managers: ManagerService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -124,11 +128,12 @@ async def create_app(
         ResultsPosts(features),
         onboarding,
     ]
-    _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
     guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
     links, sessions = _identities(settings, database, clock, seal_key)
-    access = Access(messengers, settings.confidant, links)
+    scheduled.append(ManagerLoop(features, guidance, links))
+    _install(scheduled, scheduler, outbox)
+    access = Access(messengers, settings.confidant, links, invited_from(database))
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
     delivery = AttachmentDelivery(database, outbox.messenger, settings.language, settings)
     outbox.register([ATTACHMENT], delivery.send)
@@ -181,8 +186,12 @@ async def create_app(
     figures = TrendFigures(database, settings, clock, access)
     # Measures pass the same checks as every case action: the case service's own parts.
     runtime.measures = MeasureService(*(getattr(cases, f.name) for f in fields(CaseHandling)))
+    runtime.managers = ManagerService(
+        cases, settings.manager_ask_days, settings.manager_reminder_days
+    )
+    context.managers = runtime.managers
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
-    console.mount(app, console.Console(settings, *parts))
+    console.mount(app, console.Console(settings, *parts, managers=runtime.managers))
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})

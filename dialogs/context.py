@@ -15,6 +15,7 @@ from bot.conversations import ConversationStates
 from bot.events import Actor
 from bot.i18n import Translator, translator
 from bot.intake.signals import Recogniser
+from bot.manager.service import ManagerService
 from bot.onboarding import Onboarding
 from bot.settings import Settings
 
@@ -31,6 +32,7 @@ class DialogContext:
     onboarding: Onboarding | None = None  # welcomes newcomers (MembersJoined)
     attachments: Attachments | None = None  # holds the files that come with a message
     links: Links | None = None  # links chat identities to sign-ins (koppel 123456)
+    managers: ManagerService | None = None  # consent and the manager's answers (bot/manager)
 
     async def translator_for(self, actor: Actor) -> Translator:
         return translator(await self.states.language(actor, self.settings.language))

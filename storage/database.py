@@ -27,6 +27,7 @@ from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
 from storage.guesses import SqlCodeGuesses
+from storage.manager import SqlInvitationRepository
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
@@ -54,6 +55,7 @@ class SqlTransaction:
     links: SqlIdentityLinks
     queries: SqlCaseQueries
     measures: SqlMeasureRepository
+    invitations: SqlInvitationRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -114,6 +116,7 @@ class Database:
                 links=SqlIdentityLinks(session, self._sealer),
                 queries=SqlCaseQueries(session, self._sealer, self._hashes),
                 measures=SqlMeasureRepository(session, self._sealer),
+                invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
             )
 
     def _insert(self) -> Any:

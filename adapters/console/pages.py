@@ -13,6 +13,7 @@ from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
+from bot.manager.service import ManagerService
 from bot.measures.guidance import Guidance
 from bot.measures.service import MeasureService
 from bot.settings import Settings
@@ -30,6 +31,7 @@ class Console:
     figures: TrendFigures
     measures: MeasureService
     guidance: Guidance
+    managers: ManagerService | None = None  # the manager in the loop (bot/manager)
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)

@@ -15,6 +15,7 @@ from bot.ports.consultations import (
     StoredReceipt,
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
+from bot.ports.manager import InvitationRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
@@ -40,6 +41,7 @@ __all__ = [
     "GuessWindow",
     "Handler",
     "IdentityLinks",
+    "InvitationRepository",
     "MeasureRepository",
     "Messenger",
     "Notification",

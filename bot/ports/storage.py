@@ -12,6 +12,7 @@ from bot.ports.access import AuditLog, IdentityLinks, SessionStore
 from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
+from bot.ports.manager import InvitationRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
@@ -55,6 +56,9 @@ class Transaction(Protocol):
 
     @property
     def measures(self) -> MeasureRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
 
 
 class CaseWatcher(Protocol):
