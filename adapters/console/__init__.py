@@ -24,6 +24,7 @@ from adapters.console import (
     case_page,
     consultations,
     figures,
+    manager_pages,
     settings_page,
 )
 from adapters.console.pages import CONSOLE, Console, console_of
@@ -40,6 +41,7 @@ PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
     audit.add_routes,
     figures.add_routes,
     settings_page.add_routes,
+    manager_pages.add_routes,
 )
 
 

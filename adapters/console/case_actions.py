@@ -17,6 +17,7 @@ from typing import TypeVar
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from adapters.console import manager_actions
 from adapters.console.case_page import case_url, show_case
 from adapters.console.pages import Console, console_of
 from adapters.console.people import coordinators, named
@@ -192,6 +193,8 @@ ACTIONS: dict[str, Callable[[Acted], Awaitable[None]]] = {
     "doorgeven": _pass_on,
     "maatregel": _advise,
     "maatregel-stap": _measure_step,
+    "toestemming": manager_actions.ask_consent,
+    "leidinggevende": manager_actions.invite,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import case_view
+from adapters.console import case_view, manager_actions, manager_pages
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
 from adapters.console.refusals import refused
@@ -44,6 +44,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     if not case.is_open:
         return frozenset(found | {"heropenen"})
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
+    found |= {"toestemming", "leidinggevende"}
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -63,6 +64,8 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
 async def case_page(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     assert principal is not None  # @require
+    if await manager_pages.only_manager(request, principal):
+        return await manager_pages.show(request, principal, request.match_info["reference"])
     return await show_case(request, principal, request.match_info["reference"])
 
 
@@ -121,6 +124,8 @@ async def show_case(
         "error": error,
         "typed": typed or {},
     }
+    if handles:
+        context.update(await manager_actions.section(console, request, principal, file, t))
     return await console_page(
         request,
         "console/case.html",

@@ -55,6 +55,9 @@ NOTICES: dict[str, str] = {
     "maatregel-stap": N_("The step is saved."),
     "beantwoord": N_("Your answer is saved. The colleague reads it with their receipt code."),
     "gesloten": N_("The consultation is closed."),
+    "toestemming": N_("The reporter is asked in their chat whether their manager may be involved."),
+    "leidinggevende": N_("The manager is invited."),
+    "hoe-ging-het": N_("Thank you, your answer is with the meldpunt."),
 }
 
 
