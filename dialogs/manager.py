@@ -52,4 +52,4 @@ class ManagerDialog:
             return Response(errors={"answer": t("Please choose from the list.")})
         note = event.values.get("note")
         case = await self.managers.answer(event.actor, invitation_id, answer, note)
-        return Response(result=views.answered(case, answer, t))
+        return Response(messages=[views.answered(case, answer, t)])

@@ -211,7 +211,7 @@ async def test_how_did_it_go_is_asked_reminded_once_and_answered(bot: Harness) -
     done = await bot.submit(
         PIET, "manager.answer", {"answer": "need_help", "note": note}, str(invitation.id)
     )
-    assert done.result is not None and "neemt contact met je op" in text_of(done.result)
+    assert done.messages and "neemt contact met je op" in text_of(done.messages[0])
     twice = await bot.submit(PIET, "manager.answer", {"answer": "done"}, str(invitation.id))
     assert twice.private and "al beantwoord" in text_of(twice.private[0])
     await bot.settle()

@@ -113,7 +113,7 @@ async def test_the_manager_loop_on_teams(
     async with runtime.database.transaction() as tx:
         kinds = [e.kind for e in await tx.cases.events(case.id)]
     assert EventKind.MANAGER_NOT_DONE not in kinds, "someone else's answer saves nothing"
-    done = await bot.fill(MAX, how, opened, {"answer": "not_done", "note": note})
-    assert "your answer is with the meldpunt" in str(done)
+    await bot.fill(MAX, how, opened, {"answer": "not_done", "note": note})
+    await until(lambda: _showing(bot, MAX, "your answer is with the meldpunt"), "the thanks")
     [stored] = await runtime.managers.invitations(chris, case.id)
     assert (stored.id, stored.answer_note) == (invitation.id, note)
