@@ -11,12 +11,13 @@ from sqlalchemy import text
 
 from bot.access.models import Principal
 from bot.case.errors import CaseError, NotAllowed
-from bot.case.models import EventKind, MeasureKind, Status
+from bot.case.models import EventKind, MeasureKind, Reporter, Status
 from bot.events import Actor
 from bot.manager.models import Answer, Consent, Invitee
 from bot.manager.service import ManagerService, ask_moment
 from bot.measures.models import Plan, Step
-from tests.core.conftest import JAN, PIET, SANNE, Harness
+from bot.ui import Choice
+from tests.core.conftest import AHMED, JAN, PIET, SANNE, Harness
 from tests.core.console import MAX, report
 from tests.text import buttons, links, text_of
 
@@ -283,3 +284,19 @@ async def test_a_manager_invited_by_chat_answers_only_for_themselves(bot: Harnes
         await managers(bot).answer(impostor, invitation.id, Answer.DONE, None)
     await managers(bot).answer(PIET, invitation.id, Answer.DONE, None)
     assert EventKind.MANAGER_DONE in await _events(bot, case.id)
+
+
+async def test_the_report_asks_for_consent_as_an_optional_detail_no_unless_chosen(
+    bot: Harness,
+) -> None:
+    form = await bot.command(SANNE)
+    assert form.form is not None
+    [manager] = [f for f in form.form.fields if isinstance(f, Choice) and f.id == "manager"]
+    assert manager.initial == "no" and [o.value for o in manager.options] == ["yes", "no"]
+    await bot.submit(SANNE, "report", {"narrative": "Bedreigd aan de balie.", "manager": "yes"})
+    await bot.submit(AHMED, "report", {"narrative": "Uitgescholden aan de telefoon."})
+    await bot.settle()
+    [given] = await bot.runtime.cases.cases_of(Reporter("web", SANNE.user_id))
+    [unsaid] = await bot.runtime.cases.cases_of(Reporter("web", AHMED.user_id))
+    assert await managers(bot).consent(JAN, given.id) is Consent.GIVEN
+    assert await managers(bot).consent(JAN, unsaid.id) is Consent.UNKNOWN
