@@ -80,7 +80,11 @@ async def section(
             (m.id, measure_label(t, m.kind)) for m in measures if m.step not in CLOSED_STEPS
         ],
         "known_managers": [(p.key, p.display) for p in known],
-        "where": [(key, t(label)) for key, label in WHERE.items()],
+        "where": [
+            (key, t(label))
+            for key, label in WHERE.items()
+            if key not in CHAT_PLATFORMS or key in console.cases.messengers
+        ],
     }
 
 

@@ -161,7 +161,6 @@ class ManagerService:
             invitation = await tx.invitations.add(
                 case.id, measure.id, invitee, text, by.display, now
             )
-            await self.cases._audit(tx, by, "manager.invite.measure", case, measure.kind.value)
             await self.cases._record(
                 tx, case, EventKind.MANAGER_INVITED, by, measure=measure.kind, silent=True
             )
@@ -175,7 +174,12 @@ class ManagerService:
     async def _checked(self, manager: Invitee) -> Invitee:
         """The identity cleaned, or a refusal: a platform meldbot is not on, an id that is
         no id, a sign-in subject meldbot never saw, an address that is no address."""
-        name = clean_line(manager.name, NAME_MAX) if len(manager.name) <= NAME_MAX else ""
+        try:
+            name = clean_line(manager.name, NAME_MAX)
+        except TooLong:
+            raise CaseError(
+                "Please keep the name under {limit} characters.", limit=str(NAME_MAX)
+            ) from None
         kind, ident = manager.kind, manager.ident.strip()
         unknown = CaseError(
             "meldbot does not know this person. Check the platform and the id, or choose "

@@ -142,6 +142,7 @@ async def test_bad_invitations_are_refused_and_nothing_is_saved(bot: Harness) ->
             Invitee("web:<script>", "x"),
         ],
         "whole e-mail address": [Invitee("email:piet", "Piet")],
+        "name under": [Invitee("web:piet", "P" * 500)],
     }
     for reason, invitees in refusals.items():
         for invitee in invitees:
