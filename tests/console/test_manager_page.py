@@ -17,6 +17,7 @@ from tests.console.conftest import STAFF
 from tests.fakes.messenger import FakeMessenger
 from tests.site.conftest import MakeSite, Served, authorize_at_mock, mock_user, signin_config
 from tests.text import buttons, text_of
+from tests.waiting import until
 
 ROLES = {
     "coordinator": ["meldbot.coordinator"],
@@ -90,7 +91,11 @@ async def test_the_manager_loop_in_the_console(make_site: MakeSite, mock_provide
     _status, html = await site.page(page)
     assert "max@example.org (Inlog (e-mailadres))" in html
     assert "niet in een chat bereiken" in html, "an e-mail address has no chat: the page says so"
-    assert any("leidinggevende uitgenodigd" in line for line in await _thread(slack))
+    await site.runtime.outbox.settle()
+    await until(
+        lambda: any("leidinggevende uitgenodigd" in line for line in _thread(slack)),
+        "the invitation's line in the case's thread",
+    )
 
     await _as(site, "max")
     start = await site.client.get("/console/", allow_redirects=False)
@@ -158,7 +163,7 @@ async def test_the_manager_loop_in_the_console(make_site: MakeSite, mock_provide
     assert not [row for row in audit if row[0] == "console:max" and row[1] == "open" and not row[2]]
 
 
-async def _thread(slack: FakeMessenger) -> list[str]:
+def _thread(slack: FakeMessenger) -> list[str]:
     [root] = slack.roots()[:1]
     return [text_of(sent.message) for sent in slack.thread(root.ref)]
 

@@ -140,3 +140,24 @@ async def test_the_manager_loop_on_slack(
     assert "vroeg de melder of de leidinggevende betrokken mag worden" in channel
     assert "De melder vindt het goed dat de leidinggevende betrokken wordt." in channel
     assert "havik" not in channel and SHARED not in channel
+
+
+async def test_with_full_content_the_manager_reads_what_was_shared_in_slack(
+    tmp_path: Path, fake: FakeSlack, aiohttp_client: MakeClient
+) -> None:
+    runtime, _slack, _clock = await _start(tmp_path, fake, aiohttp_client, channel_content="full")
+    case = await runtime.cases.report(
+        NewReport("De klant sloeg op de havikbalie.", manager_consent=True),
+        Reporter("slack", ANNA, "Anna"),
+    )
+    assert runtime.measures is not None and runtime.managers is not None
+    coordinator = Actor("slack", JAN, "Jan")
+    plan = Plan(MeasureKind.WARNING_LETTER, "Leidinggevende")
+    measure = await runtime.measures.advise(coordinator, case.id, plan)
+    manager = Invitee(f"slack:{MAX}", "Max")
+    await runtime.managers.invite(coordinator, case.id, measure.id, manager, SHARED)
+    await runtime.outbox.settle()
+    [invited] = await until(lambda: _dm(fake, MAX), "the invitation in Max's DM")
+    said = text_of(invited.blocks)
+    assert SHARED in said and "Waarschuwingsbrief" in said
+    assert "sloeg" not in said, "only what the coordinator shared, never the story"
