@@ -40,6 +40,9 @@ from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
 from bot.letters import templates as letter_templates
 from bot.letters.service import LetterService
+from bot.manager.access import invited_from
+from bot.manager.loop import ManagerLoop
+from bot.manager.service import ManagerService
 from bot.measures import guidance as measure_guidance
 from bot.measures.ban_clocks import BanClocks
 from bot.measures.ban_service import BanService
@@ -88,6 +91,7 @@ class Runtime:
     proposals: ReporterSay | None = None
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
+    managers: ManagerService | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -140,13 +144,14 @@ async def create_app(
         BanClocks(features),
         ReactionClock(features),
     ]
-    _install(scheduled, scheduler, outbox)
     intake = _intake(settings)
     guidance = measure_guidance.load(settings.measure_guidance)  # a broken file stops here
     letters = letter_templates.load(settings.letters)  # so does a broken letter template
     aangifte_tips = aangifte_guidance.load(settings.aangifte_guidance)  # and so here
     links, sessions = _identities(settings, database, clock, seal_key)
-    access = Access(messengers, settings.confidant, links)
+    scheduled.append(ManagerLoop(features, guidance, links))
+    _install(scheduled, scheduler, outbox)
+    access = Access(messengers, settings.confidant, links, invited_from(database))
     attachments = Attachments(database, clock, Limits.of_mb(settings.attachment_max_mb))
     delivery = AttachmentDelivery(database, outbox.messenger, settings.language, settings)
     outbox.register([ATTACHMENT], delivery.send)
@@ -209,10 +214,14 @@ async def create_app(
         settings=settings.letters,
         templates=letters,
     )
-    parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     runtime.bans = BanService(**handling)
     runtime.proposals, runtime.aangifte = proposals, AangifteService(**handling, tips=aangifte_tips)
     runtime.external_reports = ExternalReports(**handling)
+    runtime.managers = ManagerService(
+        cases, settings.manager_ask_days, settings.manager_reminder_days
+    )
+    context.managers = runtime.managers
+    parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(
         app,
         console.Console(
@@ -223,6 +232,7 @@ async def create_app(
             proposals=runtime.proposals,
             aangifte=runtime.aangifte,
             external_reports=runtime.external_reports,
+            managers=runtime.managers,
         ),
     )
 

@@ -259,6 +259,22 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- the manager in the loop (bot/manager): "Hoe ging het?" ---------------------------
+    manager_ask_days: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Working days after the invitation before meldbot asks the manager "
+        "how it went, when the measure has no planned date (with one: the working day "
+        "after it).",
+    )
+    manager_reminder_days: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="Working days without an answer before meldbot asks the manager once more.",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

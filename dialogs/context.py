@@ -15,6 +15,7 @@ from bot.conversations import ConversationStates
 from bot.events import Actor
 from bot.i18n import Translator, translator
 from bot.intake.signals import Recogniser
+from bot.manager.service import ManagerService
 from bot.measures.proposal import ReporterSay
 from bot.onboarding import Onboarding
 from bot.settings import Settings
@@ -33,6 +34,7 @@ class DialogContext:
     attachments: Attachments | None = None  # holds the files that come with a message
     links: Links | None = None  # links chat identities to sign-ins (koppel 123456)
     proposals: ReporterSay | None = None  # the reporter's answer to a proposed measure
+    managers: ManagerService | None = None  # consent and the manager's answers (bot/manager)
 
     async def translator_for(self, actor: Actor) -> Translator:
         return translator(await self.states.language(actor, self.settings.language))

@@ -28,7 +28,7 @@ from bot.text import NARRATIVE_MAX
 from bot.ui import Choice, Form, Message, Option, Response, Text, TextInput
 from dialogs.context import DialogContext
 from dialogs.draft import PREFILL_MAX, Draft, DraftDialog, safety_note
-from dialogs.forms import NO, UNKNOWN, YES, enum_value, required_text, text_line, yes_no
+from dialogs.forms import NO, YES, enum_value, required_text, text_line, yes_no
 
 FORM_FULL = "report"
 FORM_DETAILS = "report.details"
@@ -84,7 +84,6 @@ def _optional_fields(
     confidant: str | None = None,
 ) -> list[TextInput | Choice]:
     yes_or_no = [Option(YES, t("Yes")), Option(NO, t("No"))]
-    yes_no_unknown = [*yes_or_no, Option(UNKNOWN, t("Not sure"))]
     # Asked only where the organisation configured its departments; counted for trends.
     department = [Choice("department", t("Department"), [Option(d, d) for d in departments])]
     return [
@@ -97,7 +96,8 @@ def _optional_fields(
             yes_or_no,
             initial=YES,
         ),
-        Choice("manager", t("May your manager be involved?"), yes_no_unknown),
+        # Like aftercare: no unless chosen; a coordinator may ask later in the chat.
+        Choice("manager", t("May your manager be involved?"), yes_or_no, initial=NO),
         Choice(
             "aftercare",
             t("May we ask in a few days how you are doing?"),

@@ -18,6 +18,7 @@ from bot.events import (
     MessageReceived,
 )
 from bot.i18n import Translator
+from bot.manager.views import FORM_ANSWER as FORM_MANAGER_ANSWER
 from bot.text import MESSAGE_MAX, NARRATIVE_MAX, TooLong, clean, clean_name
 from bot.ui import Message, Response, Text
 from dialogs import consult as anon
@@ -32,6 +33,7 @@ from dialogs.context import DialogContext
 from dialogs.coordinator import CoordinatorDialog
 from dialogs.forms import int_state, required_text
 from dialogs.link import LinkDialog, link_code
+from dialogs.manager import ManagerDialog
 from dialogs.menu import MenuDialog
 from dialogs.oncall import OnCallDialog
 from dialogs.report import ReportDialog
@@ -74,6 +76,7 @@ FIRST_FIELD = {
     anon.FORM_REPLY: "text",
     anon.FORM_TO_REPORT: "narrative",
     FORM_CONSULT_ANSWER: "answer",
+    FORM_MANAGER_ANSWER: "note",
 }
 
 
@@ -114,6 +117,7 @@ class Dialogs:
         self.consultation = ConsultationDialog(ctx)
         self.oncall = OnCallDialog(ctx)
         self.link = LinkDialog(ctx)
+        self.manager = ManagerDialog(ctx)
 
     async def handle(self, event: Event) -> Response:
         event = _cleaned(event)
@@ -264,6 +268,10 @@ class Dialogs:
                 return await self.oncall.act(event, target)
             case _ if action in proposal.ACTIONS and self.ctx.proposals is not None:
                 return await proposal.answer(self.ctx, event, t)
+            case "consent.yes" | "consent.no":
+                return await self.manager.consent(event, action == "consent.yes", t)
+            case "manager.done" | "manager.not_done" | "manager.help":
+                return self.manager.open_answer(event, t)
         log.info("ignored unknown action %s", action)
         return Response()
 
@@ -283,6 +291,8 @@ class Dialogs:
             return await colleague(event, t)
         if event.form_id == FORM_CONSULT_ANSWER:
             return await self.consultation.submit(event)
+        if event.form_id == FORM_MANAGER_ANSWER:
+            return await self.manager.submit(event, t)
         case_id = int_state(event.state)
         if event.form_id in {fu.FORM_ANSWER, fu.FORM_ADDITION} and case_id is not None:
             errors: dict[str, str] = {}

@@ -29,6 +29,7 @@ from storage.consultations import SqlConsultationRepository
 from storage.dialogs import SqlDialogStates
 from storage.follow_up import SqlAangifte, SqlExternalReports, SqlProposals
 from storage.guesses import SqlCodeGuesses
+from storage.manager import SqlInvitationRepository
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
@@ -60,6 +61,7 @@ class SqlTransaction:
     proposals: SqlProposals
     aangifte: SqlAangifte
     external_reports: SqlExternalReports
+    invitations: SqlInvitationRepository
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -124,6 +126,7 @@ class Database:
                 proposals=SqlProposals(session, self._sealer),
                 aangifte=SqlAangifte(session, self._sealer),
                 external_reports=SqlExternalReports(session, self._sealer),
+                invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
             )
 
     def _insert(self) -> Any:

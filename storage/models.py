@@ -510,3 +510,25 @@ class ExternalReportRow(Base):
     made_by_sealed: Mapped[str] = mapped_column(Text)
     recorded_by_sealed: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
+
+
+class ManagerInvitationRow(Base):
+    """A manager invited into a case for one measure (bot/manager). Found by a keyed hash
+    of their identity; the identity, their name, the shared text and the note are sealed."""
+
+    __tablename__ = "manager_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
+    manager_hash: Mapped[str] = mapped_column(String(64), index=True)
+    manager_sealed: Mapped[str] = mapped_column(Text)
+    manager_name_sealed: Mapped[str] = mapped_column(Text)
+    shared_sealed: Mapped[str] = mapped_column(Text)
+    invited_at: Mapped[datetime]
+    invited_by_sealed: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answer_note_sealed: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]

@@ -25,6 +25,7 @@ from adapters.console import (
     consultations,
     figures,
     letter_actions,
+    manager_pages,
     settings_page,
 )
 from adapters.console.pages import CONSOLE, Console, console_of
@@ -42,6 +43,7 @@ PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
     figures.add_routes,
     settings_page.add_routes,
     letter_actions.add_routes,
+    manager_pages.add_routes,
 )
 
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from adapters.console import ban_actions
+from adapters.console import ban_actions, manager_actions
 from adapters.console.case_page import case_url, show_case
 from adapters.console.follow_up_actions import FOLLOW_UP
 from adapters.console.pages import Console, console_of
@@ -195,6 +195,8 @@ ACTIONS: dict[str, Callable[[Acted], Awaitable[None]]] = {
     "maatregel": _advise,
     "maatregel-stap": _measure_step,
     **FOLLOW_UP,  # the reporter's say, aangifte, external reports
+    "toestemming": manager_actions.ask_consent,
+    "leidinggevende": manager_actions.invite,
 }
 ACTIONS |= ban_actions.ACTIONS
 

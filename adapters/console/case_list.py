@@ -94,7 +94,11 @@ async def to_the_list(_request: web.Request) -> web.StreamResponse:
 
 
 # Where the console starts for someone who works no cases (the sign-in's default page).
-ELSEWHERE = ((Role.ANALYST, "/console/cijfers"), (Role.ADMIN, "/console/audit"))
+ELSEWHERE = (
+    (Role.ANALYST, "/console/cijfers"),
+    (Role.ADMIN, "/console/audit"),
+    (Role.MANAGER, "/console/uitgenodigd"),  # the cases they were invited into
+)
 
 
 @require()

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.console import bans_view, case_view, follow_up
+from adapters.console import bans_view, case_view, follow_up, manager_actions, manager_pages
 from adapters.console.letter_forms import letter_forms
 from adapters.console.pages import console_of, console_page
 from adapters.console.people import coordinators
@@ -47,6 +47,7 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
     found |= {"status", "corrigeren", "sluiten", "maatregel", "maatregel-stap"}
     found.add("brief")  # a letter per measure (letter_actions.py), its own route
     found |= bans_view.ACTIONS
+    found |= {"toestemming", "leidinggevende"}
     if case.handler_id is None:
         found.add("oppakken")
     if case.reporter is not None or case.receipt is not None:
@@ -66,6 +67,8 @@ def offered(case: Case, colleagues: int, handover: int) -> frozenset[str]:
 async def case_page(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     assert principal is not None  # @require
+    if await manager_pages.only_manager(request, principal):
+        return await manager_pages.show(request, principal, request.match_info["reference"])
     return await show_case(request, principal, request.match_info["reference"])
 
 
@@ -128,6 +131,8 @@ async def show_case(
     context |= await bans_view.context_of(console, principal, file, t, site.clock())
     context["clocks"] = [*context["clocks"], *context.pop("reaction_clocks")]
     context |= await follow_up.context(console, principal, case, measures, handles, t)
+    if handles:
+        context.update(await manager_actions.section(console, request, principal, file, t))
     return await console_page(
         request,
         "console/case.html",

@@ -15,6 +15,7 @@ from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
 from bot.letters.service import LetterService
+from bot.manager.service import ManagerService
 from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
 from bot.measures.proposal import ReporterSay
@@ -40,6 +41,7 @@ class Console:
     proposals: ReporterSay | None = None
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
+    managers: ManagerService | None = None  # the manager in the loop (bot/manager)
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -69,6 +71,9 @@ NOTICES: dict[str, str] = {
     "aangifte-uitleg": N_("The aangifte guidance is on its way to the reporter."),
     "aangifte": N_("The aangifte is recorded."),
     "externe-melding": N_("The external report is recorded."),
+    "toestemming": N_("The reporter is asked in their chat whether their manager may be involved."),
+    "leidinggevende": N_("The manager is invited."),
+    "hoe-ging-het": N_("Thank you, your answer is with the meldpunt."),
 }
 
 

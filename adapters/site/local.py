@@ -23,7 +23,11 @@ ROLE_NAMES = {
     Role.MANAGER: N_("manager"),
     Role.CONFIDANT: N_("confidant"),
 }
-EXTRA = (("analist", N_("Analyst"), Role.ANALYST), ("beheerder", N_("Administrator"), Role.ADMIN))
+EXTRA = (
+    ("analist", N_("Analyst"), Role.ANALYST),
+    ("beheerder", N_("Administrator"), Role.ADMIN),
+    ("leidinggevende", N_("Manager"), Role.MANAGER),  # sees only what they were invited to
+)
 
 
 @dataclass(frozen=True, slots=True)

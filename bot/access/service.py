@@ -19,12 +19,13 @@ from bot.confidant.config import Confidant
 from bot.events import Actor, Platform
 from bot.ports import Messenger, Transaction
 
-Invited = Callable[[Acting, Case], Awaitable[bool]]
-"""Whether a manager was invited into this case (with the reporter's consent)."""
+Invited = Callable[[frozenset[str], Case, Transaction | None], Awaitable[bool]]
+"""Whether a manager holding any of these keys was invited into this case (bot/manager);
+``tx``: the transaction the question is asked in, if any."""
 
 
-async def _nobody_invited(_by: Acting, _case: Case) -> bool:
-    return False  # invitations come with the measures; until then no manager reads a case
+async def _nobody_invited(_keys: frozenset[str], _case: Case, _tx: Transaction | None) -> bool:
+    return False  # without invitations (bot/manager) no manager reads a case
 
 
 @dataclass(slots=True)
@@ -88,7 +89,16 @@ class Access:
         """Those who handle it, and a manager invited into it."""
         if await self.may_handle(by, case, tx):
             return True
-        return Role.MANAGER in await self.roles(by, tx) and await self.invited(by, case)
+        if Role.MANAGER not in await self.roles(by, tx):
+            return False
+        return await self.invited(await self.manager_keys(by, tx), case, tx)
+
+    async def manager_keys(self, by: Acting, tx: Transaction | None = None) -> frozenset[str]:
+        """The keys an invitation may name this person by: their identities, and the
+        e-mail address of their sign-in."""
+        keys = await self.keys(by, tx)
+        email = by.email if isinstance(by, Principal) else None
+        return keys | {f"email:{email.lower()}"} if email else keys
 
     async def visibility(self, by: Acting, tx: Transaction | None = None) -> Visibility:
         """``may_handle`` for a whole list at once."""

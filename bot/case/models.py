@@ -122,6 +122,14 @@ class EventKind(StrEnum):
     AANGIFTE_GUIDANCE = "aangifte_guidance"
     AANGIFTE_RECORDED = "aangifte_recorded"
     EXTERNAL_REPORT = "external_report"
+    # The manager in the loop (bot/manager): consent, the invitation, "Hoe ging het?".
+    CONSENT_ASKED = "consent_asked"  # a coordinator asks the reporter's consent
+    CONSENT_GIVEN = "consent_given"  # the reporter: the manager may be involved
+    CONSENT_DECLINED = "consent_declined"  # the reporter would rather not
+    MANAGER_INVITED = "manager_invited"  # a manager invited for a measure (``measure``)
+    MANAGER_DONE = "manager_done"  # "Hoe ging het?": done (``note``: the manager's note)
+    MANAGER_NOT_DONE = "manager_not_done"
+    MANAGER_HELP = "manager_help"  # the manager asks the coordinators for help
 
 
 class When(StrEnum):

@@ -14,7 +14,7 @@ from bot.attachments.models import FileInfo, StoredFile
 from bot.case import due, search
 from bot.case.errors import CaseNotFound, InvalidQuery, NotAllowed
 from bot.case.handling import CaseHandling
-from bot.case.models import Case, CaseEvent, EventKind
+from bot.case.models import Case, CaseEvent
 from bot.case.queries import (
     CaseFilter,
     CasePage,
@@ -56,8 +56,6 @@ class CaseReading(CaseHandling):
         async with self.storage.transaction() as tx:
             found = await self._readable(tx, by, case)
             events = await tx.cases.events(found.id)
-            if not await self.may_handle(by, found, tx):  # an invited manager: no internal notes
-                events = [e for e in events if e.kind is not EventKind.NOTE]
             files = await tx.attachments.of_case(found.id)
             await self._audit(tx, by, "open", found)
         clocks = due.clocks(found, events, self.policy)
@@ -84,7 +82,9 @@ class CaseReading(CaseHandling):
             found = await tx.cases.get(case)
         else:
             found = await tx.cases.by_reference(case) if len(case) <= 30 else None
-        if found is None or not await self.rights.may_read(by, found, tx):
+        # The case file is for those who handle it: an invited manager reads only their
+        # invitation (bot/manager), never the story, the notes or the files.
+        if found is None or not await self.may_handle(by, found, tx):
             raise await self._refuse(by, found, tx)
         return found
 

@@ -12,6 +12,7 @@ from bot.case.models import Case, CaseEvent, EventKind, Urgency
 from bot.case.page_notes import Paging
 from bot.case.reporter_views import contact_person
 from bot.i18n import Translator
+from bot.manager import views as manager_views
 from bot.measures import ban_views, say_views
 from bot.measures import views as measure_views
 from bot.settings import Contact
@@ -171,6 +172,8 @@ def thread_note(
             blocks = ban_views.ban_note(event, t, detail)
         case _ if event.kind in say_views.KINDS:
             blocks = say_views.thread_line(event, t, detail)
+        case _ if event.kind in manager_views.KINDS:
+            blocks = manager_views.thread_line(event, t, detail)
     if event.note and event.kind not in OWN_NOTE:
         blocks += _quoted(
             detail,
@@ -228,11 +231,19 @@ def _message(detail: Detail, event: CaseEvent, t: Translator) -> list[Block]:
     )
 
 
-PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED})
+PAGES = frozenset({EventKind.PAGED, EventKind.ESCALATED, EventKind.MANAGER_HELP})
 # Events whose note is not a summary for the file: a clock's code, the note itself, a name,
 # a measure step's note.
-OWN_NOTE = frozenset({EventKind.CLOCK, EventKind.NOTE, EventKind.REASSIGNED, *measure_views.KINDS})
-OWN_NOTE |= ban_views.KINDS
+OWN_NOTE = frozenset(
+    {
+        EventKind.CLOCK,
+        EventKind.NOTE,
+        EventKind.REASSIGNED,
+        *measure_views.KINDS,
+        *ban_views.KINDS,
+        *manager_views.KINDS,
+    }
+)
 # Events after which the thread hears whether the reporter was told.
 TOLD = frozenset(
     {

@@ -17,6 +17,7 @@ from bot.ports.consultations import (
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
 from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
+from bot.ports.manager import InvitationRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
@@ -45,6 +46,7 @@ __all__ = [
     "GuessWindow",
     "Handler",
     "IdentityLinks",
+    "InvitationRepository",
     "MeasureRepository",
     "Messenger",
     "Notification",

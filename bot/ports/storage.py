@@ -14,6 +14,7 @@ from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
 from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
+from bot.ports.manager import InvitationRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
@@ -69,6 +70,9 @@ class Transaction(Protocol):
 
     @property
     def external_reports(self) -> ExternalReportRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
 
 
 class CaseWatcher(Protocol):

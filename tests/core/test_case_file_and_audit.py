@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.access.models import Acting
 from bot.access.service import Access
 from bot.audit.service import to_csv
 from bot.case.due import Duty
@@ -16,6 +15,7 @@ from bot.case.errors import CaseNotFound, InvalidQuery, NotAllowed
 from bot.case.models import Case, EventKind
 from bot.case.queries import CaseFilter, View
 from bot.events import Actor, IncomingFile
+from bot.ports import Transaction
 from tests import files
 from tests.core.conftest import JAN, Harness
 from tests.core.console import ANNA, BEA, MAX, RIA, report
@@ -74,16 +74,21 @@ async def test_analysts_and_managers_not_invited_never_get_a_case(bot: Harness) 
             await bot.runtime.cases.attachment(who, case.id, photo)
 
 
-async def test_an_invited_manager_reads_the_case_without_internal_notes(bot: Harness) -> None:
-    case = await report(bot)
+async def test_an_invited_manager_never_gets_the_case_file(bot: Harness) -> None:
+    """An invited manager reads only their invitation (bot/manager, tests/core/
+    test_manager.py): not the story, the internal notes or the files."""
+    case, photo = await _with_photo(bot)
     await bot.runtime.cases.note(JAN, case.id, "Alleen voor ons.")
 
-    async def invited(by: Acting, found: Case) -> bool:
-        return by.key == MAX.key and found.id == case.id
+    async def invited(keys: frozenset[str], found: Case, _tx: Transaction | None) -> bool:
+        return MAX.key in keys and found.id == case.id
 
     bot.runtime.cases.access = Access(bot.runtime.messengers, invited=invited)
-    opened = await bot.runtime.cases.read(MAX, case.id)
-    assert EventKind.NOTE not in {e.kind for e in opened.events}
+    assert await bot.runtime.cases.rights.may_read(MAX, case)
+    with pytest.raises(NotAllowed):
+        await bot.runtime.cases.read(MAX, case.id)
+    with pytest.raises(NotAllowed):
+        await bot.runtime.cases.attachment(MAX, case.id, photo)
     with pytest.raises(NotAllowed):  # reading is not handling
         await bot.runtime.cases.note(MAX, case.id, "Ik ook.")
 
