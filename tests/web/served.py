@@ -88,13 +88,13 @@ def coordinators(page: Page) -> Locator:
 
 
 async def tell(page: Page, text: str) -> None:
-    """Types ``text`` in the personal chat's composer and sends it with Enter."""
+    """Puts ``text`` in the personal chat's composer and sends it with Enter."""
     composer = chat(page).get_by_label("Bericht aan meldbot")
-    await composer.focus()
-    await page.keyboard.type(text)
-    # Every key landed in the composer: an answer that took the focus would swallow them.
+    # Filled at once and sent from the composer itself: the previous answer may still take
+    # the focus (it lands a moment after it shows) and would swallow keys typed one by one.
+    await composer.fill(text)
     await expect(composer).to_have_value(text)
-    await page.keyboard.press("Enter")
+    await composer.press("Enter")
     await expect(composer).to_have_value("")
 
 
