@@ -5,6 +5,7 @@ downloading it (audited ``letter.download``), nobody else. SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import asyncio
 import io
 import secrets
 from datetime import date
@@ -124,6 +125,15 @@ async def test_one_request_sends_once(minimal: Harness) -> None:
     sends = await _rows(bot, "SELECT id FROM audit_log WHERE action = 'letter.send'")
     assert len(sends) == 1
     assert await sending(bot).send(JAN, case_id, measure_id, FILLED, key()) == 1
+
+
+async def test_two_presses_at_once_send_once(minimal: Harness) -> None:
+    bot = minimal
+    case_id, measure_id, _invitation = await _invited(bot)
+    once = key()
+    pressed = [sending(bot).send(JAN, case_id, measure_id, FILLED, once) for _ in range(2)]
+    assert sorted(await asyncio.gather(*pressed)) == [0, 1]
+    assert len(await _rows(bot, "SELECT id FROM manager_letters")) == 1
 
 
 async def test_refusals_store_and_send_nothing(minimal: Harness) -> None:
