@@ -169,7 +169,7 @@ class ManagerLoop(Feature):
             link = LinkButton(t("Download letter"), f"{base}{letter_url(invitation.id)}")
             message = views.letter_message(case, measure, t, link, in_meldbot=False)
         else:
-            link = LinkButton(t("Open in meldbot"), f"{base}/console/zaken/{case.reference}")
+            link = detail_on(actor.platform, settings).open_case(t, case.reference)
             message = views.letter_message(case, measure, t, link, in_meldbot=True)
         await messenger.send(address, message)
 
