@@ -39,6 +39,7 @@ from bot.events import Platform
 from bot.housekeeping import Housekeeper
 from bot.intake.signals import Recogniser
 from bot.letters import templates as letter_templates
+from bot.letters.sending import LetterSending
 from bot.letters.service import LetterService
 from bot.manager.access import invited_from
 from bot.manager.loop import ManagerLoop
@@ -87,6 +88,7 @@ class Runtime:
     sessions: Sessions | None = None
     measures: MeasureService | None = None
     letters: LetterService | None = None
+    letter_sending: LetterSending | None = None
     bans: BanService | None = None
     proposals: ReporterSay | None = None
     aangifte: AangifteService | None = None
@@ -214,6 +216,7 @@ async def create_app(
         settings=settings.letters,
         templates=letters,
     )
+    runtime.letter_sending = LetterSending(runtime.letters)
     runtime.bans = BanService(**handling)
     runtime.proposals, runtime.aangifte = proposals, AangifteService(**handling, tips=aangifte_tips)
     runtime.external_reports = ExternalReports(**handling)
@@ -228,6 +231,7 @@ async def create_app(
             settings,
             *parts,
             letters=runtime.letters,
+            letter_sending=runtime.letter_sending,
             bans=runtime.bans,
             proposals=runtime.proposals,
             aangifte=runtime.aangifte,

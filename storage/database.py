@@ -30,6 +30,7 @@ from storage.dialogs import SqlDialogStates
 from storage.follow_up import SqlAangifte, SqlExternalReports, SqlProposals
 from storage.guesses import SqlCodeGuesses
 from storage.manager import SqlInvitationRepository
+from storage.manager_letters import SqlManagerLetters
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
@@ -62,6 +63,7 @@ class SqlTransaction:
     aangifte: SqlAangifte
     external_reports: SqlExternalReports
     invitations: SqlInvitationRepository
+    manager_letters: SqlManagerLetters
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -127,6 +129,7 @@ class Database:
                 aangifte=SqlAangifte(session, self._sealer),
                 external_reports=SqlExternalReports(session, self._sealer),
                 invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
+                manager_letters=SqlManagerLetters(session, self._sealer),
             )
 
     def _insert(self) -> Any:

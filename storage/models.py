@@ -532,3 +532,28 @@ class ManagerInvitationRow(Base):
     answer: Mapped[str | None] = mapped_column(String(20))
     answer_note_sealed: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
+
+
+class ManagerLetterRow(Base):
+    """A letter sent to an invited manager (bot/letters/sending.py): the .docx as it was
+    made, sealed, for the manager to download. ``request_key`` is the form's one-time key:
+    pressing twice, or a resent POST, stores and sends the letter once."""
+
+    __tablename__ = "manager_letters"
+    __table_args__ = (
+        UniqueConstraint(
+            "invitation_id", "request_key", name="uq_manager_letters_invitation_id_request_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("manager_invitations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    request_key: Mapped[str] = mapped_column(String(64))
+    filename_sealed: Mapped[str] = mapped_column(Text)
+    content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    sent_at: Mapped[datetime]
+    sent_by_sealed: Mapped[str] = mapped_column(Text)

@@ -127,6 +127,7 @@ async def show_case(
         "error": error,
         "typed": typed or {},
         "letters": letter_forms(case, measures) if handles and console.letters else {},
+        "letter_invited": set(),  # the manager section says which measures have a manager
     }
     context |= await bans_view.context_of(console, principal, file, t, site.clock())
     context["clocks"] = [*context["clocks"], *context.pop("reaction_clocks")]

@@ -1,5 +1,7 @@
 """``POST /console/zaken/<reference>/brieven/<measure>``: a letter for a measure, drafted
-from what the coordinator filled in and answered as a .docx download.
+from what the coordinator filled in and answered as a .docx download — or, with the
+"Naar de leidinggevende sturen" button (``verzenden``), sent to the invited manager
+(``bot.letters.sending``) and answered with a 303 back to the case.
 
 Its own route, not one of ``case_actions.ACTIONS``: a success is the file itself, not a
 303 back. The checks are the same (CSRF by the kit, the role and the audit entry in the
@@ -13,10 +15,10 @@ from datetime import time
 from aiohttp import web
 
 from adapters.console.case_actions import CHOOSE, Acted
-from adapters.console.case_page import show_case
+from adapters.console.case_page import case_url, show_case
 from adapters.console.pages import console_of
 from adapters.console.refusals import refused
-from adapters.site import SITE, principal_of, require
+from adapters.site import SITE, principal_of, require, see_other
 from adapters.web.app import download_disposition
 from bot.access.models import Role
 from bot.case.errors import CaseError
@@ -70,8 +72,16 @@ async def draft(request: web.Request) -> web.StreamResponse:
         case = await console.cases.locate(principal, request.match_info["reference"])
     except CaseError as refusal:
         return await refused(request, refusal)
+    sending = form.get("verzenden") == "1"
     try:
         filled = _filled(Acted(request, console, principal, case, form))
+        if sending:
+            if console.letter_sending is None:
+                raise web.HTTPNotFound
+            key = str(form.get("verzoek", ""))
+            sent = await console.letter_sending.send(principal, case.id, measure_id, filled, key)
+            notice = "brief-verstuurd" if sent else "brief-al-verstuurd"
+            return see_other(f"{case_url(case.reference)}?gedaan={notice}")
         letter = await console.letters.draft(principal, case.id, measure_id, filled)
     except CaseError as refusal:
         if type(refusal) is not CaseError:  # NotAllowed, CaseNotFound

@@ -3,7 +3,8 @@ the report's narrative to cut down to what happened, and the incident's date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.case.models import Case, When
@@ -30,6 +31,8 @@ class LetterForm:
     label: str
     excerpt: str  # the report's narrative, for the coordinator to cut to what happened
     incident_on: str  # YYYY-MM-DD, or empty when the report said "earlier"
+    # One per page load: sending twice with it sends once (bot/letters/sending.py).
+    request_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @property
     def invitation(self) -> bool:

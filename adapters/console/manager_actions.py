@@ -76,6 +76,7 @@ async def section(
         "consent_says": t(CONSENT_SAYS[consent]),
         "Consent": Consent,
         "invitations": shown,
+        "letter_invited": {i.measure_id for i in invitations},  # may be sent a letter
         "open_measures": [
             (m.id, measure_label(t, m.kind)) for m in measures if m.step not in CLOSED_STEPS
         ],

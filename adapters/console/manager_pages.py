@@ -1,6 +1,7 @@
 """What an invited manager sees in the console: the cases they were invited into, and on
 a case only their measures, what the coordinator shared and the guidance — never the
-story, the notes, the reporter or other measures. They answer "Hoe ging het?" here too.
+story, the notes, the reporter or other measures. They answer "Hoe ging het?" here too,
+and download the letter the meldpunt sent them ("Brief downloaden").
 
 Every read goes through ``ManagerService`` (checked and audited there); a manager is
 refused every coordinator action (``case_actions.act`` asks for the coordinator role).
@@ -13,10 +14,13 @@ from aiohttp import web
 from adapters.console.pages import console_of, console_page
 from adapters.console.refusals import refused
 from adapters.site import SITE, error_page, principal_of, require, see_other
+from adapters.web.app import download_disposition
 from bot.access.models import Principal, Role
 from bot.case.errors import CaseError
 from bot.case.labels import measure_label
 from bot.i18n import N_, translator
+from bot.letters.sending import letter_url
+from bot.letters.service import DOCX
 from bot.manager.models import Answer
 from bot.manager.service import number
 from bot.manager.views import ANSWER_LABELS
@@ -29,6 +33,7 @@ LIST = "/console/uitgenodigd"
 def add_routes(app: web.Application) -> None:
     app.router.add_get(LIST, invited_list)
     app.router.add_post(LIST + "/{invitation}/antwoord", answer)
+    app.router.add_get(LIST + "/{invitation}/brief", letter)
 
 
 async def only_manager(request: web.Request, principal: Principal) -> bool:
@@ -78,6 +83,9 @@ async def show(
     shown = measure_views.shown([measure for _i, measure in mine], t, console.guidance)
     by_measure = {invitation.measure_id: invitation for invitation, _m in mine}
     items = [(one, by_measure[one.measure.id]) for one in shown]
+    sending = console.letter_sending
+    ids = [invitation.id for invitation, _m in mine]
+    with_letter = await sending.with_letter(principal, ids) if sending else set()
     return await console_page(
         request,
         "console/manager_case.html",
@@ -89,6 +97,8 @@ async def show(
         answers=[(a.value, t(label)) for a, label in ANSWER_LABELS.items()],
         answer_labels={a: t(label) for a, label in ANSWER_LABELS.items()},
         error=error,
+        with_letter=with_letter,
+        letter_url=letter_url,
     )
 
 
@@ -125,3 +135,23 @@ async def answer(request: web.Request) -> web.StreamResponse:
         error = t(refusal.reason, **refusal.values)
         return await show(request, principal, reference, status=400, error=error)
     return see_other(f"/console/zaken/{case.reference}?gedaan=hoe-ging-het")
+
+
+@require(Role.MANAGER)
+async def letter(request: web.Request) -> web.StreamResponse:
+    """The letter the meldpunt sent for this invitation, as a download; only its manager."""
+    principal = principal_of(request)
+    assert principal is not None  # @require
+    sending = console_of(request).letter_sending
+    invitation_id = number(request.match_info["invitation"])
+    if sending is None or invitation_id is None:
+        return await error_page(request, 404)
+    try:
+        sent = await sending.for_manager(principal, invitation_id)
+    except CaseError as refusal:
+        return await refused(request, refusal)
+    headers = {
+        "Content-Disposition": download_disposition(sent.filename),
+        "Cache-Control": "no-store",
+    }
+    return web.Response(body=sent.content, content_type=DOCX, headers=headers)

@@ -14,6 +14,7 @@ from bot.audit.service import AuditTrail
 from bot.case.service import CaseService
 from bot.consultation.service import ConsultationService
 from bot.i18n import N_
+from bot.letters.sending import LetterSending
 from bot.letters.service import LetterService
 from bot.manager.service import ManagerService
 from bot.measures.ban_service import BanService
@@ -37,6 +38,7 @@ class Console:
     measures: MeasureService
     guidance: Guidance
     letters: LetterService | None = None  # the letters drafted for the manager
+    letter_sending: LetterSending | None = None  # and sent to the invited manager
     bans: BanService | None = None
     proposals: ReporterSay | None = None
     aangifte: AangifteService | None = None
@@ -74,6 +76,8 @@ NOTICES: dict[str, str] = {
     "toestemming": N_("The reporter is asked in their chat whether their manager may be involved."),
     "leidinggevende": N_("The manager is invited."),
     "hoe-ging-het": N_("Thank you, your answer is with the meldpunt."),
+    "brief-verstuurd": N_("The letter is on its way to the manager."),
+    "brief-al-verstuurd": N_("This letter was sent already. It was not sent again."),
 }
 
 

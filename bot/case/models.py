@@ -130,6 +130,7 @@ class EventKind(StrEnum):
     MANAGER_DONE = "manager_done"  # "Hoe ging het?": done (``note``: the manager's note)
     MANAGER_NOT_DONE = "manager_not_done"
     MANAGER_HELP = "manager_help"  # the manager asks the coordinators for help
+    LETTER_SENT = "letter_sent"  # a letter sent to the invited manager (``measure``)
 
 
 class When(StrEnum):

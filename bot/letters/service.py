@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from bot.access.models import Acting
 from bot.case.errors import CaseError
 from bot.case.handling import CaseHandling
+from bot.case.models import Case
 from bot.i18n import N_
 from bot.letters import templates as letter_templates
 from bot.letters.config import LetterSettings
 from bot.letters.fields import LETTER_OF, LetterKind
 from bot.letters.values import Filled, values
-from bot.measures.models import Step
+from bot.measures.models import Measure, Step
+from bot.ports import Transaction
 from bot.schedule.calendar import local
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,29 +48,36 @@ class LetterService(CaseHandling):
     async def draft(self, by: Acting, case_id: int, measure_id: int, filled: Filled) -> Letter:
         """The letter for the measure, as ``(filename, bytes)`` in a ``Letter``; refused with
         what to fill in when a value the template uses is empty (nothing is made then)."""
-        today = local(self.clock()).date()
         async with self.storage.transaction() as tx:
-            case = await self._handled_by(tx, by, case_id, for_update=False)
-            if not case.is_open:
-                raise CaseError(N_("This case is closed. Reopen it to draft a letter."))
-            measure = await tx.measures.get(measure_id)
-            if measure is None or measure.case_id != case.id:
-                raise CaseError(N_("This measure is not with this case. Nothing was changed."))
-            kind = LETTER_OF.get(measure.kind)
-            if kind is None:
-                raise CaseError(N_("This measure has no letter. Nothing was made."))
-            if measure.step is Step.DROPPED:
-                raise CaseError(N_("This measure was dropped, so it has no letter."))
-            found = values(
-                kind,
-                self.templates.used[kind],
-                organisation=self.organisation,
-                settings=self.settings,
-                case=case,
-                measure=measure,
-                filled=filled,
-                today=today,
-            )
-            content = await asyncio.to_thread(self.templates.compose, kind, found)
-            await self._audit(tx, by, "letter.download", case, kind.value)
-        return Letter(kind, f"{kind.value}-{case.reference}.docx", content)
+            case, _measure, letter = await self.composed(tx, by, case_id, measure_id, filled)
+            await self._audit(tx, by, "letter.download", case, letter.kind.value)
+        return letter
+
+    async def composed(
+        self, tx: Transaction, by: Acting, case_id: int, measure_id: int, filled: Filled
+    ) -> tuple[Case, Measure, Letter]:
+        """The one path every letter takes: the role check, the refusals, then the file."""
+        today = local(self.clock()).date()
+        case = await self._handled_by(tx, by, case_id, for_update=False)
+        if not case.is_open:
+            raise CaseError(N_("This case is closed. Reopen it to draft a letter."))
+        measure = await tx.measures.get(measure_id)
+        if measure is None or measure.case_id != case.id:
+            raise CaseError(N_("This measure is not with this case. Nothing was changed."))
+        kind = LETTER_OF.get(measure.kind)
+        if kind is None:
+            raise CaseError(N_("This measure has no letter. Nothing was made."))
+        if measure.step is Step.DROPPED:
+            raise CaseError(N_("This measure was dropped, so it has no letter."))
+        found = values(
+            kind,
+            self.templates.used[kind],
+            organisation=self.organisation,
+            settings=self.settings,
+            case=case,
+            measure=measure,
+            filled=filled,
+            today=today,
+        )
+        content = await asyncio.to_thread(self.templates.compose, kind, found)
+        return case, measure, Letter(kind, f"{kind.value}-{case.reference}.docx", content)

@@ -16,6 +16,8 @@ from bot.case.detail import detail_on
 from bot.case.models import Case
 from bot.events import Actor
 from bot.i18n import translator
+from bot.letters.delivery import form_for_manager
+from bot.letters.sending import MANAGER_LETTER, letter_url
 from bot.manager import views
 from bot.manager.models import CHAT_PLATFORMS, Invitation, Invitee
 from bot.manager.service import (
@@ -35,6 +37,7 @@ from bot.schedule.calendar import add_working_days
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.models import Timer
 from bot.schedule.scheduler import SENT, TimerHandler
+from bot.ui import LinkButton
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,7 @@ class ManagerLoop(Feature):
             CONSENT_QUESTION: self._consent_question,
             INVITATION: self._invitation,
             HOW_DID_IT_GO: self._how,
+            MANAGER_LETTER: self._letter,
         }
 
     async def _ask(self, tx: Transaction, timer: Timer, now: datetime) -> str:
@@ -128,6 +132,46 @@ class ManagerLoop(Feature):
         message = views.how_did_it_go(case, measure, invitation, t, reminder=reminder)
         messenger = self.context.messenger(actor.platform)
         await messenger.send(await messenger.personal_address(actor.user_id), message)
+
+    async def _letter(self, notification: Notification) -> None:
+        """The .docx in the manager's chat only with ``channel_content = "full"`` and where
+        the platform takes a file from a bot (Slack); else a link. A manager without a
+        chat finds it on their page."""
+        async with self.context.storage.transaction() as tx:
+            letter = await tx.manager_letters.get(
+                int((notification.payload or {}).get("letter", 0))
+            )
+            invitation = await tx.invitations.get(letter.invitation_id) if letter else None
+            case = await tx.cases.get(invitation.case_id) if invitation else None
+            measure = await tx.measures.get(invitation.measure_id) if invitation else None
+        if letter is None or invitation is None or case is None or measure is None:
+            raise DeliveryError("the letter or its invitation is gone", permanent=True)
+        actor = await self.chat_of(invitation.manager)
+        if actor is None:
+            log.info("a manager without a chat meldbot can reach: the letter is on their page")
+            return
+        settings = self.context.settings
+        t = translator(settings.language)
+        messenger = self.context.messenger(actor.platform)
+        address = await messenger.personal_address(actor.user_id)
+        base = settings.public_url.rstrip("/")
+        if form_for_manager(settings.channel_content) == "file":
+            title = views.letter_title(case, measure, t)
+            try:
+                await messenger.upload(
+                    address, letter.filename, letter.content, title=title, alt_text=title
+                )
+                return
+            except DeliveryError as error:
+                if not error.permanent:
+                    raise
+                log.info("letters: %s takes no letter file; a download link", actor.platform)
+            link = LinkButton(t("Download letter"), f"{base}{letter_url(invitation.id)}")
+            message = views.letter_message(case, measure, t, link, in_meldbot=False)
+        else:
+            link = detail_on(actor.platform, settings).open_case(t, case.reference)
+            message = views.letter_message(case, measure, t, link, in_meldbot=True)
+        await messenger.send(address, message)
 
     async def _found(
         self, notification: Notification

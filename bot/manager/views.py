@@ -27,6 +27,7 @@ from bot.ui import (
     Facts,
     Form,
     Heading,
+    LinkButton,
     Message,
     Note,
     Option,
@@ -56,6 +57,7 @@ KINDS = frozenset(
         EventKind.MANAGER_DONE,
         EventKind.MANAGER_NOT_DONE,
         EventKind.MANAGER_HELP,
+        EventKind.LETTER_SENT,
     }
 )
 
@@ -237,6 +239,12 @@ def thread_line(event: CaseEvent, t: Translator, detail: Detail) -> list[Block]:
             line = t("The manager says the measure {measure} is done.", measure=measure)
         case EventKind.MANAGER_NOT_DONE:
             line = t("The manager says the measure {measure} is not done.", measure=measure)
+        case EventKind.LETTER_SENT:
+            line = t(
+                "{actor} sent the letter for the measure {measure} to the manager.",
+                actor=actor,
+                measure=measure,
+            )
         case _:
             line = t("The manager asks for help with the measure {measure}.", measure=measure)
     blocks: list[Block] = [
@@ -247,3 +255,32 @@ def thread_line(event: CaseEvent, t: Translator, detail: Detail) -> list[Block]:
             Quote(event.note) if detail.content else Text.of(t("With a note — read it in meldbot."))
         )
     return blocks
+
+
+def letter_title(case: Case, measure: Measure, t: Translator) -> str:
+    return t(
+        "The letter for {measure} ({ref})",
+        measure=measure_label(t, measure.kind),
+        ref=case.reference,
+    )
+
+
+def letter_message(
+    case: Case, measure: Measure, t: Translator, link: LinkButton, *, in_meldbot: bool
+) -> Message:
+    """The letter as a link: to the file itself (``in_meldbot`` False) or to the manager's
+    page, where it waits to be downloaded. Never the letter's text."""
+    heading = t("A letter for you to send")
+    says = (
+        t("The meldpunt drafted the letter. Download it from your page in meldbot.")
+        if in_meldbot
+        else t("The meldpunt drafted the letter. Download it here.")
+    )
+    blocks: list[Block] = [
+        Heading(heading),
+        Text.of(says),
+        _measure_facts(case, measure, t),
+        Text.of(t("Check it, fill in the citizen's name and address, and send it.")),
+        Actions([link]),
+    ]
+    return Message(summary=f"{heading} ({case.reference})", blocks=blocks)

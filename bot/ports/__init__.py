@@ -17,7 +17,7 @@ from bot.ports.consultations import (
 )
 from bot.ports.delivery import Notification, Outbox, TimerRepository
 from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
-from bot.ports.manager import InvitationRepository
+from bot.ports.manager import InvitationRepository, ManagerLetterRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import (
     AddressBook,
@@ -47,6 +47,7 @@ __all__ = [
     "Handler",
     "IdentityLinks",
     "InvitationRepository",
+    "ManagerLetterRepository",
     "MeasureRepository",
     "Messenger",
     "Notification",

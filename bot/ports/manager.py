@@ -6,6 +6,8 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
+from bot.letters.fields import LetterKind
+from bot.letters.sent import SentLetter
 from bot.manager.models import Answer, Invitation, Invitee
 
 
@@ -33,3 +35,30 @@ class InvitationRepository(Protocol):
     async def answer(
         self, invitation_id: int, answer: Answer, note: str | None, now: datetime
     ) -> None: ...
+
+
+class ManagerLetterRepository(Protocol):
+    """Letters sent to invited managers (bot/letters/sending.py), sealed at rest."""
+
+    async def add(
+        self,
+        case_id: int,
+        invitation_id: int,
+        kind: LetterKind,
+        filename: str,
+        content: bytes,
+        *,
+        request_key: str,
+        sent_by: str,
+        now: datetime,
+    ) -> int: ...
+
+    async def sent_for(self, invitation_id: int, request_key: str) -> bool:
+        """Whether this request sent this invitation a letter already."""
+        ...
+
+    async def get(self, letter_id: int) -> SentLetter | None: ...
+
+    async def latest(self, invitation_id: int) -> SentLetter | None: ...
+
+    async def with_letter(self, invitation_ids: Collection[int]) -> set[int]: ...

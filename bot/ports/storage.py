@@ -14,7 +14,7 @@ from bot.ports.cases import AttachmentRepository, CaseRepository
 from bot.ports.consultations import CodeGuesses, ConsultationRepository, ReceiptRepository
 from bot.ports.delivery import Outbox, TimerRepository
 from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, ProposalRepository
-from bot.ports.manager import InvitationRepository
+from bot.ports.manager import InvitationRepository, ManagerLetterRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 
@@ -73,6 +73,9 @@ class Transaction(Protocol):
 
     @property
     def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def manager_letters(self) -> ManagerLetterRepository: ...
 
 
 class CaseWatcher(Protocol):

@@ -1,6 +1,7 @@
 """The case page's "Brief opstellen" form over HTTP and in Chromium: the narrative prefilled
 to cut down, the .docx download (attachment, no-store, audited), a refusal that keeps what
-was typed, the role and CSRF checks, and axe-core with no violation in Dutch and English."""
+was typed, the role and CSRF checks, and axe-core with no violation in Dutch and English —
+also with the "Naar de leidinggevende sturen" button and after sending."""
 
 from __future__ import annotations
 
@@ -202,7 +203,7 @@ async def test_the_letter_form_works_without_javascript_and_is_accessible(
     app = await create_app(settings, clock=Clock())
     runtime = app[RUNTIME]
     runtime.messengers["slack"] = FakeMessenger("slack", coordinators={"U-JAN"})
-    case = await runtime.cases.report(NewReport(STORY), STAFF)
+    case = await runtime.cases.report(NewReport(STORY, manager_consent=True), STAFF)
     await runtime.outbox.settle()
     await aiohttp_server(app, port=port)
     await page.goto(url + "/console/zaken/" + case.reference)
@@ -212,6 +213,11 @@ async def test_the_letter_form_works_without_javascript_and_is_accessible(
     await advise.get_by_label("Maatregel", exact=True).select_option(label="Waarschuwingsbrief")
     await advise.get_by_role("button", name="Maatregel adviseren").click()
     await expect(page.get_by_text("De maatregel is opgeslagen.")).to_be_visible()
+    await page.locator("#leidinggevende-waar").select_option("email")
+    await page.locator("#leidinggevende-id").fill("max@example.org")
+    await page.locator("#leidinggevende-delen").fill("Zie de brief.")
+    await page.get_by_role("button", name="Leidinggevende uitnodigen").click()
+    await expect(page.get_by_text("De leidinggevende is uitgenodigd.")).to_be_visible()
     await page.get_by_text("Brief opstellen: Waarschuwingsbrief").click()
     letter = page.locator("form", has=page.get_by_role("button", name="Download de brief"))
     await expect(letter.get_by_label("Wat er gebeurde, zo letterlijk mogelijk")).to_have_value(
@@ -233,7 +239,11 @@ async def test_the_letter_form_works_without_javascript_and_is_accessible(
     await download.save_as(saved)
     body = "\n".join(paragraph.text for paragraph in Document(str(saved)).paragraphs)
     assert EXCERPT in body and NORM in body
+    await letter.get_by_role("button", name="Naar de leidinggevende sturen").click()
+    await expect(page.get_by_text("De brief is onderweg naar de leidinggevende.")).to_be_visible()
+    await assert_accessible(page, "a case page after the letter was sent to the manager")
     await page.get_by_role("link", name="English").click()
     await page.get_by_text("Draft the letter: Warning letter").click()
     await expect(page.get_by_role("button", name="Download the letter")).to_be_visible()
+    await expect(page.get_by_role("button", name="Send to the manager")).to_be_visible()
     await assert_accessible(page, "a case page with the letter form in English")
