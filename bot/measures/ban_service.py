@@ -19,7 +19,7 @@ from bot.case.models import Case, EventKind
 from bot.i18n import N_
 from bot.measures.bans import Ban, BanRecord, BanRecordKind
 from bot.measures.models import Measure, Step
-from bot.measures.service import _note
+from bot.measures.service import cleaned_note
 from bot.ports import Transaction
 from bot.schedule.calendar import local
 
@@ -55,7 +55,7 @@ class BanService(CaseHandling):
         self, by: Acting, case_id: int, measure_id: int, until: date | None, reason: str | None
     ) -> Measure:
         """The ban runs until ``until`` now, for ``reason``; the old end stays in its history."""
-        why = _note(reason)
+        why = cleaned_note(reason)
         if why is None:
             raise CaseError("Write why the ban is extended. Nothing was changed.")
         if until is None:
@@ -87,7 +87,7 @@ class BanService(CaseHandling):
     ) -> Measure:
         """Re-evaluated: the ban ends on its end date, or (``now``) today, early. An early
         end is the reporter's news at once, if the ban was imposed."""
-        cleaned = _note(note)
+        cleaned = cleaned_note(note)
         async with self.storage.transaction() as tx:
             case, ban = await self._ban(tx, by, case_id, measure_id)
             measure = ban.measure
@@ -115,7 +115,7 @@ class BanService(CaseHandling):
         self, by: Acting, case_id: int, measure_id: int, note: str | None = None
     ) -> Measure:
         """The police know of the pandverbod and its end date (again after an extension)."""
-        cleaned = _note(note)
+        cleaned = cleaned_note(note)
         async with self.storage.transaction() as tx:
             case, ban = await self._ban(tx, by, case_id, measure_id)
             measure = ban.measure

@@ -32,7 +32,8 @@ FIRST: dict[Step, str] = {
 COUNTED = frozenset({Step.AGREED, Step.CARRIED_OUT})
 
 
-def _note(text: str | None) -> str | None:
+def cleaned_note(text: str | None) -> str | None:
+    """A step's note cleaned, or None when empty; the same refusal for every measure record."""
     try:
         return clean(text or "", MESSAGE_MAX) or None
     except TooLong:
@@ -64,7 +65,7 @@ def checked(plan: Plan, today: date) -> Plan:
         raise CaseError(
             "Only a call ban or a building ban has a start and an end date. Leave them empty."
         )
-    return replace(plan, carried_out_by=who, note=_note(plan.note))
+    return replace(plan, carried_out_by=who, note=cleaned_note(plan.note))
 
 
 def _still_counted(measures: list[Measure], dropped: Measure) -> MeasureKind | None:
@@ -105,7 +106,7 @@ class MeasureService(CaseHandling):
         self, by: Acting, case_id: int, measure_id: int, step: Step, note: str | None = None
     ) -> Measure:
         """The next step in a measure's life; dropping it needs a reason (``note``)."""
-        cleaned = _note(note)
+        cleaned = cleaned_note(note)
         if step is Step.DROPPED and cleaned is None:
             raise CaseError("Write why the measure is dropped. Nothing was changed.")
         async with self.storage.transaction() as tx:
