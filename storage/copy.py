@@ -45,17 +45,17 @@ def _reader(url: str) -> AsyncEngine:
 
 
 def _check_urls(source: str, target: str) -> None:
-    parsed = make_url(source)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        raise CopyRefused("db copy copies the embedded SQLite database, and this one is not.")
-    if not Path(parsed.database).is_file():
-        raise CopyRefused(f"There is no database at {parsed.database} to copy.")
     try:
         wanted = make_url(target)
     except Exception:
         raise CopyRefused("--to is not a database address.") from None
     if wanted.drivername != "postgresql+asyncpg":
         raise CopyRefused("--to must be a postgresql+asyncpg:// address.")
+    parsed = make_url(source)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise CopyRefused("db copy copies the embedded SQLite database, and this one is not.")
+    if not Path(parsed.database).is_file():
+        raise CopyRefused(f"There is no database at {parsed.database} to copy.")
 
 
 async def _holding(connection: AsyncConnection, tables: list[Table]) -> str | None:
