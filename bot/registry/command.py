@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.access.service import Access
 from bot.audit.service import AuditTrail
@@ -36,20 +37,25 @@ def day_of(typed: str, option: str) -> date:
         raise ConfigError(f"{option} needs a day as YYYY-MM-DD, such as 2026-01-31.") from None
 
 
-def _write(text: str, output: Path | None) -> str:
-    """To the file (readable by its owner only: it describes cases), or to stdout."""
-    data = text.encode("utf-8")
+def _open(output: Path | None) -> BinaryIO:
+    """The file (readable by its owner only: it describes cases), or stdout; opened
+    before the export, so a file that cannot be written leaves no export in the log."""
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return "stdout"
+        return sys.stdout.buffer
     try:
         handle = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
         raise ConfigError(f"{output} cannot be written: {error.strerror}.") from None
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    return str(output)
+    return os.fdopen(handle, "wb")
+
+
+async def _csv(storage: Storage, what: str, first: date, last: date) -> tuple[int, str]:
+    if what == "cases":
+        found = await Registry(storage, _now, Access({})).export_all(first, last)
+        return found.count, registry_csv(found.rows)
+    start, end = bounds(first, last)
+    rows = await AuditTrail(storage, _now, Access({})).export_all(start, end)
+    return len(rows) - 1, audit_csv(rows)
 
 
 async def export(
@@ -57,11 +63,15 @@ async def export(
 ) -> Exported:
     """The registry file (``cases``) or the audit log (``audit``) of the days first..last."""
     try:
-        if what == "cases":
-            found = await Registry(storage, _now, Access({})).export_all(first, last)
-            return Exported(found.count, _write(registry_csv(found.rows), output))
-        start, end = bounds(first, last)
-        rows = await AuditTrail(storage, _now, Access({})).export_all(start, end)
-        return Exported(len(rows) - 1, _write(audit_csv(rows), output))
+        bounds(first, last)  # a bad period is refused before a file is made
+        out = _open(output)
+        try:
+            count, text = await _csv(storage, what, first, last)
+            out.write(text.encode("utf-8"))
+            out.flush()
+        finally:
+            if output is not None:
+                out.close()
     except CaseError as refusal:
         raise ConfigError(refusal.reason.format(**refusal.values)) from None
+    return Exported(count, str(output) if output else "stdout")
