@@ -54,6 +54,7 @@ from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
+from bot.registry.service import Registry
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
@@ -237,6 +238,7 @@ async def create_app(
             aangifte=runtime.aangifte,
             external_reports=runtime.external_reports,
             managers=runtime.managers,
+            registry=Registry(database, clock, access),
         ),
     )
 

@@ -26,10 +26,17 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database tasks")
     db.add_argument(
         "action",
-        choices=["upgrade", "reindex"],
+        choices=["upgrade", "reindex", "copy"],
         help="upgrade: run the migrations; reindex: rebuild the search index under the "
-        "current sealing key (after rotating it)",
+        "current sealing key (after rotating it); copy: copy the embedded SQLite "
+        "database into an empty PostgreSQL one (--to)",
     )
+    db.add_argument("--to", help="copy: the target, postgresql+asyncpg://user@host/db")
+    export = commands.add_parser("export", help="a CSV file: the registry's cases or the audit")
+    export.add_argument("what", choices=["cases", "audit"])
+    export.add_argument("--from", dest="first", required=True, help="the first day, YYYY-MM-DD")
+    export.add_argument("--to", dest="last", required=True, help="the last day, YYYY-MM-DD")
+    export.add_argument("--output", type=Path, help="the file (default: standard output)")
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
     teams = commands.add_parser(
         "teams-package", help="build the Teams app package (the zip an admin uploads)"
@@ -75,6 +82,37 @@ async def _reindex(settings: Settings) -> int:
         return await database.reindex()
     finally:
         await database.close()
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> str:
+    from bot.app import local_seal_key
+    from bot.registry.command import day_of, export
+    from storage.database import Database
+    from storage.migrate import upgrade
+    from storage.sealing import Sealer
+
+    first, last = day_of(args.first, "--from"), day_of(args.last, "--to")
+    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
+    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
+    try:
+        await upgrade(database.engine)
+        done = await export(database, args.what, first, last, args.output)
+    finally:
+        await database.close()
+    return f"meldbot: {done.rows} rows written to {done.written_to}"
+
+
+async def _copy(settings: Settings, target: str | None) -> str:
+    from storage.copy import CopyRefused, copy_database
+
+    if not target:
+        raise ConfigError("db copy needs --to postgresql+asyncpg://user@host/database.")
+    try:
+        counts = await copy_database(settings.database_url, target)
+    except CopyRefused as refusal:
+        raise ConfigError(str(refusal)) from None
+    lines = [f"  {table}: {count}" for table, count in counts.items()]
+    return "\n".join(["meldbot: copied, rows per table (checked in the target):", *lines])
 
 
 ACCESS_LOG = '"%r" %s %b %Tfs'
@@ -160,6 +198,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"meldbot: {error}", file=sys.stderr)
         return 2
+    if args.command == "export" or (args.command == "db" and args.action == "copy"):
+        try:
+            if args.command == "export":
+                said = asyncio.run(_export(settings, args))
+            else:
+                said = asyncio.run(_copy(settings, args.to))
+        except ConfigError as error:
+            print(f"meldbot: {error}", file=sys.stderr)
+            return 2
+        print(said, file=sys.stderr if args.command == "export" else sys.stdout)
+        return 0
     if args.command == "db" and args.action == "reindex":
         count = asyncio.run(_reindex(settings))
         print(f"meldbot: the search index of {count} cases is rebuilt")

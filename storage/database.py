@@ -36,6 +36,7 @@ from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
+from storage.registry import SqlRegistry
 from storage.sealing import Sealer
 from storage.search_index import Hashes
 from storage.sessions import SqlIdentityLinks, SqlSessions
@@ -64,6 +65,7 @@ class SqlTransaction:
     external_reports: SqlExternalReports
     invitations: SqlInvitationRepository
     manager_letters: SqlManagerLetters
+    registry: SqlRegistry
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -130,6 +132,7 @@ class Database:
                 external_reports=SqlExternalReports(session, self._sealer),
                 invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
                 manager_letters=SqlManagerLetters(session, self._sealer),
+                registry=SqlRegistry(session),
             )
 
     def _insert(self) -> Any:

@@ -48,6 +48,7 @@ ACTIONS: dict[str, str] = {
     "lift_restriction": N_("Lifted the restriction"),
     "audit.read": N_("Read the audit log of the case"),
     "audit.export": N_("Exported the audit log"),
+    "registry.export": N_("Exported the cases for a registry"),
     "measure.propose": N_("Proposed a measure to the reporter"),
     "proposal.answer": N_("The reporter answered a proposed measure"),
     "aangifte.guidance": N_("Sent the reporter the aangifte guidance"),

@@ -27,6 +27,7 @@ from bot.ports.messaging import (
     Handler,
     Messenger,
 )
+from bot.ports.registry import RegistryQueries
 from bot.ports.storage import CaseWatcher, Storage, Transaction
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Outbox",
     "ProposalRepository",
     "ReceiptRepository",
+    "RegistryQueries",
     "SessionStore",
     "Storage",
     "StoredReceipt",
