@@ -34,6 +34,7 @@ from storage.manager_letters import SqlManagerLetters
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
+from storage.posts import SqlPosts
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
 from storage.sealing import Sealer
@@ -64,6 +65,7 @@ class SqlTransaction:
     external_reports: SqlExternalReports
     invitations: SqlInvitationRepository
     manager_letters: SqlManagerLetters
+    posts: SqlPosts
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -109,10 +111,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlTransaction]:
         async with self._sessions() as session, session.begin():
+            outbox = SqlOutbox(session, self._clock(), self._sealer)
             yield SqlTransaction(
                 session=session,
                 cases=SqlCaseRepository(session, self._sealer, self._hashes),
-                outbox=SqlOutbox(session, self._clock(), self._sealer),
+                outbox=outbox,
                 dialogs=SqlDialogStates(session, self._sealer),
                 audit=SqlAuditLog(session),
                 receipts=SqlReceiptRepository(session, self._sealer),
@@ -130,6 +133,7 @@ class Database:
                 external_reports=SqlExternalReports(session, self._sealer),
                 invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
                 manager_letters=SqlManagerLetters(session, self._sealer),
+                posts=SqlPosts(session, self._sealer, outbox),
             )
 
     def _insert(self) -> Any:

@@ -27,6 +27,7 @@ from bot.ports.messaging import (
     Handler,
     Messenger,
 )
+from bot.ports.posts import PostRepository
 from bot.ports.storage import CaseWatcher, Storage, Transaction
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "Messenger",
     "Notification",
     "Outbox",
+    "PostRepository",
     "ProposalRepository",
     "ReceiptRepository",
     "SessionStore",
