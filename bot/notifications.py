@@ -75,7 +75,7 @@ class OutboxDispatcher(Loop):
         self._senders[PASSED_ON] = self._passed_on
         self._senders[MOVED] = self._moved
         self._senders[HANDED_TO] = self._handed_to
-        retraction = Retraction(self.messenger, translator(settings.language))
+        retraction = Retraction(self.messenger, translator(settings.language), clock)
         self._senders[RETRACT] = retraction.send
 
     def register(self, kinds: Iterable[str], sender: Sender) -> None:

@@ -59,7 +59,8 @@ class SqlPosts:
         refs = list(dict.fromkeys([*reversed(await self.of_case(case_id)), *_alert(case)]))
         for ref in refs:
             # No case_id: the purge deletes the case's outbox rows, these must stay.
-            await self._outbox.enqueue(RETRACT, payload=retraction_payload(ref))
+            payload = retraction_payload(ref, self._outbox.now)
+            await self._outbox.enqueue(RETRACT, payload=payload)
         await self._session.execute(delete(CasePostRow).where(CasePostRow.case_id == case_id))
         case.alert_conversation = case.alert_message_id = None
         await self._session.flush()

@@ -1,7 +1,7 @@
 """Deleting one message a case left behind: the outbox's sender for ``RETRACT`` rows.
 
 Already gone counts as deleted (the adapters say so by returning). A refusal that may pass
-(rate limit, 5xx, network) is retried with the outbox's backoff, up to ``ATTEMPTS`` tries;
+(rate limit, 5xx, network) is retried with the outbox's backoff for ``TRIES_FOR``;
 a permanent one (Slack's ``cant_delete_message``) blanks the message instead; when that is
 refused too, the row is given up, with the refusal kept as its last error.
 """
@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.events import Platform
 from bot.i18n import Translator
 from bot.ports import DeliveryError, Messenger, Notification
-from bot.retraction.models import retracted_ref
+from bot.retraction.models import queued_since, retracted_ref
 from bot.ui import Message, Text
 
 log = logging.getLogger(__name__)
 
-# Tries before a refusal that "may pass" is taken as final: with the outbox's backoff
-# (doubling to 5 minutes) about a day, long enough for an outage, short enough that the
-# sealed reference does not stay for ever.
-ATTEMPTS = 300
+# How long a refusal that "may pass" is tried again before it is taken as final: long
+# enough for an outage, short enough that the sealed reference does not stay for ever.
+TRIES_FOR = timedelta(days=1)
 
 
 def removed_message(t: Translator) -> Message:
@@ -32,16 +32,23 @@ def removed_message(t: Translator) -> Message:
 
 
 class Retraction:
-    def __init__(self, messenger: Callable[[Platform], Messenger], t: Translator) -> None:
+    def __init__(
+        self,
+        messenger: Callable[[Platform], Messenger],
+        t: Translator,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._messenger = messenger
         self._t = t
+        self._clock = clock
 
     async def send(self, notification: Notification) -> None:
         ref = retracted_ref(notification.payload)
         if ref is None:
             raise DeliveryError("a retraction without its message", permanent=True)
         messenger = self._messenger(ref.platform)
-        last_try = notification.attempts + 1 >= ATTEMPTS
+        since = queued_since(notification.payload)
+        last_try = since is None or self._clock() - since >= TRIES_FOR
         try:
             await messenger.delete(ref)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast, get_args
 
 from bot.events import MessageRef, Platform
@@ -9,8 +10,17 @@ from bot.events import MessageRef, Platform
 RETRACT = "case.retract"  # an outbox row that deletes one message a case left behind
 
 
-def retraction_payload(ref: MessageRef) -> dict[str, Any]:
-    return {"platform": ref.platform, "conversation": ref.conversation, "message": ref.message_id}
+def retraction_payload(ref: MessageRef, since: datetime) -> dict[str, Any]:
+    """``since``: when it was queued, from which the retries are counted."""
+    place = {"platform": ref.platform, "conversation": ref.conversation, "message": ref.message_id}
+    return place | {"since": since.isoformat()}
+
+
+def queued_since(payload: dict[str, Any] | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str((payload or {})["since"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def retracted_ref(payload: dict[str, Any] | None) -> MessageRef | None:
