@@ -45,6 +45,9 @@ class TimedChannel:
     async def update(self, ref: MessageRef, message: Message) -> None:
         return None
 
+    async def delete(self, ref: MessageRef) -> None:
+        return None
+
     async def personal_address(self, user_id: str) -> Address:
         return Address("web", f"dm:{user_id}", personal=True)
 

@@ -21,6 +21,9 @@ from bot.consultation import delivery as consultation
 from bot.events import Address, MessageRef, Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Notification, Storage
+from bot.retraction.delivery import Retraction
+from bot.retraction.models import RETRACT
+from bot.retraction.recording import Watched, recording, remember
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,8 @@ class OutboxDispatcher(Loop):
         self._senders[PASSED_ON] = self._passed_on
         self._senders[MOVED] = self._moved
         self._senders[HANDED_TO] = self._handed_to
+        retraction = Retraction(self.messenger, translator(settings.language), clock)
+        self._senders[RETRACT] = retraction.send
 
     def register(self, kinds: Iterable[str], sender: Sender) -> None:
         """Scheduled posts and pages bring their own delivery, through the same outbox."""
@@ -104,19 +109,26 @@ class OutboxDispatcher(Loop):
             log.warning(
                 "%s #%s may have landed before; sending again", notification.kind, notification.id
             )
-        try:
-            await self._send(notification)
-        except NoPlace:
-            # Not a failure: a restricted case is told only where its people are.
-            log.info("%s #%s stays in meldbot: no place for it", notification.kind, notification.id)
-        except DeliveryError as error:
-            await self._failed(notification, error)
-            return
+        # What it posts is recorded with its case, so that retention can take it down.
+        with recording() as posted:
+            try:
+                await self._send(notification)
+            except NoPlace:
+                # Not a failure: a restricted case is told only where its people are.
+                log.info(
+                    "%s #%s stays in meldbot: no place for it", notification.kind, notification.id
+                )
+            except DeliveryError as error:
+                await self._failed(notification, error, posted)
+                return
         async with self._storage.transaction() as tx:
             await tx.outbox.delivered(notification.id, self._clock())
+            await remember(tx, notification, posted, self._clock())
         log.info("delivered %s #%s", notification.kind, notification.id)
 
-    async def _failed(self, notification: Notification, error: DeliveryError) -> None:
+    async def _failed(
+        self, notification: Notification, error: DeliveryError, posted: list[MessageRef]
+    ) -> None:
         retry_at = None
         if not error.permanent:
             delay = error.retry_after or min(2.0**notification.attempts, MAX_BACKOFF)
@@ -130,6 +142,7 @@ class OutboxDispatcher(Loop):
         )
         async with self._storage.transaction() as tx:
             await tx.outbox.failed(notification.id, str(error), retry_at)
+            await remember(tx, notification, posted, self._clock())  # what did land
             if retry_at is None and notification.kind in {REPORTER, RECEIPT}:
                 # The reporter never heard it: the coordinators must, and call instead.
                 case_id = notification.case_id or (notification.payload or {}).get("case")
@@ -234,18 +247,19 @@ class OutboxDispatcher(Loop):
         if case.handler_id != to:
             return  # handed on again meanwhile: the newer note says so
         platform, _, user_id = to.partition(":")
-        messenger = self._messengers.get(platform)  # type: ignore[call-overload]
-        if messenger is None:
+        if platform not in self._messengers:
             return  # a console identity: the case is in their list in meldbot
+        messenger = self.messenger(platform)
         message = action_views.handed_to_you(case, event, translator(self._settings.language))
         await messenger.send(await messenger.personal_address(user_id), message)
 
     def messenger(self, platform: Platform) -> Messenger:
-        """The platform's messenger; a platform not configured is a permanent failure."""
+        """The platform's messenger; a platform not configured is a permanent failure.
+        What it posts during a delivery is noted for the case (``recording``)."""
         messenger = self._messengers.get(platform)
         if messenger is None:
             raise DeliveryError(f"{platform} is not configured", permanent=True)
-        return messenger
+        return Watched(messenger)
 
     async def _send(self, notification: Notification) -> None:
         sender = self._senders.get(notification.kind)

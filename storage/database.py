@@ -34,6 +34,7 @@ from storage.manager_letters import SqlManagerLetters
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
+from storage.posts import SqlPosts
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
 from storage.registry import SqlRegistry
@@ -66,6 +67,7 @@ class SqlTransaction:
     invitations: SqlInvitationRepository
     manager_letters: SqlManagerLetters
     registry: SqlRegistry
+    posts: SqlPosts
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -111,10 +113,11 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlTransaction]:
         async with self._sessions() as session, session.begin():
+            outbox = SqlOutbox(session, self._clock(), self._sealer)
             yield SqlTransaction(
                 session=session,
                 cases=SqlCaseRepository(session, self._sealer, self._hashes),
-                outbox=SqlOutbox(session, self._clock(), self._sealer),
+                outbox=outbox,
                 dialogs=SqlDialogStates(session, self._sealer),
                 audit=SqlAuditLog(session),
                 receipts=SqlReceiptRepository(session, self._sealer),
@@ -133,6 +136,7 @@ class Database:
                 invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
                 manager_letters=SqlManagerLetters(session, self._sealer),
                 registry=SqlRegistry(session),
+                posts=SqlPosts(session, self._sealer, outbox),
             )
 
     def _insert(self) -> Any:

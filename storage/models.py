@@ -557,3 +557,17 @@ class ManagerLetterRow(Base):
     content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     sent_at: Mapped[datetime]
     sent_by_sealed: Mapped[str] = mapped_column(Text)
+
+
+class CasePostRow(Base):
+    """A message meldbot posted about a case (a thread line, a message to the reporter or
+    a manager, a reminder): where it is, sealed, so that retention can take it down again
+    (storage/posts.py). Only the day: a precise time could be set beside something else."""
+
+    __tablename__ = "case_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(10))
+    ref_sealed: Mapped[str] = mapped_column(Text)
+    posted_on: Mapped[date] = mapped_column(Date)

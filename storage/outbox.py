@@ -20,6 +20,11 @@ class SqlOutbox:
         self._now = now
         self._sealer = sealer
 
+    @property
+    def now(self) -> datetime:
+        """The transaction's moment, which every row it enqueues is stamped with."""
+        return self._now
+
     async def enqueue(
         self,
         kind: str,

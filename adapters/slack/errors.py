@@ -15,8 +15,11 @@ PERMANENT = frozenset(
     {
         "account_inactive",
         "cannot_dm_bot",
+        "cant_delete_file",
+        "cant_delete_message",
         "cant_update_message",
         "channel_not_found",
+        "compliance_exports_prevent_deletion",
         "edit_window_closed",
         "invalid_auth",
         "invalid_blocks",

@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from adapters.slack.errors import delivering
+from adapters.slack.errors import api_error_code, delivering
 from adapters.slack.escape import shorten
 from bot.events import Address, MessageRef, Platform
 from bot.ports import DeliveryError
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 MEMBERS_TTL = 300.0
 MEMBERS_PAGE = 200
 ALT_TEXT = 1000  # Slack keeps at most this much of a file's alt text
+# What Slack answers a delete of a message or file that is no longer there.
+GONE = frozenset({"message_not_found", "file_not_found", "file_deleted"})
 
 
 class SlackMessenger:
@@ -92,6 +95,24 @@ class SlackMessenger:
                 blocks=blocks,  # an empty list clears the old blocks
             )
         log.info("slack: message updated (%d blocks)", len(blocks))
+
+    async def delete(self, ref: MessageRef) -> None:
+        """chat.delete; a shared file (its reference carries the file's id, see ``upload``)
+        goes with files.delete, which takes its message along. Already gone is deleted."""
+        _check_platform(ref.platform)
+        try:
+            async with delivering():
+                if is_file_id(ref.message_id):
+                    await self.client.files_delete(file=ref.message_id)
+                else:
+                    await self.client.chat_delete(channel=ref.conversation, ts=ref.message_id)
+        except DeliveryError as error:
+            cause = error.__cause__
+            if not (isinstance(cause, SlackApiError) and api_error_code(cause) in GONE):
+                raise
+            log.info("slack: message already gone")
+            return
+        log.info("slack: message deleted")
 
     async def upload(
         self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
@@ -178,6 +199,11 @@ class SlackMessenger:
                 cursor = metadata.get("next_cursor") or None
                 if not cursor:
                     return frozenset(members)
+
+
+def is_file_id(message_id: str) -> bool:
+    """A message's ``ts`` is digits and a dot; a file's id is ``F`` and letters or digits."""
+    return message_id.startswith("F")
 
 
 def _check_platform(platform: Platform) -> None:

@@ -12,8 +12,10 @@ import logging
 import mimetypes
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, cast
 
+import aiohttp
 from microsoft_agents.activity import Activity, Attachment
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
@@ -117,9 +119,7 @@ class TeamsMessenger:
     async def update(self, ref: MessageRef, message: Message) -> None:
         _check_platform(ref.platform)
         card = render.message_card(message)
-        conversation = ref.conversation
-        if is_channel(conversation) and split_thread(conversation)[1] is None:
-            conversation = f"{conversation}{THREAD_MARK}{ref.message_id}"
+        conversation = _conversation_of(ref)
         service_url, _tenant = await self._directory.place(conversation)
         activity = _activity(card, render.fallback_text(message))
         activity.id = ref.message_id
@@ -130,6 +130,25 @@ class TeamsMessenger:
         await self._connector.call(service_url, "update", update)
         self._cards.remember(ref.message_id, card)
         log.info("teams: message updated")
+
+    async def delete(self, ref: MessageRef) -> None:
+        """The connector's delete activity; an activity it no longer has (404) is deleted."""
+        _check_platform(ref.platform)
+        conversation = _conversation_of(ref)
+        service_url, _tenant = await self._directory.place(conversation)
+
+        async def delete(client: ConnectorClientBase) -> bool:
+            try:
+                await client.conversations.delete_activity(conversation, ref.message_id)
+            except aiohttp.ClientResponseError as error:
+                if error.status != HTTPStatus.NOT_FOUND:
+                    raise
+                return False
+            return True
+
+        deleted = await self._connector.call(service_url, "delete", delete)
+        self._cards.forget(ref.message_id)
+        log.info("teams: message %s", "deleted" if deleted else "already gone")
 
     async def personal_address(self, user_id: str) -> Address:
         conversation = await self._directory.personal_conversation(user_id)
@@ -218,6 +237,14 @@ class TeamsMessenger:
             return self._members
         self._members_until = now + self._members_ttl
         return self._members
+
+
+def _conversation_of(ref: MessageRef) -> str:
+    """A channel thread's root lives in ``<channel>;messageid=<root>``; others as sent."""
+    conversation = ref.conversation
+    if is_channel(conversation) and split_thread(conversation)[1] is None:
+        conversation = f"{conversation}{THREAD_MARK}{ref.message_id}"
+    return conversation
 
 
 def _activity(card: dict[str, Any], summary: str) -> Activity:

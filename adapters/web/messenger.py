@@ -81,6 +81,16 @@ class WebMessenger:
             raise _unknown("message")
         self._conversations.replace(entry.id, message)
 
+    async def delete(self, ref: MessageRef) -> None:
+        """Takes the message (and a thread root's replies) off every open page; a message
+        this process no longer holds (meldbot restarted, it was trimmed) is gone already."""
+        entry = self._conversations.get(ref.message_id)
+        if entry is None:
+            return
+        if ref.platform != "web" or entry.conversation != ref.conversation:
+            raise _unknown("message")
+        self._conversations.remove(entry.id)
+
     async def personal_address(self, user_id: str) -> Address:
         if not user_id:
             raise _unknown("person")

@@ -27,6 +27,7 @@ from bot.ports.messaging import (
     Handler,
     Messenger,
 )
+from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 from bot.ports.storage import CaseWatcher, Storage, Transaction
 
@@ -53,6 +54,7 @@ __all__ = [
     "Messenger",
     "Notification",
     "Outbox",
+    "PostRepository",
     "ProposalRepository",
     "ReceiptRepository",
     "RegistryQueries",

@@ -29,6 +29,12 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
 
+    async def delete(self, ref: MessageRef) -> None:
+        """Removes a message meldbot posted (a case past its retention). A message that
+        is already gone counts as deleted; ``DeliveryError`` when the platform refuses,
+        ``permanent`` when asking again cannot help (then ``update`` may still blank it)."""
+        ...
+
     async def personal_address(self, user_id: str) -> Address: ...
 
     async def reach(self, user_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, Pr
 from bot.ports.manager import InvitationRepository, ManagerLetterRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
+from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 
 
@@ -80,6 +81,9 @@ class Transaction(Protocol):
 
     @property
     def registry(self) -> RegistryQueries: ...
+
+    @property
+    def posts(self) -> PostRepository: ...
 
 
 class CaseWatcher(Protocol):

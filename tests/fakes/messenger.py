@@ -24,6 +24,7 @@ class FakeMessenger:
     coordinators: set[str] = field(default_factory=lambda: {"coord-1", "coord-2"})
     sent: list[Sent] = field(default_factory=list)
     updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
+    deleted: list[MessageRef] = field(default_factory=list)
     failures: list[DeliveryError] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
     kept: list[str] = field(default_factory=list)
@@ -43,6 +44,10 @@ class FakeMessenger:
     async def update(self, ref: MessageRef, message: Message) -> None:
         self._maybe_fail()
         self.updates.append((ref, message))
+
+    async def delete(self, ref: MessageRef) -> None:
+        self._maybe_fail()
+        self.deleted.append(ref)
 
     async def personal_address(self, user_id: str) -> Address:
         if user_id in self.unreachable:

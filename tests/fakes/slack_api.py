@@ -6,6 +6,9 @@ break Block Kit's limits (``invalid_blocks``) the way Slack does. It can be scri
 answer HTTP 429 (``rate_limit``) or an error (``fail``) for the next calls of a method, or
 to fail every Web API call for a while (``outage``: HTTP 500, then 429 with Retry-After).
 
+chat.delete and files.delete take messages and files away again (``fake.deleted``), and
+answer ``message_not_found`` / ``file_not_found`` for what is not there (any more).
+
 File uploads work as with ``files_upload_v2``: files.getUploadURLExternal hands out an
 upload URL on this fake, the bytes are POSTed there (``fail_upload`` scripts an HTTP error),
 and files.completeUploadExternal shares the file as a message in the channel or thread;
@@ -136,6 +139,7 @@ class FakeSlack:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     private_files: dict[str, PrivateFile] = field(default_factory=dict)
     downloads: list[Call] = field(default_factory=list)
+    deleted: list[tuple[str, str]] = field(default_factory=list)  # (channel, ts or file id)
     socket_received: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -415,6 +419,26 @@ class FakeSlack:
             raise SlackApiProblem("no_text")
         existing.text, existing.blocks, existing.updates = text, blocks, existing.updates + 1
         return {"channel": channel, "ts": existing.ts, "text": text}
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """As Slack: the message is gone (its thread's replies stay); twice is not found."""
+        channel, ts = self._channel(params), str(params.get("ts") or "")
+        try:
+            self.messages.remove(self.message(channel, ts))
+        except KeyError:
+            raise SlackApiProblem("message_not_found") from None
+        self.deleted.append((channel, ts))
+        return {"channel": channel, "ts": ts}
+
+    def _files_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The file and the messages that share it."""
+        file_id = str(params.get("file") or "")
+        upload = self.files.pop(file_id, None)
+        if upload is None:
+            raise SlackApiProblem("file_not_found")
+        self.messages = [m for m in self.messages if file_id not in m.files]
+        self.deleted.append((upload.channel or "", file_id))
+        return {}
 
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         users = str(params.get("users") or "").split(",")

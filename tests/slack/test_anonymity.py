@@ -221,5 +221,7 @@ async def test_nothing_meldbot_keeps_logs_or_shows_names_the_anonymous_colleague
     assert await scan(bot) == {
         "cases.reporter_user_id": [STAFF_ID],
         "cases.reporter_name_sealed": [STAFF_HANDLE],
+        # Where its receipt went, for retention to delete it (storage/posts.py).
+        "case_posts.ref_sealed": [STAFF_DM],
     }
     assert any(STAFF_ID in ids for ids in bot.identifiers_shown_to_coordinators().values())
