@@ -54,6 +54,8 @@ from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
+from bot.retention.notes import WarningSender
+from bot.retention.service import WARNING, Retention
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
@@ -94,6 +96,7 @@ class Runtime:
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None
+    retention: Retention | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -224,6 +227,11 @@ async def create_app(
         cases, settings.manager_ask_days, settings.manager_reminder_days
     )
     context.managers = runtime.managers
+    runtime.retention = Retention(
+        database, clock, access, settings.retention, outbox.wake, database.checkpoint
+    )
+    warning = WarningSender(database, outbox.messenger, settings.language, settings.public_url)
+    outbox.register([WARNING], warning)
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(
         app,
@@ -237,6 +245,7 @@ async def create_app(
             aangifte=runtime.aangifte,
             external_reports=runtime.external_reports,
             managers=runtime.managers,
+            retention=runtime.retention,
         ),
     )
 
@@ -260,7 +269,14 @@ async def create_app(
         await database.close()
 
     housekeeper = Housekeeper(
-        database, clock, consultations, messengers, settings, attachments, sessions
+        database,
+        clock,
+        consultations,
+        messengers,
+        settings,
+        attachments,
+        sessions,
+        runtime.retention,
     )
     app.cleanup_ctx.append(lifecycle)
     return app

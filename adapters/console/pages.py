@@ -21,6 +21,7 @@ from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
 from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
+from bot.retention.service import Retention
 from bot.settings import Settings
 from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
@@ -44,6 +45,7 @@ class Console:
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None  # the manager in the loop (bot/manager)
+    retention: Retention | None = None  # the cases coming due, the destruction list
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
