@@ -57,7 +57,7 @@ async def test_a_closed_case_is_purged_at_its_due_date_and_not_a_day_before(bot:
     assert await _holding(bot) == {}
     async with bot.runtime.database.transaction() as tx:
         events = await tx.cases.events(case.id)
-        tombstone = await tx.session.get(CaseRow, case.id)  # type: ignore[attr-defined]
+        tombstone = await tx.session.get(CaseRow, case.id)
     assert events == []
     assert tombstone is not None and tombstone.purged_at == due
     assert (tombstone.reference, tombstone.category, tombstone.status) == (
@@ -129,7 +129,7 @@ async def test_the_dry_run_lists_what_would_go_and_changes_nothing(bot: Harness)
     assert dry.purged[0].due_at == bot.clock.now
     assert await _holding(bot) == before
     async with bot.runtime.database.transaction() as tx:
-        listed = await tx.session.scalars(select(DestroyedCaseRow))  # type: ignore[attr-defined]
+        listed = await tx.session.scalars(select(DestroyedCaseRow))
         assert list(listed) == []
     assert [one.reference for one in (await retention(bot).run()).purged] == [case.reference]
 
@@ -138,7 +138,7 @@ async def test_a_case_with_a_measure_is_kept_five_years(bot: Harness) -> None:
     case = await closed_case(bot)
     assert case.closed_at is not None
     async with bot.runtime.database.transaction() as tx:
-        session = tx.session  # type: ignore[attr-defined]
+        session = tx.session
         session.add(
             MeasureRow(
                 case_id=case.id,
