@@ -50,6 +50,7 @@ class Retention:
     wake_outbox: Callable[[], None] = field(default=lambda: None)
     # After a purge on SQLite: empty the WAL (storage.database.Database.checkpoint).
     checkpoint: Callable[[], Awaitable[None]] = _no_checkpoint
+    actor: str = RETENTION  # who the audit log says purged: ``cli`` from the command
 
     # -- what is due, for the list and the run ------------------------------------------
 
@@ -203,7 +204,7 @@ class Retention:
         entry = Destroyed(case.reference, category, month, due.outcome, due.rule, due.at, now)
         await tx.retention.record_destroyed(entry)
         await tx.audit.record(
-            RETENTION,
+            self.actor,
             "retention.purge",
             now,
             case_id=case.id,
@@ -219,13 +220,13 @@ class Retention:
     # -- the destruction list --------------------------------------------------------------
 
     async def destroyed(self, by: Acting | None, start: datetime, end: datetime) -> list[Destroyed]:
-        """What was purged in [start, end). ``by`` None: the CLI (audited as ``cli``)."""
+        """What was purged in [start, end). ``by`` None: the CLI (audited as ``actor``)."""
         if by is not None and Role.ADMIN not in await self.access.roles(by):
             raise NotAllowed(ONLY_ADMINS)
         async with self.storage.transaction() as tx:
             entries = await tx.retention.destroyed_between(start, end)
             await tx.audit.record(
-                by.key if by else "cli",
+                by.key if by else self.actor,
                 "retention.destroyed",
                 self.clock(),
                 actor_name=by.display if by else None,
