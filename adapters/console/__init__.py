@@ -26,6 +26,7 @@ from adapters.console import (
     figures,
     letter_actions,
     manager_pages,
+    retention,
     settings_page,
 )
 from adapters.console.pages import CONSOLE, Console, console_of
@@ -44,6 +45,7 @@ PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
     settings_page.add_routes,
     letter_actions.add_routes,
     manager_pages.add_routes,
+    retention.add_routes,
 )
 
 

@@ -80,6 +80,7 @@ NOTICES: dict[str, str] = {
     "hoe-ging-het": N_("Thank you, your answer is with the meldpunt."),
     "brief-verstuurd": N_("The letter is on its way to the manager."),
     "brief-al-verstuurd": N_("This letter was sent already. It was not sent again."),
+    "bewaren-verlengd": N_("The case is kept longer. The reason is saved."),
 }
 
 
