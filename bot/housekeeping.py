@@ -95,15 +95,17 @@ class Housekeeper(BackgroundTask):
                     ended,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
-                await self._retain()
+                await self.retain_once_a_day()
             except Exception:
                 log.exception("housekeeping failed; trying again later")
             await asyncio.sleep(INTERVAL_SECONDS)
 
-    async def _retain(self) -> None:
-        """The retention run, once a day (the first hourly round of each Amsterdam day)."""
+    async def retain_once_a_day(self) -> bool:
+        """The retention run (bot/retention), in the first hourly round of each Amsterdam
+        day; True when it ran. A failed run is tried again the next round."""
         today = self._clock().astimezone(AMSTERDAM).date()
         if self._retention is None or self._retained_on == today:
-            return
+            return False
         await self._retention.run()
         self._retained_on = today
+        return True

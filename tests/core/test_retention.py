@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.case.models import Case, Status
+from bot.housekeeping import Housekeeper
 from bot.schedule.models import CaseFacts
 from bot.trends.figures import MonthFigures, TrendFigures
 from storage.models import CaseRow, DestroyedCaseRow, MeasureRow
@@ -157,3 +158,25 @@ async def test_a_case_with_a_measure_is_kept_five_years(bot: Harness) -> None:
     async with bot.runtime.database.transaction() as tx:
         measures = await tx.measures.of_case(case.id)
     assert [(m.kind.value, m.carried_out_by) for m in measures] == [("warning_letter", "")]
+
+
+async def test_housekeeping_runs_the_retention_once_a_day(bot: Harness) -> None:
+    case = await closed_case(bot)
+    assert case.closed_at is not None
+    runtime = bot.runtime
+    keeper = Housekeeper(
+        runtime.database,
+        bot.clock,
+        runtime.consultations,
+        runtime.messengers,
+        runtime.settings,
+        runtime.cases.attachments,  # type: ignore[arg-type]
+        retention=runtime.retention,
+    )
+    bot.clock.now = years_later(case.closed_at, 2)
+    assert await keeper.retain_once_a_day()
+    assert not await keeper.retain_once_a_day()  # the same day: not again
+    async with runtime.database.transaction() as tx:
+        assert await tx.retention.is_purged(case.id)
+    bot.clock.advance(days=1)
+    assert await keeper.retain_once_a_day()
