@@ -3,9 +3,11 @@ audit log's own period.
 
 The clock starts when a case is closed, and starts again at every later change (a
 reopening, a new message, a measure's end date still ahead): an open case is never due.
-The periods follow the Selectielijst gemeenten 2020 (process-based: keep what the
-process still needs, destroy the rest) and the AVG's purpose limitation (art. 5(1)(b),
-(e)): a case is kept as long as its follow-up may still matter, not longer.
+The defaults follow the way the Selectielijst gemeenten 2020 works (process-based: keep
+what the process still needs, destroy the rest) and the AVG's purpose limitation (art.
+5(1)(b), (e)): a case is kept as long as its follow-up may still matter, not longer. They
+are a starting point: the archivist checks them against the organisation's own
+selectielijst and sets them here.
 
 Consultations that never became a report are forgotten by ``consultation_retention_days``
 (bot/housekeeping.py), beside this section: they are short talks, not cases.
@@ -37,8 +39,7 @@ class RetentionSettings(BaseModel):
         le=30,
         description="A case closed with a measure (a talk, a letter, a ban, an aangifte) is "
         "kept this many years: a later incident with the same citizen may lean on the "
-        "letter or ban, and a ban is re-evaluated and may be contested (Selectielijst "
-        "gemeenten 2020: records of measures against persons, 5 years).",
+        "letter or ban, and a ban is re-evaluated and may be contested.",
     )
     without_measures_years: int = Field(
         default=2,
