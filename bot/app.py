@@ -55,6 +55,8 @@ from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
 from bot.registry.service import Registry
+from bot.retention.notes import WarningSender
+from bot.retention.service import WARNING, Retention
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
@@ -95,6 +97,7 @@ class Runtime:
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None
+    retention: Retention | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -225,6 +228,11 @@ async def create_app(
         cases, settings.manager_ask_days, settings.manager_reminder_days
     )
     context.managers = runtime.managers
+    runtime.retention = Retention(
+        database, clock, access, settings.retention, outbox.wake, database.checkpoint
+    )
+    warning = WarningSender(database, outbox.messenger, settings.language, settings.public_url)
+    outbox.register([WARNING], warning)
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(
         app,
@@ -239,6 +247,7 @@ async def create_app(
             external_reports=runtime.external_reports,
             managers=runtime.managers,
             registry=Registry(database, clock, access),
+            retention=runtime.retention,
         ),
     )
 
@@ -262,7 +271,14 @@ async def create_app(
         await database.close()
 
     housekeeper = Housekeeper(
-        database, clock, consultations, messengers, settings, attachments, sessions
+        database,
+        clock,
+        consultations,
+        messengers,
+        settings,
+        attachments,
+        sessions,
+        runtime.retention,
     )
     app.cleanup_ctx.append(lifecycle)
     return app

@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.access.config import is_loopback
+from bot.retention import command as retention_command
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="last", required=True, help="the last day, YYYY-MM-DD")
     export.add_argument("--output", type=Path, help="the file (default: standard output)")
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
+    retention_command.add_parser(commands)
     teams = commands.add_parser(
         "teams-package", help="build the Teams app package (the zip an admin uploads)"
     )
@@ -209,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(said, file=sys.stderr if args.command == "export" else sys.stdout)
         return 0
+    if args.command == "retention":
+        try:
+            return asyncio.run(retention_command.run_command(settings, args))
+        except ConfigError as error:
+            print(f"meldbot: {error}", file=sys.stderr)
+            return 2
     if args.command == "db" and args.action == "reindex":
         count = asyncio.run(_reindex(settings))
         print(f"meldbot: the search index of {count} cases is rebuilt")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.access.sessions import Sessions
 from bot.attachments.service import Attachments
@@ -16,6 +16,8 @@ from bot.consultation.views import forgotten_card
 from bot.events import Platform
 from bot.i18n import translator
 from bot.ports import DeliveryError, Messenger, Storage
+from bot.retention.service import Retention
+from bot.schedule.calendar import AMSTERDAM
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ class Housekeeper(BackgroundTask):
         settings: Settings,
         attachments: Attachments,
         sessions: Sessions | None = None,
+        retention: Retention | None = None,
     ) -> None:
         super().__init__("meldbot-housekeeping", self._run)
         self._storage = storage
@@ -73,6 +76,8 @@ class Housekeeper(BackgroundTask):
         self._settings = settings
         self._attachments = attachments
         self._sessions = sessions
+        self._retention = retention
+        self._retained_on: date | None = None
 
     async def _run(self) -> None:
         while True:
@@ -90,6 +95,17 @@ class Housekeeper(BackgroundTask):
                     ended,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
+                await self.retain_once_a_day()
             except Exception:
                 log.exception("housekeeping failed; trying again later")
             await asyncio.sleep(INTERVAL_SECONDS)
+
+    async def retain_once_a_day(self) -> bool:
+        """The retention run (bot/retention), in the first hourly round of each Amsterdam
+        day; True when it ran. A failed run is tried again the next round."""
+        today = self._clock().astimezone(AMSTERDAM).date()
+        if self._retention is None or self._retained_on == today:
+            return False
+        await self._retention.run()
+        self._retained_on = today
+        return True

@@ -27,6 +27,7 @@ from bot.case.policy import CasePolicy, is_key
 from bot.confidant.config import Confidant
 from bot.letters.config import LetterSettings
 from bot.oncall.rota import OnCallRota
+from bot.retention.config import RetentionSettings
 from bot.schedule.config import OnboardingChannel, Reminder, ResultsPost, TrendReport
 
 Language = Literal["nl", "en"]
@@ -246,6 +247,11 @@ class Settings(BaseSettings):
         default_factory=LetterSettings,
         description="The letters drafted for the manager: the organisation's address, logo, "
         "the norm from the huisregels, how to object, and its own templates (bot/letters).",
+    )
+    retention: RetentionSettings = Field(
+        default_factory=RetentionSettings,
+        description="How long a closed case and the audit log are kept, per outcome and "
+        "category, with the warning before and the one extension (bot/retention).",
     )
     aangifte_guidance: Path | None = Field(
         default=None,

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.case.models import (
@@ -264,6 +265,8 @@ class SqlCaseRepository:
             .where(CaseEventRow.case_id == CaseRow.id, reaction_met())
             .scalar_subquery()
         )
+        # A tombstone (bot/retention) has no events left: it kept these two moments.
+        live = CaseRow.purged_at.is_(None)
         rows = await self._session.execute(
             select(
                 CaseRow.created_at,
@@ -272,10 +275,10 @@ class SqlCaseRepository:
                 CaseRow.urgency,
                 CaseRow.status,
                 CaseRow.measure,
-                contact,
+                sql_case((live, contact), else_=CaseRow.purged_contact_at),
                 CaseRow.closed_at,
                 informed,
-                reaction,
+                sql_case((live, reaction), else_=CaseRow.purged_reaction_at),
             ).where(CaseRow.created_at >= start, CaseRow.created_at < end)
         )
         return [

@@ -38,6 +38,7 @@ from storage.posts import SqlPosts
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
 from storage.registry import SqlRegistry
+from storage.retention import SqlRetention
 from storage.sealing import Sealer
 from storage.search_index import Hashes
 from storage.sessions import SqlIdentityLinks, SqlSessions
@@ -68,6 +69,7 @@ class SqlTransaction:
     manager_letters: SqlManagerLetters
     registry: SqlRegistry
     posts: SqlPosts
+    retention: SqlRetention
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -79,6 +81,8 @@ def _use_immediate_transactions(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Deleted rows are overwritten with zeros, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -137,6 +141,7 @@ class Database:
                 manager_letters=SqlManagerLetters(session, self._sealer),
                 registry=SqlRegistry(session),
                 posts=SqlPosts(session, self._sealer, outbox),
+                retention=SqlRetention(session, self._sealer),
             )
 
     def _insert(self) -> Any:
@@ -183,6 +188,15 @@ class Database:
                 await tx.cases.index.rebuild(case_id)
                 await tx.cases.restrictions.rehash(case_id)
         return len(ids)
+
+    async def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database and empty it, so what a purge deleted
+        is not left readable in the log file. PostgreSQL: nothing to do."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        async with self.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -128,6 +128,11 @@ class CaseRow(Base):
     first_contact_at: Mapped[datetime | None]
     urgency_rank: Mapped[int] = mapped_column(SmallInteger, default=1)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The tombstone (bot/retention): when the case was purged, and the first contact and
+    # first reaction as the trends counted them from the events that went with it.
+    purged_at: Mapped[datetime | None]
+    purged_contact_at: Mapped[datetime | None]
+    purged_reaction_at: Mapped[datetime | None]
 
 
 class CaseNumberRow(Base):
@@ -571,3 +576,37 @@ class CasePostRow(Base):
     platform: Mapped[str] = mapped_column(String(10))
     ref_sealed: Mapped[str] = mapped_column(Text)
     posted_on: Mapped[date] = mapped_column(Date)
+
+
+# -- retention (bot/retention) ----------------------------------------------------------
+
+
+class CaseRetentionRow(Base):
+    """A closed case's retention: the due moment coordinators were told of, and the one
+    extension (its reason and who gave it sealed). Deleted with the case's purge."""
+
+    __tablename__ = "case_retention"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    warned_due: Mapped[datetime | None]
+    extended_at: Mapped[datetime | None]
+    reason_sealed: Mapped[str | None] = mapped_column(Text)
+    extended_by_sealed: Mapped[str | None] = mapped_column(Text)
+
+
+class DestroyedCaseRow(Base):
+    """The destruction list (vernietigingslijst): one row per purged case, nothing that
+    names or tells: the reference, category, month, outcome and the rule that applied."""
+
+    __tablename__ = "destroyed_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    month: Mapped[str] = mapped_column(String(7))
+    outcome: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime]
+    purged_at: Mapped[datetime] = mapped_column(index=True)

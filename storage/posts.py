@@ -33,6 +33,13 @@ class SqlPosts:
             return 0
         known = {*await self.of_case(case_id), *_alert(case)}
         new = [ref for ref in dict.fromkeys(refs) if ref not in known]
+        if case.purged_at is not None:
+            # A delivery that was under way while the case was purged: take it down too.
+            for ref in new:
+                await self._outbox.enqueue(
+                    RETRACT, payload=retraction_payload(ref, self._outbox.now)
+                )
+            return len(new)
         for ref in new:
             self._session.add(
                 CasePostRow(

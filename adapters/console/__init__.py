@@ -27,6 +27,7 @@ from adapters.console import (
     letter_actions,
     manager_pages,
     registry,
+    retention,
     settings_page,
 )
 from adapters.console.pages import CONSOLE, Console, console_of
@@ -46,6 +47,7 @@ PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
     letter_actions.add_routes,
     manager_pages.add_routes,
     registry.add_routes,
+    retention.add_routes,
 )
 
 

@@ -22,6 +22,7 @@ from bot.measures.guidance import Guidance
 from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
 from bot.registry.service import Registry
+from bot.retention.service import Retention
 from bot.settings import Settings
 from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
@@ -46,6 +47,7 @@ class Console:
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None  # the manager in the loop (bot/manager)
     registry: Registry | None = None  # the registry export (bot/registry)
+    retention: Retention | None = None  # the cases coming due, the destruction list
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)
@@ -80,6 +82,7 @@ NOTICES: dict[str, str] = {
     "hoe-ging-het": N_("Thank you, your answer is with the meldpunt."),
     "brief-verstuurd": N_("The letter is on its way to the manager."),
     "brief-al-verstuurd": N_("This letter was sent already. It was not sent again."),
+    "bewaren-verlengd": N_("The case is kept longer. The reason is saved."),
 }
 
 

@@ -19,6 +19,7 @@ from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
 from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
+from bot.ports.retention import RetentionRepository
 
 
 class Transaction(Protocol):
@@ -84,6 +85,9 @@ class Transaction(Protocol):
 
     @property
     def posts(self) -> PostRepository: ...
+
+    @property
+    def retention(self) -> RetentionRepository: ...
 
 
 class CaseWatcher(Protocol):

@@ -12,13 +12,14 @@ import pytest
 
 from bot.app import RUNTIME, Runtime, create_app
 from bot.case.models import Case, EventKind, NewReport, Reporter
-from bot.events import Address
+from bot.events import Actor, Address
 from bot.ports import DeliveryError
 from bot.ui import Message
 from storage.sealing import new_key
 from tests import files
 from tests.core.conftest import Clock
 from tests.fakes.slack_api import FakeSlack
+from tests.privacy import tables_holding
 from tests.retraction import deliver_retractions, retract, retractions
 from tests.slack.anonymity_support import text_of
 from tests.slack.support import COORDINATOR_CHANNEL, make_settings
@@ -182,3 +183,29 @@ async def test_a_refused_delete_says_whether_trying_again_helps(
     with pytest.raises(DeliveryError) as refused:
         await messenger.delete(ref)
     assert refused.value.permanent is permanent and str(refused.value) == f"slack: {answer}"
+
+
+async def test_the_purge_at_the_due_date_takes_the_case_down_from_slack(
+    fake: FakeSlack, meldbot: tuple[Runtime, Clock]
+) -> None:
+    runtime, clock = meldbot
+    story = "De klant gooide een stoel bij de merelbalie."
+    case = await _case(runtime, ANNA, story)
+    await _case(runtime, BOB, "Een man schold bij de lijsterbalie.")
+    jan = Actor("slack", JAN, "Jan")
+    await runtime.cases.claim(jan, case.id)
+    await runtime.cases.close(jan, case.id, "Gesprek gevoerd.", None)
+    await runtime.outbox.settle()
+    anna, bob = _left_by(fake, ANNA), _left_by(fake, BOB)
+    assert runtime.retention is not None
+
+    clock.advance(days=2 * 365 - 1)  # a day before the two years of a case without measures
+    assert (await runtime.retention.run()).purged == []
+    clock.advance(days=2)
+    assert [one.reference for one in (await runtime.retention.run()).purged] == [case.reference]
+    await deliver_retractions(runtime, clock)
+
+    assert sorted(fake.deleted) == sorted(anna), "the alert, every thread line, the receipt"
+    assert bob <= {(m.channel, m.ts) for m in fake.messages}
+    held = await tables_holding(runtime.database.engine, runtime.database._sealer, [story])
+    assert held == {}

@@ -14,11 +14,13 @@ import pytest
 
 from bot.app import RUNTIME, Runtime, create_app
 from bot.case.models import Case, EventKind, NewReport, Reporter
+from bot.events import Actor
 from storage.sealing import new_key
 from tests.core.conftest import Clock
 from tests.fakes.bot_connector import FakeBotConnector
+from tests.privacy import tables_holding
 from tests.retraction import deliver_retractions, retract, retractions
-from tests.teams.support import card_of, make_settings, text_of
+from tests.teams.support import CHRIS, card_of, make_settings, text_of
 
 ANNA, BOB = "aad-anna-0011", "aad-bob-0012"
 
@@ -126,3 +128,30 @@ async def test_an_activity_teams_will_not_delete_is_blanked(
     [kept] = [a for a in anna if a not in fake.deleted]
     assert text_of(card_of(fake.activity(kept))) == text_of(card_of(blank))
     assert all(row.sent_at for row in await retractions(runtime.database))
+
+
+async def test_the_purge_at_the_due_date_takes_the_thread_down_from_teams(
+    fake: FakeBotConnector, meldbot: tuple[Runtime, Clock]
+) -> None:
+    runtime, clock = meldbot
+    story = "De klant gooide een stoel bij de merelbalie."
+    case = await _thread(runtime, fake, ANNA, story)
+    other = await _thread(runtime, fake, BOB, "Een man schold bij de lijsterbalie.")
+    chris = Actor("teams", CHRIS.aad_object_id, CHRIS.name)
+    await runtime.cases.claim(chris, case.id)
+    await runtime.cases.close(chris, case.id, "Gesprek gevoerd.", None)
+    await runtime.outbox.settle()
+    assert case.alert and other.alert and runtime.retention is not None
+    thread, bob = (
+        _ids(fake.thread(case.alert.message_id)),
+        _ids(fake.thread(other.alert.message_id)),
+    )
+
+    clock.advance(days=2 * 365 + 1)  # past the two years of a case without measures
+    assert [one.reference for one in (await runtime.retention.run()).purged] == [case.reference]
+    await deliver_retractions(runtime, clock)
+
+    assert sorted(fake.deleted) == sorted(thread) and fake.deleted[-1] == thread[0]
+    assert _ids(fake.thread(other.alert.message_id)) == bob
+    held = await tables_holding(runtime.database.engine, runtime.database._sealer, [story])
+    assert held == {}

@@ -1,0 +1,80 @@
+"""``meldbot retention run [--dry-run]`` and ``meldbot retention destroyed --from D --to D``.
+
+What the CLI does is audited with actor ``cli``. Bad input: exit 2 with one sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+from bot.access.service import Access
+from bot.retention.listing import destroyed_csv, due_csv
+from bot.retention.service import Retention
+from bot.schedule.calendar import AMSTERDAM
+from bot.settings import ConfigError, Settings
+
+BAD_DAY = "{option} must be a day written as year-month-day, such as 2026-12-31."
+BAD_PERIOD = "--to must be on or after --from."
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    retention = commands.add_parser("retention", help="retention: purge due cases, list them")
+    actions = retention.add_subparsers(dest="retention_action", required=True)
+    run = actions.add_parser("run", help="warn about and purge the cases that are due")
+    run.add_argument("--dry-run", action="store_true", help="only list what would go")
+    destroyed = actions.add_parser("destroyed", help="the destruction list of a period, as CSV")
+    destroyed.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
+    destroyed.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
+
+
+def _day(option: str, typed: str) -> date:
+    try:
+        return date.fromisoformat(typed.strip())
+    except ValueError:
+        raise ConfigError(BAD_DAY.format(option=option)) from None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+async def run_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import local_seal_key
+    from storage.database import Database
+    from storage.migrate import upgrade
+    from storage.sealing import Sealer
+
+    if args.retention_action == "destroyed":
+        first, last = _day("--from", args.first), _day("--to", args.last)
+        if last < first:
+            raise ConfigError(BAD_PERIOD)
+    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
+    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
+    retention = Retention(
+        database,
+        lambda: datetime.now(UTC),
+        Access({}),
+        settings.retention,
+        checkpoint=database.checkpoint,
+        actor="cli",
+    )
+    try:
+        await upgrade(database.engine)
+        if args.retention_action == "destroyed":
+            end = _midnight(last + timedelta(days=1))
+            entries = await retention.destroyed(None, _midnight(first), end)
+            sys.stdout.write(destroyed_csv(entries))
+            return 0
+        report = await retention.run(dry_run=args.dry_run)
+        sys.stdout.write(due_csv(report.purged))
+        done = "would be deleted" if report.dry_run else "deleted"
+        print(
+            f"meldbot: {len(report.purged)} cases {done}, {report.warned} coordinators' "
+            f"notes queued, {report.audit_forgotten} audit entries deleted",
+            file=sys.stderr,
+        )
+        return 0
+    finally:
+        await database.close()
