@@ -73,7 +73,8 @@ class SqlCaseQueries:
 
     def _conditions(self, search: Search) -> list[ColumnElement[bool]]:
         wanted = search.filter
-        conditions = [self._visible(search), *_view(search)]
+        # A purged case is a tombstone: counted in the figures, never listed.
+        conditions = [self._visible(search), *_view(search), CaseRow.purged_at.is_(None)]
         if wanted.category is not None:
             conditions.append(CaseRow.category == wanted.category.value)
         if wanted.status is not None:

@@ -32,6 +32,12 @@ TOO_MANY = N_("Please search for at most {limit} words at once.")
 BAD_LIMIT = N_("A page shows between 1 and {limit} cases.")
 
 
+DESTROYED = N_(
+    "This case was destroyed at the end of its retention period. Only its reference and "
+    "its figures are kept."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFile:
     """Everything of one case for the case page: what was reported, every event for the
@@ -86,6 +92,8 @@ class CaseReading(CaseHandling):
         # invitation (bot/manager), never the story, the notes or the files.
         if found is None or not await self.may_handle(by, found, tx):
             raise await self._refuse(by, found, tx)
+        if await tx.retention.is_purged(found.id):
+            raise CaseNotFound(DESTROYED)
         return found
 
     async def list(

@@ -142,3 +142,20 @@ async def test_a_coordinator_may_not_download_the_destruction_list(open_console:
     desk = await open_console()
     response = await desk.site.client.get(f"{PAGE}/vernietigd?van=2026-01-01&tot=2026-01-31")
     assert response.status == 403
+
+
+async def test_a_purged_case_is_listed_nowhere_and_its_page_says_it_was_destroyed(
+    open_console: Opener,
+) -> None:
+    desk = await open_console()
+    case = await _closed(desk)
+    assert case.closed_at is not None
+    desk.site.clock.now = years_later(case.closed_at, 2) + timedelta(days=1)
+    assert desk.site.runtime.retention is not None
+    await desk.site.runtime.retention.run()
+    await desk.sign_in("fatima")
+
+    status, html = await desk.site.page("/console/?weergave=all")
+    assert status == 200 and case.reference not in html
+    status, html = await desk.site.page(f"/console/zaken/{case.reference}")
+    assert status == 404 and "Deze zaak is vernietigd" in html
