@@ -54,6 +54,7 @@ from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
+from bot.privacy.service import PrivacyDesk
 from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.scheduler import Scheduler
 from bot.settings import ConfigError, Settings
@@ -94,6 +95,7 @@ class Runtime:
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None
+    privacy: PrivacyDesk | None = None  # inzage and erasure (bot/privacy)
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -224,6 +226,7 @@ async def create_app(
         cases, settings.manager_ask_days, settings.manager_reminder_days
     )
     context.managers = runtime.managers
+    runtime.privacy = PrivacyDesk(database, clock, access)
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(
         app,
@@ -237,6 +240,7 @@ async def create_app(
             aangifte=runtime.aangifte,
             external_reports=runtime.external_reports,
             managers=runtime.managers,
+            privacy=runtime.privacy,
         ),
     )
 

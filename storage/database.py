@@ -34,6 +34,7 @@ from storage.manager_letters import SqlManagerLetters
 from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
+from storage.privacy import SqlPersonRecords
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
 from storage.sealing import Sealer
@@ -64,6 +65,7 @@ class SqlTransaction:
     external_reports: SqlExternalReports
     invitations: SqlInvitationRepository
     manager_letters: SqlManagerLetters
+    persons: SqlPersonRecords
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -130,6 +132,7 @@ class Database:
                 external_reports=SqlExternalReports(session, self._sealer),
                 invitations=SqlInvitationRepository(session, self._sealer, self._hashes),
                 manager_letters=SqlManagerLetters(session, self._sealer),
+                persons=SqlPersonRecords(session, self._sealer, self._hashes),
             )
 
     def _insert(self) -> Any:

@@ -21,6 +21,7 @@ from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
 from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
+from bot.privacy.service import PrivacyDesk
 from bot.settings import Settings
 from bot.trafficking.service import ExternalReports
 from bot.trends.figures import TrendFigures
@@ -44,6 +45,7 @@ class Console:
     aangifte: AangifteService | None = None
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None  # the manager in the loop (bot/manager)
+    privacy: PrivacyDesk | None = None  # inzage and erasure for admins (bot/privacy)
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)

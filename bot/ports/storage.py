@@ -17,6 +17,7 @@ from bot.ports.follow_up import AangifteRepository, ExternalReportRepository, Pr
 from bot.ports.manager import InvitationRepository, ManagerLetterRepository
 from bot.ports.measures import MeasureRepository
 from bot.ports.messaging import DialogStates
+from bot.privacy.ports import PersonRecords
 
 
 class Transaction(Protocol):
@@ -76,6 +77,9 @@ class Transaction(Protocol):
 
     @property
     def manager_letters(self) -> ManagerLetterRepository: ...
+
+    @property
+    def persons(self) -> PersonRecords: ...
 
 
 class CaseWatcher(Protocol):

@@ -1,0 +1,101 @@
+"""Erasing one person (AVG art. 17), and what is refused (art. 17(3)).
+
+- A case still in handling is kept whole: the coordinators need it to protect the
+  reporter and to carry out the measures (17(3)(b): the employer's duty of care under
+  the Arbowet). The person hears which cases and may ask again after they are closed.
+- A closed case the person reported is forgotten to its bare facts (storage/privacy.py):
+  the figures stay right, nothing that names or tells remains.
+- In a closed case a coordinator or manager acted in, their name is blanked.
+- The audit log is kept, whole, until its own retention ends: it is the proof of who read
+  and changed a case (BIO2 logging, 17(3)(b) and (e)); it holds no content. The erasure
+  itself is written to it without naming the person.
+"""
+
+from __future__ import annotations
+
+from bot.case.models import Status
+from bot.ports import Transaction
+from bot.privacy.models import Erasure, Person, Refused, Role
+from bot.privacy.ports import PersonRecords
+
+IN_HANDLING = "in_handling"
+
+
+async def _closed_or_refused(tx: Transaction, case_ids: list[int], erasure: Erasure) -> list[int]:
+    closed = []
+    for case_id in case_ids:
+        case = await tx.cases.get(case_id)
+        if case is None:
+            continue
+        if case.status is Status.CLOSED:
+            closed.append(case_id)
+        else:
+            erasure.refused.append(Refused(case.reference, case.status.value, IN_HANDLING))
+    return closed
+
+
+async def _chat(records: PersonRecords, person: Person, erasure: Erasure) -> None:
+    if not person.is_chat:
+        return
+    erasure.forgotten["states"] = await records.states(
+        person.platform, person.ident
+    ) + await records.addresses(person.platform, person.ident)
+    if erasure.done:
+        await records.forget_chat_identity(person.platform, person.ident)
+
+
+async def _reporter(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+    person = erasure.person
+    closed = await _closed_or_refused(
+        tx, await records.reported(person.platform, person.ident), erasure
+    )
+    erasure.forgotten["cases"] = len(closed)
+    if erasure.done:
+        for case_id in closed:
+            await records.forget_case(case_id)
+    await _chat(records, person, erasure)
+
+
+async def _coordinator(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+    person = erasure.person
+    names = await records.names_used(person.key)
+    closed = await _closed_or_refused(tx, await records.handled(person.key), erasure)
+    erasure.forgotten["cases"] = len(closed)
+    erasure.forgotten["consultations"] = len(await records.answered(person.key))
+    if person.platform == "console":
+        held = await records.console_identity(person.ident)
+        if held is not None:
+            names.add(held.name)
+        sessions = await records.sessions(person.ident)
+        erasure.forgotten["console"] = int(held is not None) + len(sessions)
+    erasure.kept_audit_entries = len(await records.audit_of(person.key))
+    if erasure.done:
+        await records.forget_names(closed, names)
+        await records.forget_handler(person.key, closed)
+        await records.forget_answers(person.key, names)
+        if person.platform == "console":
+            await records.forget_console_identity(person.ident)
+    await _chat(records, person, erasure)
+
+
+async def _manager(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+    person = erasure.person
+    mine = await tx.invitations.of_manager([person.key])
+    closed = set(await _closed_or_refused(tx, sorted({i.case_id for i in mine}), erasure))
+    gone = [i for i in mine if i.case_id in closed]
+    erasure.forgotten["invitations"] = len(gone)
+    erasure.kept_audit_entries = len(await records.audit_of(person.key))
+    if erasure.done:
+        await records.forget_names(closed, {i.manager.name for i in gone})
+        await records.forget_invitations([i.id for i in gone])
+    await _chat(records, person, erasure)
+
+
+async def erase(
+    tx: Transaction, records: PersonRecords, person: Person, *, confirm: bool
+) -> Erasure:
+    """What goes (``confirm`` False: nothing changes) or went (True)."""
+    erasure = Erasure(person, done=confirm)
+    steps = {Role.REPORTER: _reporter, Role.COORDINATOR: _coordinator, Role.MANAGER: _manager}
+    await steps[person.role](tx, records, erasure)
+    return erasure
