@@ -26,6 +26,7 @@ from adapters.console import (
     figures,
     letter_actions,
     manager_pages,
+    privacy,
     settings_page,
 )
 from adapters.console.pages import CONSOLE, Console, console_of
@@ -40,6 +41,7 @@ PAGE_FAMILIES: tuple[Callable[[web.Application], None], ...] = (
     case_actions.add_routes,
     consultations.add_routes,
     audit.add_routes,
+    privacy.add_routes,
     figures.add_routes,
     settings_page.add_routes,
     letter_actions.add_routes,
