@@ -81,6 +81,11 @@ ROWS_OF_CASE: tuple[Any, ...] = (
     TimerRow,
     ManagerInvitationRow,  # and, by cascade, the letters sent to the manager
 )
+# Audit actions that only read: seeing a case in a list does not make it "theirs".
+READS = (
+    "open", "read", "list", "search", "download", "audit.read", "aangifte.read",
+    "consultation.read",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +115,11 @@ class SqlPersonRecords:
         )
 
     async def handled(self, key: str) -> list[int]:
-        """The cases this person handles or handled, or acted on (their audit entries)."""
+        """The cases this person handles or handled, or changed (their audit entries)."""
         handles = select(CaseRow.id).where(CaseRow.handler_id == key)
-        acted = select(AuditRow.case_id).where(AuditRow.actor == key, AuditRow.case_id.is_not(None))
+        acted = select(AuditRow.case_id).where(
+            AuditRow.actor == key, AuditRow.case_id.is_not(None), AuditRow.action.not_in(READS)
+        )
         return sorted(set(await self._ids(handles)) | set(await self._ids(acted)))
 
     async def names_used(self, key: str) -> set[str]:
@@ -142,8 +149,17 @@ class SqlPersonRecords:
         ]
 
     async def answered(self, key: str) -> list[int]:
-        """The anonymous consultations this coordinator answered."""
-        return await self._ids(select(ConsultationRow.id).where(ConsultationRow.answered_by == key))
+        """The anonymous consultations this coordinator answered or closed (their audit
+        entries), or that name them as the one who answered."""
+        acted = select(AuditRow.consultation_id).where(
+            AuditRow.actor == key,
+            AuditRow.consultation_id.is_not(None),
+            AuditRow.action.not_in(READS),
+        )
+        named = select(ConsultationRow.id).where(
+            ConsultationRow.answered_by.in_(await self.names_used(key))
+        )
+        return sorted(set(await self._ids(acted)) | set(await self._ids(named)))
 
     async def console_identity(self, subject: str) -> Held | None:
         for row in await self._session.scalars(select(ConsoleIdentityRow)):
@@ -241,10 +257,12 @@ class SqlPersonRecords:
         )
 
     async def forget_answers(self, key: str, names: Collection[str]) -> None:
-        """The consultations this coordinator answered: their key and name go."""
+        """The consultations this coordinator answered: their name goes."""
         ids = await self.answered(key)
         await self._session.execute(
-            update(ConsultationRow).where(ConsultationRow.id.in_(ids)).values(answered_by=None)
+            update(ConsultationRow)
+            .where(ConsultationRow.id.in_(ids), ConsultationRow.answered_by.in_(names))
+            .values(answered_by=None)
         )
         where = ConsultationEntryRow.consultation_id.in_(ids)
         await self._blank(ConsultationEntryRow.author_name_sealed, where, names)

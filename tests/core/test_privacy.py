@@ -8,8 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.access.models import Principal
+from bot.access.models import Role as Role_
 from bot.case.errors import InvalidQuery
 from bot.case.models import Case, EventKind, MeasureKind, NewReport, Reporter
+from bot.events import Actor
 from bot.manager.models import Answer, Invitee
 from bot.measures.models import Plan
 from bot.privacy.files import as_json, summary
@@ -100,11 +103,16 @@ async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) ->
     his = await _report(bot, HIS_STORY, AHMED)
     for case in (first, second, his):
         await _handled(bot, case, close=True)
+    # A draft she has not sent yet: a conversation state under her id.
+    await bot.say(
+        Actor(SANNE.platform, SANNE.user_id, SANNE.name), "Weer iemand boos bij de balie."
+    )
     person = Person.of(Role.REPORTER, "web:u7sanne-balie")
     needles = ("u7sanne-balie", "Sanne de Vries", "Vuurtoren", "kwallenkweker", "balie 3")
 
     planned = await desk(bot).erase(None, person, confirm=False)
     assert planned.forgotten["cases"] == 2 and not planned.refused
+    assert planned.forgotten["states"] >= 1
     assert await _scan(bot, *needles), "a dry run changes nothing"
 
     erased = await desk(bot).erase(None, person, confirm=True)
@@ -124,7 +132,8 @@ async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) ->
     )
     assert "Zeemeeuw" in str(await _scan(bot, "Zeemeeuw"))
     [entry] = [a for a in await _audit(bot) if a[1] == "privacy.erase"]
-    assert entry[0] == "cli" and entry[2] == "reporter: cases 2, refused 0, states 0"
+    states = erased.forgotten["states"]
+    assert entry[0] == "cli" and entry[2] == f"reporter: cases 2, refused 0, states {states}"
 
 
 async def test_a_case_in_handling_is_kept_and_named(bot: Harness) -> None:
@@ -172,6 +181,51 @@ async def test_a_coordinator_sees_their_work_and_is_erased_but_for_the_audit_log
         kept = await tx.cases.get(hers.id)
     assert kept is not None and kept.report.narrative == HER_STORY, "the case stays"
     assert kept.reporter == SANNE and kept.handler_name is None
+
+
+async def test_a_console_coordinator_with_their_sign_in_links_sessions_and_answers(
+    bot: Harness,
+) -> None:
+    ria = Principal("oidc-ria", "Ria de Wit", frozenset({Role_.COORDINATOR}), "ria@example.org")
+    assert bot.runtime.links is not None and bot.runtime.sessions is not None
+    await bot.runtime.links.signed_in(ria, also=Actor("teams", "29:ria-teams", "Ria de Wit"))
+    await bot.runtime.sessions.start(ria)
+    case = await _report(bot, HER_STORY, SANNE)
+    await bot.runtime.cases.claim(ria, case.id)
+    await bot.runtime.cases.note(ria, case.id, NOTE)
+    await bot.runtime.cases.close(ria, case.id, "Afgerond.", None)
+    consultations = bot.runtime.consultations
+    asked, _code = await consultations.start(
+        "Mag ik twijfelen?", platform="web", language="nl", contact=None
+    )
+    await consultations.answer(ria, asked.id, "Ja, overleg gerust met ons.")
+    await bot.settle()
+    person = Person.of(Role.COORDINATOR, ria.key)
+    found = await desk(bot).export(None, person)
+    console = found.data["console"]
+    assert (console["name"], console["email"], console["roles"]) == (
+        "Ria de Wit",
+        "ria@example.org",
+        ["coordinator"],
+    )
+    assert console["linked_chat_identities"] == ["teams:29:ria-teams"]
+    assert console["sessions"] == 1
+    assert found.data["consultations_answered"] == [
+        [
+            {
+                "at": found.data["consultations_answered"][0][0]["at"],
+                "text": "Ja, overleg gerust met ons.",
+            }
+        ]
+    ]
+    assert "Mag ik twijfelen" not in json.dumps(found.data), "the colleague's words are theirs"
+
+    erased = await desk(bot).erase(None, person, confirm=True)
+    assert erased.forgotten == {"cases": 1, "consultations": 1, "console": 2}
+    left = await _scan(bot, "oidc-ria", "Ria de Wit", "ria@example.org", "29:ria-teams")
+    assert set(left) == {"audit_log.actor", "audit_log.actor_name"}, left
+    assert await _scan(bot, "Ja, overleg gerust"), "the answer stays for the colleague"
+    assert await bot.runtime.links.principal_of("oidc-ria") is None
 
 
 async def test_a_manager_sees_their_invitation_and_is_erased_after_closing(
