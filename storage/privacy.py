@@ -11,7 +11,7 @@ written, every file and every name goes.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
@@ -133,20 +133,8 @@ class SqlPersonRecords:
         rows = await self._session.scalars(
             select(AuditRow).where(AuditRow.actor == key).order_by(AuditRow.id)
         )
-        return [
-            AuditEntry(
-                row.id,
-                row.at,
-                row.actor,
-                row.actor_name,
-                row.action,
-                row.case_id,
-                row.reference,
-                row.consultation_id,
-                row.detail,
-            )
-            for row in rows
-        ]
+        names = [field.name for field in fields(AuditEntry)]
+        return [AuditEntry(**{name: getattr(row, name) for name in names}) for row in rows]
 
     async def answered(self, key: str) -> list[int]:
         """The anonymous consultations this coordinator answered or closed (their audit

@@ -15,11 +15,11 @@ from adapters.console.refusals import refused
 from adapters.site import principal_of, require
 from bot.access.models import Principal
 from bot.access.models import Role as Right
-from bot.case.errors import CaseError, InvalidQuery
+from bot.case.errors import CaseError, InvalidQuery, NotAllowed
 from bot.i18n import N_
 from bot.privacy.files import as_zip
 from bot.privacy.models import Person, Role
-from bot.privacy.service import PrivacyDesk
+from bot.privacy.service import GUARDED, PrivacyDesk
 
 PAGE = "/console/privacy"
 DOWNLOAD = PAGE + "/inzage"
@@ -92,8 +92,12 @@ async def look(request: web.Request) -> web.StreamResponse:
 async def download(request: web.Request) -> web.StreamResponse:
     desk, by = _desk(request)
     try:
-        _typed, person = await _person(request)
+        typed, person = await _person(request)
         found = await desk.export(by, person)
+    except NotAllowed as refusal:
+        if refusal.reason != GUARDED:
+            return await refused(request, refusal)
+        return await _page(request, status=403, typed=typed, refusal=refusal)
     except CaseError as refusal:
         return await refused(request, refusal)
     today = desk.clock().date()
@@ -135,7 +139,7 @@ async def _page(
     **context: object,
 ) -> web.Response:
     typed = typed or {"role": Role.REPORTER.value, "key": ""}
-    for name in ("error", "found", "plan", "erased", "confirm_error"):
+    for name in ("error", "found", "plan", "erased", "confirm_error", "refusal"):
         context.setdefault(name, None)
     return await console_page(
         request,

@@ -95,14 +95,19 @@ async def _reported_case(tx: Transaction, case: Case, counts: dict[str, int]) ->
 
 async def of_reporter(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:
     counts = {"cases": 0, "messages": 0, "withheld": 0, "states": 0}
-    cases = []
+    cases, guarded = [], []
     for case_id in await records.reported(person.platform, person.ident):
         case = await tx.cases.get(case_id)
         if case is not None:
             cases.append(await _reported_case(tx, case, counts))
+            guarded += _guarded(case)
     counts["cases"] = len(cases)
     counts["states"] = await _chat_rows(records, person)
-    return Inzage(person, {"cases": cases}, counts)
+    return Inzage(person, {"cases": cases}, counts, guarded)
+
+
+def _guarded(case: Case | None) -> list[Case]:
+    return [case] if case is not None and (case.restricted or case.for_confidant) else []
 
 
 async def _chat_rows(records: PersonRecords, person: Person) -> int:
@@ -123,11 +128,12 @@ def _written(events: list[CaseEvent], names: set[str]) -> list[dict[str, Any]]:
 
 async def of_coordinator(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:
     names = await records.names_used(person.key)
-    handled = []
+    handled, guarded = [], []
     for case_id in await records.handled(person.key):
         case = await tx.cases.get(case_id)
         if case is None:
             continue
+        guarded += _guarded(case)
         handled.append(
             {
                 "reference": case.reference,
@@ -167,13 +173,14 @@ async def of_coordinator(tx: Transaction, records: PersonRecords, person: Person
         }  # fmt: skip
         counts["console"] = int(held is not None) + len(chats) + sessions
     counts["states"] = await _chat_rows(records, person)
-    return Inzage(person, data, counts)
+    return Inzage(person, data, counts, guarded)
 
 
 async def of_manager(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:
-    invitations = []
+    invitations, guarded = [], []
     for invitation in await tx.invitations.of_manager([person.key]):
         case = await tx.cases.get(invitation.case_id)
+        guarded += _guarded(case)
         letter = await tx.manager_letters.latest(invitation.id)
         invitations.append(
             {
@@ -195,7 +202,7 @@ async def of_manager(tx: Transaction, records: PersonRecords, person: Person) ->
             }
         )
     counts = {"invitations": len(invitations), "states": await _chat_rows(records, person)}
-    return Inzage(person, {"invitations": invitations}, counts)
+    return Inzage(person, {"invitations": invitations}, counts, guarded)
 
 
 async def inzage(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.case.errors import InvalidQuery
+from bot.case.models import Case
 from bot.i18n import N_
 
 CHAT_PLATFORMS = ("slack", "teams", "web")
@@ -72,6 +73,8 @@ class Inzage:
     person: Person
     data: dict[str, Any]
     counts: dict[str, int] = field(default_factory=dict)
+    # Cases in it that only some may read (restricted, or for the vertrouwenspersoon).
+    guarded: list[Case] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

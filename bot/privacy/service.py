@@ -14,11 +14,16 @@ from datetime import datetime
 from bot.access.models import Acting, Role
 from bot.access.service import Access
 from bot.case.errors import NotAllowed
+from bot.i18n import N_
 from bot.ports import Storage, Transaction
 from bot.privacy.erasure import erase
 from bot.privacy.inzage import inzage
 from bot.privacy.models import Erasure, Inzage, Person
 
+GUARDED = N_(
+    "This includes cases only their named coordinators may read ({references}). Make the "
+    "export with meldbot privacy export on meldbot's server, or ask one of them."
+)
 CLI = "cli"  # the audit actor of the command line: no person is known there
 
 
@@ -43,12 +48,23 @@ class PrivacyDesk:
         return await self._inzage(by, person, "privacy.look")
 
     async def export(self, by: Acting | None, person: Person) -> Inzage:
+        """Everything, for the person. From the console only when the admin may read every
+        restricted case in it (or one for the vertrouwenspersoon); else the CLI makes it."""
         return await self._inzage(by, person, "privacy.export")
+
+    async def _guard(self, by: Acting | None, found: Inzage, tx: Transaction) -> None:
+        if by is None or self.access is None:
+            return
+        hidden = [c.reference for c in found.guarded if not await self.access.may_read(by, c, tx)]
+        if hidden:
+            raise NotAllowed(GUARDED, references=", ".join(hidden))
 
     async def _inzage(self, by: Acting | None, person: Person, action: str) -> Inzage:
         await self._check(by)
         async with self.storage.transaction() as tx:
             found = await inzage(tx, tx.persons, person)
+            if action == "privacy.export":
+                await self._guard(by, found, tx)
             await self._record(tx, by, action, _counted(person, found.counts))
         return found
 

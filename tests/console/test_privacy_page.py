@@ -85,6 +85,24 @@ async def test_the_erasure_asks_for_a_tick_first(open_console: Opener) -> None:
     assert erased.detail.startswith("reporter: cases 1")
 
 
+async def test_a_restricted_case_is_not_exported_to_an_admin_who_may_not_read_it(
+    open_console: Opener,
+) -> None:
+    desk = await open_console("beheerder")
+    cases = desk.site.runtime.cases
+    case = await cases.report(NewReport(STORY), SANNE)
+    await cases.restrict(FATIMA, case.id, frozenset({FATIMA.key}))
+    token = await desk.token(PAGE)
+    answer = await desk.post(PAGE + "/inzage", WHO, token)
+    html = await answer.text()
+    assert answer.status == 403 and answer.headers["Content-Type"].startswith("text/html")
+    assert f"alleen de genoemde coördinatoren mogen lezen ({case.reference})" in html
+    assert "Vuurtoren" not in html
+    assert not [e for e in await desk.audit() if e.action == "privacy.export"]
+    shown = await desk.post(PAGE, WHO, token)
+    assert shown.status == 200 and "Zaken: 1" in await shown.text(), "counts tell nothing"
+
+
 async def test_bad_keys_get_the_form_again_and_csrf_is_required(open_console: Opener) -> None:
     desk = await open_console("beheerder")
     token = await desk.token(PAGE)
