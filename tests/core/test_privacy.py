@@ -10,6 +10,7 @@ import pytest
 
 from bot.access.models import Principal
 from bot.access.models import Role as Role_
+from bot.attachments.models import FileKind
 from bot.case.errors import InvalidQuery
 from bot.case.models import Case, EventKind, MeasureKind, NewReport, Reporter
 from bot.events import Actor
@@ -29,6 +30,7 @@ QUESTION = "Hoe gaat het nu met je?"
 HER_ANSWER = "Het gaat wel, ik ben geschrokken van die kwallenkweker."
 NOTE = "Interne notitie: de bezoeker is bekend van eerdere incidenten."
 ON = date(2026, 3, 1)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def desk(bot: Harness) -> PrivacyDesk:
@@ -59,6 +61,14 @@ async def _handled(bot: Harness, case: Case, *, close: bool) -> None:
 async def _scan(bot: Harness, *needles: str) -> dict[str, list[str]]:
     database = bot.runtime.database
     return await tables_holding(database.engine, database._sealer, needles)
+
+
+async def _facts(bot: Harness) -> list[str]:
+    """What the trend figures count, in an order that does not depend on the backend."""
+    now = bot.clock()
+    async with bot.runtime.database.transaction() as tx:
+        facts = await tx.cases.facts_between(now - timedelta(days=30), now + timedelta(days=1))
+    return sorted(map(repr, facts))
 
 
 async def _audit(bot: Harness) -> list[tuple[str, str, str | None]]:
@@ -98,7 +108,9 @@ async def test_a_reporter_sees_their_cases_and_messages_and_no_one_elses(bot: Ha
 
 
 async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) -> None:
-    first = await _report(bot, HER_STORY, SANNE, location="Stadhuis, balie 3")
+    async with bot.runtime.database.transaction() as tx:
+        photo = await tx.attachments.hold("vuurtoren-balie.png", FileKind.PNG, PNG, bot.clock())
+    first = await _report(bot, HER_STORY, SANNE, location="Stadhuis, balie 3", attachments=(photo,))
     second = await _report(bot, "Nog een keer bij loket Vuurtoren gescholden.", SANNE)
     his = await _report(bot, HIS_STORY, AHMED)
     for case in (first, second, his):
@@ -113,10 +125,16 @@ async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) ->
     planned = await desk(bot).erase(None, person, confirm=False)
     assert planned.forgotten["cases"] == 2 and not planned.refused
     assert planned.forgotten["states"] >= 1
+    exported = await desk(bot).export(None, person)
+    assert [f["name"] for c in exported.data["cases"] for f in c["files"]] == [
+        "vuurtoren-balie.png"
+    ]
     assert await _scan(bot, *needles), "a dry run changes nothing"
 
+    facts = await _facts(bot)
     erased = await desk(bot).erase(None, person, confirm=True)
     assert erased.forgotten["cases"] == 2 and erased.done
+    assert await _facts(bot) == facts, "the trend figures count the same"
     assert await _scan(bot, *needles) == {}
     # Ahmed's case is untouched; Sanne's cases remain as bare facts for the figures.
     async with bot.runtime.database.transaction() as tx:
