@@ -272,10 +272,11 @@ class SqlPersonRecords:
             delete(ConsoleIdentityRow).where(ConsoleIdentityRow.subject_hash.in_(hashes))
         )
 
-    async def forget_chat_identity(self, platform: str, user_id: str) -> None:
+    async def forget_chat_identity(self, platform: str, user_id: str, keep_address: bool) -> None:
         """Their conversation states (a draft, a language) and how Teams reaches them."""
         await self._session.execute(delete(DialogStateRow).where(self._states(platform, user_id)))
-        await self._session.execute(delete(AddressRow).where(self._address(platform, user_id)))
+        if not keep_address:
+            await self._session.execute(delete(AddressRow).where(self._address(platform, user_id)))
 
     # -- helpers -------------------------------------------------------------------------
 

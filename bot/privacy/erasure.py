@@ -35,13 +35,29 @@ async def _closed_or_refused(tx: Transaction, case_ids: list[int], erasure: Eras
 
 
 async def _chat(records: PersonRecords, person: Person, erasure: Erasure) -> None:
+    """Their conversation states; and how Teams reaches them, unless a kept case still
+    needs to reach them."""
     if not person.is_chat:
         return
-    erasure.forgotten["states"] = await records.states(
-        person.platform, person.ident
-    ) + await records.addresses(person.platform, person.ident)
+    keep_address = bool(erasure.refused)
+    count = await records.states(person.platform, person.ident)
+    if not keep_address:
+        count += await records.addresses(person.platform, person.ident)
+    erasure.forgotten["states"] = count
     if erasure.done:
-        await records.forget_chat_identity(person.platform, person.ident)
+        await records.forget_chat_identity(person.platform, person.ident, keep_address)
+
+
+async def _console(records: PersonRecords, person: Person, erasure: Erasure) -> set[str]:
+    """A console identity (its links and sessions by cascade); the name it had."""
+    if person.platform != "console":
+        return set()
+    held = await records.console_identity(person.ident)
+    sessions = await records.sessions(person.ident)
+    erasure.forgotten["console"] = int(held is not None) + len(sessions)
+    if erasure.done:
+        await records.forget_console_identity(person.ident)
+    return set() if held is None else {held.name}
 
 
 async def _reporter(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
@@ -62,19 +78,12 @@ async def _coordinator(tx: Transaction, records: PersonRecords, erasure: Erasure
     closed = await _closed_or_refused(tx, await records.handled(person.key), erasure)
     erasure.forgotten["cases"] = len(closed)
     erasure.forgotten["consultations"] = len(await records.answered(person.key))
-    if person.platform == "console":
-        held = await records.console_identity(person.ident)
-        if held is not None:
-            names.add(held.name)
-        sessions = await records.sessions(person.ident)
-        erasure.forgotten["console"] = int(held is not None) + len(sessions)
     erasure.kept_audit_entries = len(await records.audit_of(person.key))
+    names |= await _console(records, person, erasure)
     if erasure.done:
         await records.forget_names(closed, names)
         await records.forget_handler(person.key, closed)
         await records.forget_answers(person.key, names)
-        if person.platform == "console":
-            await records.forget_console_identity(person.ident)
     await _chat(records, person, erasure)
 
 
@@ -85,8 +94,9 @@ async def _manager(tx: Transaction, records: PersonRecords, erasure: Erasure) ->
     gone = [i for i in mine if i.case_id in closed]
     erasure.forgotten["invitations"] = len(gone)
     erasure.kept_audit_entries = len(await records.audit_of(person.key))
+    names = {i.manager.name for i in gone} | await _console(records, person, erasure)
     if erasure.done:
-        await records.forget_names(closed, {i.manager.name for i in gone})
+        await records.forget_names(closed, names)
         await records.forget_invitations([i.id for i in gone])
     await _chat(records, person, erasure)
 

@@ -159,21 +159,33 @@ async def of_coordinator(tx: Transaction, records: PersonRecords, person: Person
         "audit_entries": audit,
     }
     counts = {"cases": len(handled), "audit": len(audit), "consultations": len(answered)}
-    if person.platform == "console":
-        held = await records.console_identity(person.ident)
-        chats = await records.linked_chats(person.ident)
-        sessions = len(await records.sessions(person.ident))
-        data["console"] = None if held is None else {
+    await _console(records, person, data, counts)
+    counts["states"] = await _chat_rows(records, person)
+    return Inzage(person, data, counts, guarded)
+
+
+async def _console(
+    records: PersonRecords, person: Person, data: dict[str, Any], counts: dict[str, int]
+) -> None:
+    """A console identity: who they are as of their last sign-in, links, sessions."""
+    if person.platform != "console":
+        return
+    held = await records.console_identity(person.ident)
+    chats = await records.linked_chats(person.ident)
+    sessions = len(await records.sessions(person.ident))
+    data["console"] = (
+        None
+        if held is None
+        else {
             "name": held.name,
             "email": held.email,
             "roles": held.roles,
             "last_signed_in": held.signed_in_at,
             "linked_chat_identities": chats,
             "sessions": sessions,
-        }  # fmt: skip
-        counts["console"] = int(held is not None) + len(chats) + sessions
-    counts["states"] = await _chat_rows(records, person)
-    return Inzage(person, data, counts, guarded)
+        }
+    )
+    counts["console"] = int(held is not None) + len(chats) + sessions
 
 
 async def of_manager(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:
@@ -202,7 +214,9 @@ async def of_manager(tx: Transaction, records: PersonRecords, person: Person) ->
             }
         )
     counts = {"invitations": len(invitations), "states": await _chat_rows(records, person)}
-    return Inzage(person, {"invitations": invitations}, counts, guarded)
+    data: dict[str, Any] = {"invitations": invitations}
+    await _console(records, person, data, counts)
+    return Inzage(person, data, counts, guarded)
 
 
 async def inzage(tx: Transaction, records: PersonRecords, person: Person) -> Inzage:

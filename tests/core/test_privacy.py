@@ -115,7 +115,8 @@ async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) ->
     his = await _report(bot, HIS_STORY, AHMED)
     for case in (first, second, his):
         await _handled(bot, case, close=True)
-    # A draft she has not sent yet: a conversation state under her id.
+    # How the platform reaches her, and a draft she has not sent yet: both under her id.
+    await bot.runtime.database.remember("web", f"user:{SANNE.user_id}", {"conversation": "dm"})
     await bot.say(
         Actor(SANNE.platform, SANNE.user_id, SANNE.name), "Weer iemand boos bij de balie."
     )
@@ -159,9 +160,12 @@ async def test_a_case_in_handling_is_kept_and_named(bot: Harness) -> None:
     closed = await _report(bot, "Gescholden bij de ingang.", SANNE)
     await _handled(bot, open_one, close=False)
     await _handled(bot, closed, close=True)
+    address = f"user:{SANNE.user_id}"
+    await bot.runtime.database.remember("web", address, {"conversation": "dm"})
     erased = await desk(bot).erase(
         None, Person.of(Role.REPORTER, SANNE.platform + ":" + SANNE.user_id), confirm=True
     )
+    assert await bot.runtime.database.recall("web", address), "the open case still reaches her"
     assert erased.forgotten["cases"] == 1
     assert [(r.reference, r.reason) for r in erased.refused] == [
         (open_one.reference, "in_handling")
