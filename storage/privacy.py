@@ -11,13 +11,14 @@ written, every file and every name goes.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.access.models import ConsoleIdentity, Principal, Role
 from bot.audit.models import AuditEntry
 from storage.models import (
     AangifteRow,
@@ -88,14 +89,11 @@ READS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Held:
-    """The console identity found for a subject: its roles, when it last signed in."""
+CHUNK = 500  # ids per IN list: well within every backend's limit on parameters
 
-    name: str
-    email: str | None
-    roles: list[str]
-    signed_in_at: str
+
+def _chunks(ids: list[Any]) -> list[list[Any]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 class SqlPersonRecords:
@@ -149,12 +147,13 @@ class SqlPersonRecords:
         )
         return sorted(set(await self._ids(acted)) | set(await self._ids(named)))
 
-    async def console_identity(self, subject: str) -> Held | None:
+    async def console_identity(self, subject: str) -> ConsoleIdentity | None:
         for row in await self._session.scalars(select(ConsoleIdentityRow)):
             data = self._sealer.unseal_json(row.principal_sealed)
             if data.get("subject") == subject:
-                signed_in = row.signed_in_at.isoformat()
-                return Held(data["name"], data.get("email"), list(data["roles"]), signed_in)
+                roles = frozenset(Role(r) for r in data["roles"] if r in set(Role))
+                principal = Principal(subject, data["name"], roles, data.get("email"))
+                return ConsoleIdentity(principal, row.signed_in_at)
         return None
 
     async def linked_chats(self, subject: str) -> list[str]:
@@ -227,22 +226,22 @@ class SqlPersonRecords:
 
     async def forget_names(self, case_ids: Collection[int], names: Collection[str]) -> int:
         """Blanks ``names`` wherever a case of ``case_ids`` names someone; how many."""
-        if not case_ids or not names:
-            return 0
-        measures = select(MeasureRow.id).where(MeasureRow.case_id.in_(case_ids))
         blanked = 0
-        for column in NAMES_BY_CASE:
-            blanked += await self._blank(column, column.class_.case_id.in_(case_ids), names)
-        for column in NAMES_BY_MEASURE:
-            blanked += await self._blank(column, column.class_.measure_id.in_(measures), names)
+        for chunk in _chunks(sorted(case_ids)) if names else []:
+            measures = select(MeasureRow.id).where(MeasureRow.case_id.in_(chunk))
+            for column in NAMES_BY_CASE:
+                blanked += await self._blank(column, column.class_.case_id.in_(chunk), names)
+            for column in NAMES_BY_MEASURE:
+                blanked += await self._blank(column, column.class_.measure_id.in_(measures), names)
         return blanked
 
     async def forget_handler(self, key: str, case_ids: Collection[int]) -> None:
-        await self._session.execute(
-            update(CaseRow)
-            .where(CaseRow.handler_id == key, CaseRow.id.in_(case_ids))
-            .values(handler_id=None, handler_name=None)
-        )
+        for chunk in _chunks(sorted(case_ids)):
+            await self._session.execute(
+                update(CaseRow)
+                .where(CaseRow.handler_id == key, CaseRow.id.in_(chunk))
+                .values(handler_id=None, handler_name=None)
+            )
 
     async def forget_answers(self, key: str, names: Collection[str]) -> None:
         """The consultations this coordinator answered: their name goes."""
@@ -307,5 +306,6 @@ class SqlPersonRecords:
         if not chosen:
             return 0
         empty = None if column.property.columns[0].nullable else self._sealer.seal("")
-        await self._session.execute(update(table).where(key.in_(chosen)).values({column: empty}))
+        for chunk in _chunks(chosen):
+            await self._session.execute(update(table).where(key.in_(chunk)).values({column: empty}))
         return len(chosen)

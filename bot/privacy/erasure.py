@@ -57,7 +57,7 @@ async def _console(records: PersonRecords, person: Person, erasure: Erasure) -> 
     erasure.forgotten["console"] = int(held is not None) + len(sessions)
     if erasure.done:
         await records.forget_console_identity(person.ident)
-    return set() if held is None else {held.name}
+    return set() if held is None else {held.principal.name}
 
 
 async def _reporter(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:

@@ -173,18 +173,15 @@ async def _console(
     held = await records.console_identity(person.ident)
     chats = await records.linked_chats(person.ident)
     sessions = len(await records.sessions(person.ident))
-    data["console"] = (
-        None
-        if held is None
-        else {
-            "name": held.name,
-            "email": held.email,
-            "roles": held.roles,
-            "last_signed_in": held.signed_in_at,
+    if held is not None:
+        data["console"] = {
+            "name": held.principal.name,
+            "email": held.principal.email,
+            "roles": sorted(held.principal.roles),
+            "last_signed_in": _at(held.signed_in_at),
             "linked_chat_identities": chats,
             "sessions": sessions,
         }
-    )
     counts["console"] = int(held is not None) + len(chats) + sessions
 
 

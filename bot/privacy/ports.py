@@ -5,21 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from bot.access.models import ConsoleIdentity
 from bot.audit.models import AuditEntry
-
-
-class ConsoleHeld(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def email(self) -> str | None: ...
-
-    @property
-    def roles(self) -> list[str]: ...
-
-    @property
-    def signed_in_at(self) -> str: ...
 
 
 class PersonRecords(Protocol):
@@ -33,7 +20,7 @@ class PersonRecords(Protocol):
 
     async def answered(self, key: str) -> list[int]: ...
 
-    async def console_identity(self, subject: str) -> ConsoleHeld | None: ...
+    async def console_identity(self, subject: str) -> ConsoleIdentity | None: ...
 
     async def linked_chats(self, subject: str) -> list[str]: ...
 
