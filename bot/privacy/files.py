@@ -12,6 +12,11 @@ from string import Template
 from bot.privacy.models import Inzage
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Every count a summary may name: one a role does not have reads as 0.
+COUNTED = (
+    *("cases", "messages", "withheld", "states"),
+    *("audit", "consultations", "console", "invitations"),
+)
 
 
 def names(made_on: date) -> tuple[str, str]:
@@ -36,6 +41,7 @@ def summary(inzage: Inzage, made_on: date, organisation: str) -> str:
         "date": made_on.strftime("%d-%m-%Y"),
         "organisation": organisation,
         "json": names(made_on)[0],
+        **dict.fromkeys(COUNTED, "0"),
         **{name: str(count) for name, count in inzage.counts.items()},
     }
     text = (TEMPLATES / f"{inzage.person.role.value}.txt").read_text("utf-8")

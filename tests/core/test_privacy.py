@@ -191,6 +191,8 @@ async def test_a_coordinator_sees_their_work_and_is_erased_but_for_the_audit_log
     assert NOTE in wrote and QUESTION in wrote
     assert HER_STORY not in json.dumps(found.data), "the reporter's story is not theirs"
     assert found.data["audit_entries"] and found.data["names"] == ["Jan Jansen"]
+    told = summary(found, ON, "Gemeente Ergens")
+    assert "2 zaak of zaken" in told and "$" not in told and "(0 samen)" in told
 
     erased = await desk(bot).erase(None, person, confirm=True)
     assert [r.reference for r in erased.refused] == [his.reference]
