@@ -54,6 +54,7 @@ from bot.notifications import OutboxDispatcher
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
+from bot.privacy.service import PrivacyDesk
 from bot.registry.service import Registry
 from bot.retention.notes import WarningSender
 from bot.retention.service import WARNING, Retention
@@ -98,6 +99,7 @@ class Runtime:
     external_reports: ExternalReports | None = None
     managers: ManagerService | None = None
     retention: Retention | None = None
+    privacy: PrivacyDesk | None = None  # inzage and erasure (bot/privacy)
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -233,6 +235,7 @@ async def create_app(
     )
     warning = WarningSender(database, outbox.messenger, settings.language, settings.public_url)
     outbox.register([WARNING], warning)
+    runtime.privacy = PrivacyDesk(database, clock, access)
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(
         app,
@@ -248,6 +251,7 @@ async def create_app(
             managers=runtime.managers,
             registry=Registry(database, clock, access),
             retention=runtime.retention,
+            privacy=runtime.privacy,
         ),
     )
 

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     teams.add_argument("--terms-url", help="your terms of use (default: the website)")
     teams.add_argument("--domain", help="meldbot's public host name, if it serves pages")
     teams.add_argument("--app-id", help="the Teams app id (default: derived from the bot id)")
+    from bot.privacy.command import add_parser
+
+    add_parser(commands)
     return parser
 
 
@@ -221,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         count = asyncio.run(_reindex(settings))
         print(f"meldbot: the search index of {count} cases is rebuilt")
         return 0
+    if args.command == "privacy":
+        from bot.privacy.command import run
+
+        return asyncio.run(run(settings, args))
     if args.command == "db":
         asyncio.run(_upgrade(settings))
         print("meldbot: database is up to date")

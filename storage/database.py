@@ -35,6 +35,7 @@ from storage.measures import SqlMeasureRepository
 from storage.models import AddressRow, CaseRow, DeliveryRow
 from storage.outbox import SqlOutbox
 from storage.posts import SqlPosts
+from storage.privacy import SqlPersonRecords
 from storage.queries import SqlCaseQueries
 from storage.receipts import SqlReceiptRepository
 from storage.registry import SqlRegistry
@@ -70,6 +71,7 @@ class SqlTransaction:
     registry: SqlRegistry
     posts: SqlPosts
     retention: SqlRetention
+    persons: SqlPersonRecords
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -142,6 +144,7 @@ class Database:
                 registry=SqlRegistry(session),
                 posts=SqlPosts(session, self._sealer, outbox),
                 retention=SqlRetention(session, self._sealer),
+                persons=SqlPersonRecords(session, self._sealer, self._hashes),
             )
 
     def _insert(self) -> Any:

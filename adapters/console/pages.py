@@ -21,6 +21,7 @@ from bot.measures.ban_service import BanService
 from bot.measures.guidance import Guidance
 from bot.measures.proposal import ReporterSay
 from bot.measures.service import MeasureService
+from bot.privacy.service import PrivacyDesk
 from bot.registry.service import Registry
 from bot.retention.service import Retention
 from bot.settings import Settings
@@ -48,6 +49,7 @@ class Console:
     managers: ManagerService | None = None  # the manager in the loop (bot/manager)
     registry: Registry | None = None  # the registry export (bot/registry)
     retention: Retention | None = None  # the cases coming due, the destruction list
+    privacy: PrivacyDesk | None = None  # inzage and erasure for admins (bot/privacy)
 
 
 CONSOLE = web.AppKey("meldbot.console", Console)

@@ -20,6 +20,7 @@ from bot.ports.messaging import DialogStates
 from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 from bot.ports.retention import RetentionRepository
+from bot.privacy.ports import PersonRecords
 
 
 class Transaction(Protocol):
@@ -88,6 +89,9 @@ class Transaction(Protocol):
 
     @property
     def retention(self) -> RetentionRepository: ...
+
+    @property
+    def persons(self) -> PersonRecords: ...
 
 
 class CaseWatcher(Protocol):
