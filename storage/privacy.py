@@ -3,9 +3,8 @@ identity is here (bot/privacy asks through it), so that a change in how identiti
 stored changes this module only.
 
 Forgetting blanks a sealed name by sealing an empty text (the columns that may not be
-empty) or emptying it; a closed case is forgotten to its bare facts: what the trend
-figures count (kind of events, status, category, measure kinds, dates) stays, every word
-written, every file and every name goes.
+empty) or emptying it. A closed case a reporter asks to erase becomes its tombstone,
+as at the end of its retention (storage/retention.py).
 """
 
 from __future__ import annotations
@@ -23,13 +22,10 @@ from bot.audit.models import AuditEntry
 from storage.models import (
     AangifteRow,
     AddressRow,
-    AttachmentRow,
     AuditRow,
     BanRecordRow,
     CaseEventRow,
-    CaseRestrictionRow,
     CaseRow,
-    CaseWordRow,
     ConsoleIdentityRow,
     ConsultationEntryRow,
     ConsultationRow,
@@ -40,10 +36,8 @@ from storage.models import (
     ManagerLetterRow,
     MeasureRow,
     MeasureStepRow,
-    OutboxRow,
     ProposalRow,
     SessionRow,
-    TimerRow,
 )
 from storage.sealing import Sealer
 from storage.search_index import Hashes
@@ -62,25 +56,6 @@ NAMES_BY_CASE: tuple[InstrumentedAttribute[Any], ...] = (
 NAMES_BY_MEASURE: tuple[InstrumentedAttribute[Any], ...] = (
     MeasureStepRow.actor_name_sealed,
     BanRecordRow.actor_name_sealed,
-)
-# What people wrote in a case, beyond its own row: gone when the case is forgotten.
-WRITTEN_BY_CASE: tuple[InstrumentedAttribute[Any], ...] = (
-    CaseEventRow.text_sealed,
-    CaseEventRow.note_sealed,
-    AangifteRow.number_sealed,
-)
-WRITTEN_BY_MEASURE: tuple[InstrumentedAttribute[Any], ...] = (
-    MeasureStepRow.note_sealed,
-    BanRecordRow.note_sealed,
-)
-# Rows of a case that are nothing but its content or its delivery.
-ROWS_OF_CASE: tuple[Any, ...] = (
-    AttachmentRow,
-    CaseWordRow,
-    CaseRestrictionRow,
-    OutboxRow,
-    TimerRow,
-    ManagerInvitationRow,  # and, by cascade, the letters sent to the manager
 )
 # Audit actions that only read: seeing a case in a list does not make it "theirs".
 READS = (
@@ -194,35 +169,6 @@ class SqlPersonRecords:
         return len(list(rows))
 
     # -- forgetting ----------------------------------------------------------------------
-
-    async def forget_case(self, case_id: int) -> None:
-        """A closed case to its bare facts (see the module's docstring)."""
-        measures = select(MeasureRow.id).where(MeasureRow.case_id == case_id)
-        for row in ROWS_OF_CASE:
-            await self._session.execute(delete(row).where(row.case_id == case_id))
-        await self._session.execute(
-            delete(ConsultationRow).where(ConsultationRow.case_id == case_id)
-        )
-        for column in NAMES_BY_CASE + WRITTEN_BY_CASE:
-            await self._blank(column, column.class_.case_id == case_id)
-        for column in NAMES_BY_MEASURE + WRITTEN_BY_MEASURE:
-            await self._blank(column, column.class_.measure_id.in_(measures))
-        await self._session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case_id)
-            .values(
-                narrative_sealed=self._sealer.seal(""),
-                location_sealed=None,
-                occurred=None,
-                reporter_platform=None,
-                reporter_user_id=None,
-                reporter_name_sealed=None,
-                handler_id=None,
-                handler_name=None,
-                alert_conversation=None,
-                alert_message_id=None,
-            )
-        )
 
     async def forget_names(self, case_ids: Collection[int], names: Collection[str]) -> int:
         """Blanks ``names`` wherever a case of ``case_ids`` names someone; how many."""

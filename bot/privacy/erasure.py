@@ -3,8 +3,9 @@
 - A case still in handling is kept whole: the coordinators need it to protect the
   reporter and to carry out the measures (17(3)(b): the employer's duty of care under
   the Arbowet). The person hears which cases and may ask again after they are closed.
-- A closed case the person reported is forgotten to its bare facts (storage/privacy.py):
-  the figures stay right, nothing that names or tells remains.
+- A closed case the person reported becomes its tombstone, as at the end of its
+  retention (storage/retention.py), and what meldbot posted about it is taken down: the
+  figures stay right, nothing that names or tells remains.
 - In a closed case a coordinator or manager acted in, their name is blanked.
 - The audit log is kept, whole, until its own retention ends: it is the proof of who read
   and changed a case (BIO2 logging, 17(3)(b) and (e)); it holds no content. The erasure
@@ -12,6 +13,8 @@
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from bot.case.models import Status
 from bot.ports import Transaction
@@ -60,7 +63,9 @@ async def _console(records: PersonRecords, person: Person, erasure: Erasure) -> 
     return set() if held is None else {held.principal.name}
 
 
-async def _reporter(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+async def _reporter(
+    tx: Transaction, records: PersonRecords, erasure: Erasure, now: datetime
+) -> None:
     person = erasure.person
     closed = await _closed_or_refused(
         tx, await records.reported(person.platform, person.ident), erasure
@@ -68,11 +73,14 @@ async def _reporter(tx: Transaction, records: PersonRecords, erasure: Erasure) -
     erasure.forgotten["cases"] = len(closed)
     if erasure.done:
         for case_id in closed:
-            await records.forget_case(case_id)
+            await tx.posts.retract_case(case_id)
+            await tx.retention.purge(case_id, now)
     await _chat(records, person, erasure)
 
 
-async def _coordinator(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+async def _coordinator(
+    tx: Transaction, records: PersonRecords, erasure: Erasure, now: datetime
+) -> None:
     person = erasure.person
     names = await records.names_used(person.key)
     closed = await _closed_or_refused(tx, await records.handled(person.key), erasure)
@@ -87,7 +95,9 @@ async def _coordinator(tx: Transaction, records: PersonRecords, erasure: Erasure
     await _chat(records, person, erasure)
 
 
-async def _manager(tx: Transaction, records: PersonRecords, erasure: Erasure) -> None:
+async def _manager(
+    tx: Transaction, records: PersonRecords, erasure: Erasure, now: datetime
+) -> None:
     person = erasure.person
     mine = await tx.invitations.of_manager([person.key])
     closed = set(await _closed_or_refused(tx, sorted({i.case_id for i in mine}), erasure))
@@ -102,10 +112,10 @@ async def _manager(tx: Transaction, records: PersonRecords, erasure: Erasure) ->
 
 
 async def erase(
-    tx: Transaction, records: PersonRecords, person: Person, *, confirm: bool
+    tx: Transaction, records: PersonRecords, person: Person, *, confirm: bool, now: datetime
 ) -> Erasure:
     """What goes (``confirm`` False: nothing changes) or went (True)."""
     erasure = Erasure(person, done=confirm)
     steps = {Role.REPORTER: _reporter, Role.COORDINATOR: _coordinator, Role.MANAGER: _manager}
-    await steps[person.role](tx, records, erasure)
+    await steps[person.role](tx, records, erasure, now)
     return erasure

@@ -72,7 +72,7 @@ class PrivacyDesk:
         """What would go (``confirm`` False) or, in one transaction, is gone."""
         await self._check(by)
         async with self.storage.transaction() as tx:
-            erasure = await erase(tx, tx.persons, person, confirm=confirm)
+            erasure = await erase(tx, tx.persons, person, confirm=confirm, now=self.clock())
             if confirm:
                 counts = erasure.forgotten | {"refused": len(erasure.refused)}
                 await self._record(tx, by, "privacy.erase", _counted(person, counts))

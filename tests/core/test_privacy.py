@@ -135,6 +135,7 @@ async def test_after_erasing_a_reporter_nothing_of_them_is_left(bot: Harness) ->
     facts = await _facts(bot)
     erased = await desk(bot).erase(None, person, confirm=True)
     assert erased.forgotten["cases"] == 2 and erased.done
+    await bot.settle()  # what meldbot posted about her cases is taken down, and forgotten
     assert await _facts(bot) == facts, "the trend figures count the same"
     assert await _scan(bot, *needles) == {}
     # Ahmed's case is untouched; Sanne's cases remain as bare facts for the figures.
