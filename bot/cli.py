@@ -52,12 +52,13 @@ TEAMS_CLIENT_ID = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 
 
 async def _upgrade(settings: Settings) -> None:
+    from bot.app import local_seal_key
     from storage.database import create_engine
     from storage.migrate import upgrade
 
     engine = create_engine(settings.database_url)
     try:
-        await upgrade(engine)
+        await upgrade(engine, seal_key=settings.seal_key or local_seal_key(settings.data_dir))
     finally:
         await engine.dispose()
 
@@ -68,10 +69,10 @@ async def _reindex(settings: Settings) -> int:
     from storage.migrate import upgrade
     from storage.sealing import Sealer
 
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
-    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
+    seal_key = settings.seal_key or local_seal_key(settings.data_dir)
+    database = Database(settings.database_url, Sealer(seal_key), lambda: datetime.now(UTC))
     try:
-        await upgrade(database.engine)
+        await upgrade(database.engine, seal_key=seal_key)
         return await database.reindex()
     finally:
         await database.close()
