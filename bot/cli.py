@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
         "current sealing key (after rotating it)",
     )
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
+    seal = commands.add_parser("seal", help="sealing key tasks")
+    seal.add_argument(
+        "action",
+        choices=["rotate"],
+        help="rotate: seal everything anew with the first key in MELDBOT_SEAL_KEY and rehash "
+        "(after which the older keys can be removed)",
+    )
     teams = commands.add_parser(
         "teams-package", help="build the Teams app package (the zip an admin uploads)"
     )
@@ -76,6 +83,26 @@ async def _reindex(settings: Settings) -> int:
         return await database.reindex()
     finally:
         await database.close()
+
+
+def _rotate(settings: Settings) -> int:
+    from bot.app import local_seal_key
+    from storage.rotation import rotate, summary
+    from storage.sealing import SealError
+
+    try:
+        counts = asyncio.run(
+            rotate(settings.database_url, settings.seal_key or local_seal_key(settings.data_dir))
+        )
+    except SealError:
+        print(
+            "meldbot: a sealed value opens with none of the keys in MELDBOT_SEAL_KEY; put the "
+            "old key back after the new one and run it again.",
+            file=sys.stderr,
+        )
+        return 2
+    print(summary(counts))
+    return 0
 
 
 ACCESS_LOG = '"%r" %s %b %Tfs'
@@ -165,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         count = asyncio.run(_reindex(settings))
         print(f"meldbot: the search index of {count} cases is rebuilt")
         return 0
+    if args.command == "seal":
+        return _rotate(settings)
     if args.command == "db":
         asyncio.run(_upgrade(settings))
         print("meldbot: database is up to date")

@@ -15,6 +15,17 @@ from storage.search_index import Hashes
 
 DETAIL_MAX = 200
 
+# SQLite's update trigger as migration 0016 made it (``meldbot seal rotate`` drops it for
+# one transaction to seal the actors anew, and makes it again).
+APPEND_ONLY_SQLITE_UPDATE = """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    WHEN NOT ((NEW.case_id IS NULL OR NEW.case_id = OLD.case_id)
+        AND (NEW.consultation_id IS NULL OR NEW.consultation_id = OLD.consultation_id)
+        AND NEW.id = OLD.id AND NEW.reference IS OLD.reference
+        AND NEW.actor_hash IS OLD.actor_hash AND NEW.actor_sealed IS OLD.actor_sealed
+        AND NEW.actor_name_sealed IS OLD.actor_name_sealed AND NEW.action IS OLD.action
+        AND NEW.detail IS OLD.detail AND NEW.at IS OLD.at)
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END"""
+
 
 class SqlAuditLog:
     """The actor is sealed, and hashed for finding a person's entries (``of_actor``)."""

@@ -88,7 +88,9 @@ class SqlCaseQueries:
             # Inline, not a parameter: PostgreSQL plans each search for how common its
             # words are (a generic plan would treat a rare and a common word alike).
             # Each configured key's hash: during a rotation a case may be indexed under either.
-            hashed = [literal(h, BigInteger, literal_execute=True) for h in self._hashes.words(word)]
+            hashed = [
+                literal(h, BigInteger, literal_execute=True) for h in self._hashes.words(word)
+            ]
             conditions.append(
                 exists().where(CaseWordRow.word.in_(hashed), CaseWordRow.case_id == CaseRow.id)
             )

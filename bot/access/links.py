@@ -78,14 +78,14 @@ def actor_of(chat_key: str) -> Actor | None:
 class Links:
     storage: Storage
     clock: Callable[[], datetime]
-    keys: tuple[bytes, ...]  # link_keys: the first hashes what is written
+    hash_keys: tuple[bytes, ...]  # link_keys: the first hashes what is written
     roles_valid: timedelta = ROLES_VALID
 
     def _hash(self, text: str) -> str:
         return self._hashes(text)[0]
 
     def _hashes(self, text: str) -> list[str]:
-        return [hmac.new(key, text.encode(), hashlib.sha256).hexdigest() for key in self.keys]
+        return [hmac.new(key, text.encode(), hashlib.sha256).hexdigest() for key in self.hash_keys]
 
     def _subject(self, principal: Principal) -> str:
         return self._hash(f"subject:{principal.subject}")

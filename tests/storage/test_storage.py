@@ -127,7 +127,9 @@ async def test_audit_records_who_acted_on_a_case(database: Database) -> None:
     async with database.transaction() as tx:
         entries = await tx.audit.of_actor("web:coord-1")
         assert await tx.audit.of_actor("web:coord-2") == []
-    assert [(e.actor, e.actor_name, e.action) for e in entries] == [("web:coord-1", "Ayla", "claim")]
+    assert [(e.actor, e.actor_name, e.action) for e in entries] == [
+        ("web:coord-1", "Ayla", "claim")
+    ]
 
 
 async def test_housekeeping_forgets_old_delivery_keys_and_expired_drafts(

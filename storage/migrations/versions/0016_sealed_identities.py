@@ -116,14 +116,12 @@ def _convert(
 ) -> None:
     """Each row that holds a value in ``read`` gets ``write(row)``'s values."""
     bind = op.get_bind()
-    columns = ", ".join([key, *read])
-    held = " OR ".join(f"{name} IS NOT NULL" for name in read)
-    rows = bind.execute(sa.text(f"SELECT {columns} FROM {table} WHERE {held}")).mappings().all()
-    for row in rows:
+    rows_of = sa.table(table, *(sa.column(name) for name in (key, *read)))
+    held = sa.or_(*(rows_of.c[name].is_not(None) for name in read))
+    for row in bind.execute(sa.select(rows_of).where(held)).mappings().all():
         values = write(dict(row))
-        assignments = ", ".join(f"{name} = :{name}" for name in values)
-        statement = sa.text(f"UPDATE {table} SET {assignments} WHERE {key} = :row_key")
-        bind.execute(statement, {**values, "row_key": row[key]})
+        target = sa.table(table, sa.column(key), *(sa.column(name) for name in values))
+        bind.execute(sa.update(target).where(target.c[key] == row[key]).values(values))
 
 
 def _audit_triggers_off() -> None:
@@ -223,9 +221,8 @@ def _key_of(keys: Keys, row: Any, *, sealed: bool) -> str:
 
 
 def _insert(table: str, values: dict[str, Any]) -> None:
-    names = ", ".join(values)
-    places = ", ".join(f":{name}" for name in values)
-    op.get_bind().execute(sa.text(f"INSERT INTO {table} ({names}) VALUES ({places})"), values)
+    target = sa.table(table, *(sa.column(name) for name in values))
+    op.get_bind().execute(sa.insert(target).values(values))
 
 
 def upgrade() -> None:
