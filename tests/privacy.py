@@ -8,6 +8,7 @@ import base64
 import hashlib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -77,3 +78,23 @@ def log_lines_holding(
         if _found(line, wanted):
             lines.append(f"{record.name}: {line}")
     return lines
+
+
+async def raw_database_bytes(engine: AsyncEngine) -> bytes:
+    """Every byte of the database's files as they lie on disk: a SQLite file with its
+    ``-wal`` and ``-shm``, or the whole data directory of the PostgreSQL server (after a
+    CHECKPOINT, so what is in shared buffers is in the files too)."""
+    if engine.dialect.name == "sqlite":
+        database = Path(engine.url.database or "")
+        files = [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm")]
+    else:
+        async with engine.connect() as connection:
+            await connection.execute(text("CHECKPOINT"))
+            directory = await connection.scalar(text("SHOW data_directory"))
+        files = [path for path in Path(str(directory)).rglob("*") if path.is_file()]
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
+def bytes_holding(raw: bytes, identifiers: Iterable[str]) -> list[str]:
+    """The identifiers (in any of their common forms, in any case) found in ``raw``."""
+    return _found(raw.decode("latin-1"), [i for i in identifiers if i])
