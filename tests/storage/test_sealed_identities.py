@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from bot.case.models import Reporter
 from bot.case.queries import CaseFilter, Search, View, Visibility
 from storage.database import Database
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from storage.sealing import Sealer, new_key
 from tests.privacy import tables_holding
 
@@ -120,4 +122,43 @@ async def test_0016_needs_no_key_for_an_empty_database(
     async with database.engine.connect() as connection:
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
     assert version == "0016"
+    await database.close()
+
+
+async def _downgrade(database: Database, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def test_0016_goes_back_to_the_plain_columns(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = new_key()
+    monkeypatch.setenv("MELDBOT_SEAL_KEY", key)
+    sealer = Sealer(key)
+    database = Database(database_url, sealer, lambda: NOW)
+    await upgrade(database.engine, "0014")
+    await _old_rows(database, sealer)
+    await upgrade(database.engine)
+    await _downgrade(database, "0014")
+    async with database.engine.connect() as connection:
+        run = connection.execute
+        case = (
+            await run(text("SELECT reporter_user_id, handler_id, handler_name FROM cases"))
+        ).one()
+        actor = (await run(text("SELECT actor, actor_name FROM audit_log"))).one()
+        answered = await connection.scalar(text("SELECT answered_by FROM consultations"))
+        dialog = await connection.scalar(text("SELECT key FROM dialog_states"))
+        address = await connection.scalar(text("SELECT key FROM platform_addresses"))
+    assert tuple(case) == (STAFF, f"slack:{HANDLER}", NAMES[0])
+    assert tuple(actor) == (f"slack:{ACTOR}", NAMES[2]) and answered == NAMES[1]
+    assert (dialog, address) == (f"draft:slack:{STAFF}", f"user:{STAFF}")
+    await upgrade(database.engine)  # and forward again
+    async with database.transaction() as tx:
+        assert len(await tx.cases.open_for_reporter(Reporter("slack", STAFF))) == 1
     await database.close()
