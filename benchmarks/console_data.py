@@ -9,10 +9,11 @@ clocks (``due_at``) are set as the case service would have left them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,9 +51,9 @@ SYLLABLES = (_SYLLABLES + " si so ta te to va ve wa we za").split()
 
 _CASE_COLUMNS = (
     "id reference year sequence status urgency category narrative_sealed wants_feedback "
-    "language coordination_platform handler_id handler_name created_at updated_at closed_at "
-    "version department aftercare self_harm addressee due_at first_contact_at urgency_rank "
-    "restricted reporter_platform reporter_user_id"
+    "language coordination_platform handler_hash handler_sealed handler_name_sealed "
+    "created_at updated_at closed_at version department aftercare self_harm addressee due_at "
+    "first_contact_at urgency_rank restricted reporter_hash reporter_sealed"
 )
 CASE_COLUMNS = _CASE_COLUMNS.split()
 EVENT_COLUMNS = ["case_id", "kind", "created_at", "actor_name_sealed", "reporter_informed"]
@@ -86,8 +87,14 @@ def _state(rng: random.Random, age: timedelta) -> Status:
     return rng.choices([Status.NEW, Status.IN_PROGRESS, Status.MEASURE], [15, 60, 25])[0]
 
 
-def cases(count: int, now: datetime, sealed: list[str]) -> Iterator[tuple[tuple[Any, ...], int]]:
-    """Each case's row (``CASE_COLUMNS``) and which narrative of the pool it has."""
+Sealed = Callable[[str | None], tuple[str | None, str | None]]
+
+
+def cases(
+    count: int, now: datetime, sealed: list[str], person: Sealed, name: Callable[[str], str]
+) -> Iterator[tuple[tuple[Any, ...], int]]:
+    """Each case's row (``CASE_COLUMNS``) and which narrative of the pool it has;
+    ``person`` gives a key's keyed hash and sealed key, ``name`` a sealed name."""
     rng = random.Random(7)  # noqa: S311 - made-up data, seeded so every run is the same
     start = now - timedelta(days=365 * YEARS)
     step = (now - start) / count
@@ -111,6 +118,7 @@ def cases(count: int, now: datetime, sealed: list[str]) -> Iterator[tuple[tuple[
         closed = created + timedelta(days=rng.randint(1, 60)) if status is Status.CLOSED else None
         text = rng.randrange(POOL)
         platform = rng.choices(platforms, platform_weights)[0]
+        reporter = None if rng.random() < 0.15 else f"{platform}:user-{rng.randrange(5000)}"
         yield (
             (
                 case_id,
@@ -124,8 +132,8 @@ def cases(count: int, now: datetime, sealed: list[str]) -> Iterator[tuple[tuple[
                 True,
                 "nl",
                 platform,
-                handler,
-                handler and f"Coördinator {handler[-3:]}",
+                *person(handler),
+                name(handler) if handler else None,
                 created,
                 closed or contact or created,
                 closed,
@@ -138,8 +146,7 @@ def cases(count: int, now: datetime, sealed: list[str]) -> Iterator[tuple[tuple[
                 contact,
                 0 if urgent else 1,
                 category is Category.INTEGRITY,
-                None if rng.random() < 0.15 else platform,  # some anonymous
-                f"user-{rng.randrange(5000)}",
+                *person(reporter),  # some anonymous
             ),
             text,
         )
@@ -157,22 +164,31 @@ async def fill(dsn: str, count: int, sealer: Sealer, now: datetime) -> None:
     pool_words = [[hashes.word(w) for w in sorted(words(text))] for text in pool]
     people = {key: (hashes.person(key), sealer.seal(key)) for key in INTEGRITY}
     claimed_by = sealer.seal("Coördinator")
+
+    @functools.cache
+    def person(key: str | None) -> tuple[str | None, str | None]:
+        return (hashes.person(key), sealer.seal(key)) if key else (None, None)
+
+    @functools.cache
+    def name(handler: str) -> str:
+        return sealer.seal(f"Coördinator {handler[-3:]}") or ""
+
     totals = [0, 0, 0, 0]
     connection = await asyncpg.connect(dsn)
     try:
         # The blind index is indexed once, after it is full: much faster than row by row.
         await connection.execute("ALTER TABLE case_words DROP CONSTRAINT pk_case_words")
         await connection.execute("DROP INDEX ix_case_words_case_id")
-        generated = cases(count, now, sealed)
+        generated = cases(count, now, sealed, person, name)
         while True:
             chunk = list(itertools.islice(generated, CHUNK))
             if not chunk:
                 break
             rows = [row for row, _text in chunk]
             found = [(word, row[0]) for row, text in chunk for word in pool_words[text]]
-            named = [(row[0], *people[key]) for row in rows if row[24] for key in INTEGRITY]
-            events = [(row[0], "reported", row[13], None, False) for row in rows]
-            events += [(row[0], "claimed", row[22], claimed_by, True) for row in rows if row[11]]
+            named = [(row[0], *people[key]) for row in rows if row[25] for key in INTEGRITY]
+            events = [(row[0], "reported", row[14], None, False) for row in rows]
+            events += [(row[0], "claimed", row[23], claimed_by, True) for row in rows if row[11]]
             await connection.copy_records_to_table("cases", records=rows, columns=CASE_COLUMNS)
             await connection.copy_records_to_table(
                 "case_events", records=events, columns=EVENT_COLUMNS

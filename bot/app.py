@@ -16,7 +16,7 @@ from adapters import console
 from adapters.site import Site
 from bot.aangifte import guidance as aangifte_guidance
 from bot.aangifte.service import AangifteService
-from bot.access.links import ROLES_VALID, Links, link_key
+from bot.access.links import ROLES_VALID, Links, link_keys
 from bot.access.pending import Pending
 from bot.access.service import Access
 from bot.access.sessions import Sessions, SessionTimes
@@ -127,7 +127,7 @@ async def create_app(
     seal_key = settings.seal_key or local_seal_key(settings.data_dir)
     sealer = Sealer(seal_key)
     database = Database(settings.database_url, sealer, clock)
-    await upgrade(database.engine)
+    await upgrade(database.engine, seal_key=seal_key)
 
     messengers: dict[Platform, Messenger] = {}
     outbox = OutboxDispatcher(database, messengers, settings, clock)
@@ -295,7 +295,7 @@ def _identities(
     signin = settings.signin
     valid = timedelta(days=signin.linked_roles_days) if signin else ROLES_VALID
     times = SessionTimes(signin.session_length, signin.idle_timeout) if signin else SessionTimes()
-    return Links(database, clock, link_key(seal_key), valid), Sessions(database, clock, times)
+    return Links(database, clock, link_keys(seal_key), valid), Sessions(database, clock, times)
 
 
 def _mount_site(app: web.Application, settings: Settings, site: Site) -> None:

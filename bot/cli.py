@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, help="the file (default: standard output)")
     commands.add_parser("seal-key", help="print a new key for MELDBOT_SEAL_KEY")
     retention_command.add_parser(commands)
+    seal = commands.add_parser("seal", help="sealing key tasks")
+    seal.add_argument(
+        "action",
+        choices=["rotate"],
+        help="rotate: seal everything anew with the first key in MELDBOT_SEAL_KEY and rehash "
+        "(after which the older keys can be removed)",
+    )
     teams = commands.add_parser(
         "teams-package", help="build the Teams app package (the zip an admin uploads)"
     )
@@ -64,12 +71,13 @@ TEAMS_CLIENT_ID = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 
 
 async def _upgrade(settings: Settings) -> None:
+    from bot.app import local_seal_key
     from storage.database import create_engine
     from storage.migrate import upgrade
 
     engine = create_engine(settings.database_url)
     try:
-        await upgrade(engine)
+        await upgrade(engine, seal_key=settings.seal_key or local_seal_key(settings.data_dir))
     finally:
         await engine.dispose()
 
@@ -80,10 +88,10 @@ async def _reindex(settings: Settings) -> int:
     from storage.migrate import upgrade
     from storage.sealing import Sealer
 
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
-    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
+    seal_key = settings.seal_key or local_seal_key(settings.data_dir)
+    database = Database(settings.database_url, Sealer(seal_key), lambda: datetime.now(UTC))
     try:
-        await upgrade(database.engine)
+        await upgrade(database.engine, seal_key=seal_key)
         return await database.reindex()
     finally:
         await database.close()
@@ -118,6 +126,26 @@ async def _copy(settings: Settings, target: str | None) -> str:
         raise ConfigError(str(refusal)) from None
     lines = [f"  {table}: {count}" for table, count in counts.items()]
     return "\n".join(["meldbot: copied, rows per table (checked in the target):", *lines])
+
+
+def _rotate(settings: Settings) -> int:
+    from bot.app import local_seal_key
+    from storage.rotation import rotate, summary
+    from storage.sealing import SealError
+
+    try:
+        counts = asyncio.run(
+            rotate(settings.database_url, settings.seal_key or local_seal_key(settings.data_dir))
+        )
+    except SealError:
+        print(
+            "meldbot: a sealed value opens with none of the keys in MELDBOT_SEAL_KEY; put the "
+            "old key back after the new one and run it again.",
+            file=sys.stderr,
+        )
+        return 2
+    print(summary(counts))
+    return 0
 
 
 ACCESS_LOG = '"%r" %s %b %Tfs'
@@ -228,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.privacy.command import run
 
         return asyncio.run(run(settings, args))
+    if args.command == "seal":
+        return _rotate(settings)
     if args.command == "db":
         asyncio.run(_upgrade(settings))
         print("meldbot: database is up to date")

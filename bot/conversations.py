@@ -25,6 +25,12 @@ class Someone(Protocol):
     def user_id(self) -> str: ...
 
 
+def _whole_hour(moment: datetime) -> datetime:
+    """``moment`` rounded up to the hour."""
+    floor = moment.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
 @dataclass(slots=True)
 class ConversationStates:
     storage: Storage
@@ -39,8 +45,10 @@ class ConversationStates:
             return await tx.dialogs.get(self.key(kind, actor), self.clock())
 
     async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:
+        """Kept until the whole hour after ``ttl``: an exact expiry would tell the moment
+        it was written, to be lined up with an anonymous consultation written just after."""
         async with self.storage.transaction() as tx:
-            await tx.dialogs.put(self.key(kind, actor), state, self.clock() + ttl)
+            await tx.dialogs.put(self.key(kind, actor), state, _whole_hour(self.clock() + ttl))
 
     async def delete(self, kind: str, actor: Someone) -> None:
         async with self.storage.transaction() as tx:

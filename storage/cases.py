@@ -67,6 +67,7 @@ class SqlCaseRepository:
     def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
         self._session = session
         self._sealer = sealer
+        self._hashes = hashes
         self.index = SearchIndex(session, sealer, hashes)
         self.restrictions = Restrictions(session, sealer, hashes)
 
@@ -112,6 +113,7 @@ class SqlCaseRepository:
         sequence: int,
     ) -> CaseRow:
         seal = self._sealer.seal
+        key = reporter_key(reporter) if reporter else None
         return CaseRow(
             reference=format_reference(year, sequence),
             year=year,
@@ -129,8 +131,8 @@ class SqlCaseRepository:
             wants_feedback=report.wants_feedback,
             manager_consent=report.manager_consent,
             language=report.language,
-            reporter_platform=reporter.platform if reporter else None,
-            reporter_user_id=reporter.user_id if reporter else None,
+            reporter_hash=self._hashes.person(key) if key else None,
+            reporter_sealed=seal(key),
             reporter_name_sealed=seal(reporter.name) if reporter else None,
             coordination_platform=platform,
             department=report.department,
@@ -174,8 +176,7 @@ class SqlCaseRepository:
         rows = await self._session.scalars(
             select(CaseRow)
             .where(
-                CaseRow.reporter_platform == reporter.platform,
-                CaseRow.reporter_user_id == reporter.user_id,
+                CaseRow.reporter_hash.in_(self._hashes.people(reporter_key(reporter))),
                 CaseRow.status != Status.CLOSED.value,
             )
             .order_by(CaseRow.id.desc())
@@ -198,8 +199,12 @@ class SqlCaseRepository:
         row.category = case.report.category.value if case.report.category else None
         source = case.report.category_source
         row.category_source = source.value if source else None
-        row.handler_id = case.handler_id
-        row.handler_name = case.handler_name
+        if case.handler_id != self._sealer.unseal(row.handler_sealed):
+            handler = case.handler_id
+            row.handler_hash = self._hashes.person(handler) if handler else None
+            row.handler_sealed = self._sealer.seal(handler)
+        if case.handler_name != self._sealer.unseal(row.handler_name_sealed):
+            row.handler_name_sealed = self._sealer.seal(case.handler_name)
         row.measure = case.measure.value if case.measure else None
         row.closed_at = case.closed_at
         row.alert_conversation = case.alert.conversation if case.alert else None
@@ -326,10 +331,12 @@ class SqlCaseRepository:
             addressee=Addressee(row.addressee),
         )
         reporter = None
-        if row.reporter_platform and row.reporter_user_id:
+        key = unseal(row.reporter_sealed)
+        if key:
+            platform, _, user_id = key.partition(":")
             reporter = Reporter(
-                row.reporter_platform,  # type: ignore[arg-type]
-                row.reporter_user_id,
+                platform,  # type: ignore[arg-type]
+                user_id,
                 unseal(row.reporter_name_sealed),
             )
         alert = None
@@ -349,8 +356,8 @@ class SqlCaseRepository:
             coordination_platform=row.coordination_platform,  # type: ignore[arg-type]
             created_at=row.created_at,
             updated_at=row.updated_at,
-            handler_id=row.handler_id,
-            handler_name=row.handler_name,
+            handler_id=unseal(row.handler_sealed),
+            handler_name=unseal(row.handler_name_sealed),
             measure=_enum_or_none(MeasureKind, row.measure),
             alert=alert,
             closed_at=row.closed_at,
@@ -375,6 +382,11 @@ class SqlCaseRepository:
             category=_enum_or_none(Category, row.category),
             urgency=_enum_or_none(Urgency, row.urgency),
         )
+
+
+def reporter_key(reporter: Reporter) -> str:
+    """The reporter as a person's key (``slack:U1``): what is sealed and hashed."""
+    return f"{reporter.platform}:{reporter.user_id}"
 
 
 def reaction_met() -> ColumnElement[bool]:

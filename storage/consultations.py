@@ -52,7 +52,8 @@ class SqlConsultationRepository:
         row = await self._session.get_one(ConsultationRow, consultation.id)
         row.receipt_id = consultation.receipt.id if consultation.receipt else None
         row.status = consultation.status.value
-        row.answered_by = consultation.answered_by
+        if consultation.answered_by != self._sealer.unseal(row.answered_by_sealed):
+            row.answered_by_sealed = self._sealer.seal(consultation.answered_by)
         row.updated_at = consultation.updated_at
         row.closed_at = consultation.closed_at
         await self._session.flush()
@@ -147,7 +148,7 @@ class SqlConsultationRepository:
             coordination_platform=row.coordination_platform,  # type: ignore[arg-type]
             created_at=row.created_at,
             updated_at=row.updated_at,
-            answered_by=row.answered_by,
+            answered_by=self._sealer.unseal(row.answered_by_sealed),
             alert=alert,
             case_reference=reference,
             closed_at=row.closed_at,

@@ -75,7 +75,8 @@ class SqlTransaction:
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
-    """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking."""
+    """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking;
+    foreign keys, the WAL and secure deletes on every connection."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -124,8 +125,8 @@ class Database:
                 session=session,
                 cases=SqlCaseRepository(session, self._sealer, self._hashes),
                 outbox=outbox,
-                dialogs=SqlDialogStates(session, self._sealer),
-                audit=SqlAuditLog(session),
+                dialogs=SqlDialogStates(session, self._sealer, self._hashes),
+                audit=SqlAuditLog(session, self._sealer, self._hashes),
                 receipts=SqlReceiptRepository(session, self._sealer),
                 consultations=SqlConsultationRepository(session, self._sealer),
                 timers=SqlTimers(session, self._sealer),
@@ -164,21 +165,38 @@ class Database:
 
     async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None:
         """Keep the newest reference for ``key``; implements ``bot.ports.AddressBook``."""
+        newest, *older = self._hashes.addresses(key)
         values = {
+            "key_sealed": self._sealer.seal(key),
             "reference_sealed": self._sealer.seal_json(reference),
             "seen_on": self._clock().date(),
         }
-        statement = self._insert()(AddressRow).values(platform=platform, key=key, **values)
+        statement = self._insert()(AddressRow).values(platform=platform, key_hash=newest, **values)
         async with self._sessions() as session, session.begin():
+            if older:  # the same address hashed under a key before a rotation
+                await session.execute(
+                    delete(AddressRow).where(
+                        AddressRow.platform == platform, AddressRow.key_hash.in_(older)
+                    )
+                )
             # An upsert, not a merge: two instances may see the same person at once.
             await session.execute(
-                statement.on_conflict_do_update(index_elements=["platform", "key"], set_=values)
+                statement.on_conflict_do_update(
+                    index_elements=["platform", "key_hash"], set_=values
+                )
             )
 
     async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
+        hashes = self._hashes.addresses(key)
         async with self._sessions() as session:
-            row = await session.get(AddressRow, (platform, key))
-            return None if row is None else self._sealer.unseal_json(row.reference_sealed)
+            rows = await session.execute(
+                select(AddressRow.key_hash, AddressRow.reference_sealed).where(
+                    AddressRow.platform == platform, AddressRow.key_hash.in_(hashes)
+                )
+            )
+            found: dict[str, str] = {key_hash: sealed for key_hash, sealed in rows}
+        sealed = next((found[one] for one in hashes if one in found), None)
+        return None if sealed is None else self._sealer.unseal_json(sealed)
 
     async def reindex(self) -> int:
         """Rebuilds the blind index and the restricted cases' hashes under the current

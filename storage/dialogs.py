@@ -1,38 +1,64 @@
-"""Dialog state: short-lived conversation state, sealed."""
+"""Dialog state: short-lived conversation state, sealed, found by a keyed hash of its key."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DialogStateRow
 from storage.sealing import Sealer
+from storage.search_index import Hashes
+from storage.upsert import upsert
 
 
 class SqlDialogStates:
-    """Conversation state, sealed: a draft report holds the narrative."""
+    """Conversation state, sealed: a draft report holds the narrative. The key names a
+    person (``draft:slack:U1``), so it is stored as a keyed hash, and sealed for rehashing."""
 
-    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
         self._session = session
         self._sealer = sealer
+        self._hashes = hashes
 
     async def get(self, key: str, now: datetime) -> dict[str, Any] | None:
-        row = await self._session.get(DialogStateRow, key)
+        # Under every configured key, the first first: a state from before a rotation counts.
+        hashes = self._hashes.dialogs(key)
+        rows = {
+            row.key_hash: row
+            for row in await self._session.scalars(
+                select(DialogStateRow)
+                .where(DialogStateRow.key_hash.in_(hashes))
+                .execution_options(populate_existing=True)
+            )
+        }
+        row = next((rows[one] for one in hashes if one in rows), None)
         if row is None or row.expires_at <= now:
             return None
         return self._sealer.unseal_json(row.state_sealed)
 
     async def put(self, key: str, state: dict[str, Any], expires: datetime) -> None:
-        await self._session.merge(
-            DialogStateRow(key=key, state_sealed=self._sealer.seal_json(state), expires_at=expires)
+        newest, *older = self._hashes.dialogs(key)
+        if older:
+            await self._session.execute(
+                delete(DialogStateRow).where(DialogStateRow.key_hash.in_(older))
+            )
+        values = {
+            "key_sealed": self._sealer.seal(key),
+            "state_sealed": self._sealer.seal_json(state),
+            "expires_at": expires,
+        }
+        statement = upsert(self._session)(DialogStateRow).values(key_hash=newest, **values)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=["key_hash"], set_=values)
         )
-        await self._session.flush()
 
     async def delete(self, key: str) -> None:
-        await self._session.execute(delete(DialogStateRow).where(DialogStateRow.key == key))
+        await self._session.execute(
+            delete(DialogStateRow).where(DialogStateRow.key_hash.in_(self._hashes.dialogs(key)))
+        )
 
     async def purge_expired(self, now: datetime) -> int:
         result = await self._session.execute(

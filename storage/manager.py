@@ -20,6 +20,11 @@ def _normal(key: str) -> str:
     return f"{kind}:{ident.lower()}" if kind == "email" else key
 
 
+def manager_hashed(key: str) -> str:
+    """What of a manager's key is hashed (``meldbot seal rotate`` rehashes it the same)."""
+    return f"manager:{_normal(key)}"
+
+
 class SqlInvitationRepository:
     def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
         self._session = session
@@ -27,7 +32,11 @@ class SqlInvitationRepository:
         self._hashes = hashes
 
     def _hash(self, key: str) -> str:
-        return self._hashes.person(f"manager:{_normal(key)}")
+        return self._hashes.person(manager_hashed(key))
+
+    def _hashes_of(self, keys: Collection[str]) -> list[str]:
+        """Under every configured key: an invitation from before a rotation is found."""
+        return sorted({one for key in keys for one in self._hashes.people(manager_hashed(key))})
 
     async def add(
         self,
@@ -67,7 +76,7 @@ class SqlInvitationRepository:
         return [self._to_invitation(row) for row in rows]
 
     async def of_manager(self, keys: Collection[str]) -> list[Invitation]:
-        hashes = [self._hash(key) for key in keys]
+        hashes = self._hashes_of(keys)
         if not hashes:
             return []
         rows = await self._session.scalars(
@@ -78,7 +87,7 @@ class SqlInvitationRepository:
         return [self._to_invitation(row) for row in rows]
 
     async def invited(self, case_id: int, keys: Collection[str]) -> bool:
-        hashes = [self._hash(key) for key in keys]
+        hashes = self._hashes_of(keys)
         if not hashes:
             return False
         found = await self._session.scalar(

@@ -21,10 +21,16 @@ def alembic_config(url: str = "") -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(
+    engine: AsyncEngine, revision: str = "head", *, seal_key: str | None = None
+) -> None:
+    """``seal_key``: the key meldbot runs with, for migrations that seal what is stored
+    (without it they look for MELDBOT_SEAL_KEY and the local key file)."""
+
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
+        config.attributes["seal_key"] = seal_key
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:

@@ -80,7 +80,7 @@ class CaseRow(Base):
         # handles, one year (a reference's start); the most urgent first; overdue.
         _partial("ix_cases_open", "id"),
         Index("ix_cases_category", "category", "id"),
-        Index("ix_cases_handler", "handler_id", "id"),
+        Index("ix_cases_handler", "handler_hash", "id"),
         Index("ix_cases_year", "year", "id"),
         Index("ix_cases_priority", "urgency_rank", "due_at", "id"),
         _partial("ix_cases_open_priority", "urgency_rank", "due_at", "id"),
@@ -101,12 +101,15 @@ class CaseRow(Base):
     wants_feedback: Mapped[bool]
     manager_consent: Mapped[bool | None]
     language: Mapped[str] = mapped_column(String(5))
-    reporter_platform: Mapped[str | None] = mapped_column(String(10))
-    reporter_user_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # The reporter and the handler by a keyed hash of their key (``slack:U1``,
+    # ``console:…``) for the look-ups, the key itself and the name sealed.
+    reporter_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    reporter_sealed: Mapped[str | None] = mapped_column(Text)
     reporter_name_sealed: Mapped[str | None] = mapped_column(Text)
     coordination_platform: Mapped[str] = mapped_column(String(10))
-    handler_id: Mapped[str | None] = mapped_column(String(100))
-    handler_name: Mapped[str | None] = mapped_column(String(200))
+    handler_hash: Mapped[str | None] = mapped_column(String(64))
+    handler_sealed: Mapped[str | None] = mapped_column(Text)
+    handler_name_sealed: Mapped[str | None] = mapped_column(Text)
     measure: Mapped[str | None] = mapped_column(String(30))
     alert_conversation: Mapped[str | None] = mapped_column(String(200))
     alert_message_id: Mapped[str | None] = mapped_column(String(200))
@@ -215,9 +218,12 @@ class TimerRow(Base):
 
 
 class DialogStateRow(Base):
+    """Found by a keyed hash of its key (``draft:slack:U1``), the key itself sealed."""
+
     __tablename__ = "dialog_states"
 
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_sealed: Mapped[str] = mapped_column(Text)
     state_sealed: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
@@ -235,13 +241,15 @@ class AddressRow(Base):
     """How a platform reaches a person, channel or team later (Teams conversation references).
 
     Only the day is kept, not the time: a precise timestamp could be lined up with an
-    anonymous consultation written in the same minute.
+    anonymous consultation written in the same minute. Found by a keyed hash of its key
+    (``user:29:…``), the key sealed.
     """
 
     __tablename__ = "platform_addresses"
 
     platform: Mapped[str] = mapped_column(String(10), primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_sealed: Mapped[str] = mapped_column(Text)
     reference_sealed: Mapped[str] = mapped_column(Text)
     seen_on: Mapped[date] = mapped_column(Date, index=True)
 
@@ -281,7 +289,7 @@ class ConsultationRow(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     language: Mapped[str] = mapped_column(String(5))
     coordination_platform: Mapped[str] = mapped_column(String(10))
-    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_by_sealed: Mapped[str | None] = mapped_column(Text)
     alert_conversation: Mapped[str | None] = mapped_column(String(200))
     alert_message_id: Mapped[str | None] = mapped_column(String(200))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
@@ -322,8 +330,10 @@ class AuditRow(Base):
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultations.id", ondelete="SET NULL"), index=True
     )
-    actor: Mapped[str] = mapped_column(String(200))
-    actor_name: Mapped[str | None] = mapped_column(String(200))
+    # The acting key by a keyed hash (whose actions), the key and the name sealed.
+    actor_hash: Mapped[str] = mapped_column(String(64), index=True)
+    actor_sealed: Mapped[str] = mapped_column(Text)
+    actor_name_sealed: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(index=True)

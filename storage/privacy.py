@@ -10,15 +10,15 @@ as at the end of its retention (storage/retention.py).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import ColumnElement, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.access.models import ConsoleIdentity, Principal, Role
 from bot.audit.models import AuditEntry
+from storage.audit import SqlAuditLog
 from storage.models import (
     AangifteRow,
     AddressRow,
@@ -75,52 +75,61 @@ class SqlPersonRecords:
     def __init__(self, session: AsyncSession, sealer: Sealer, hashes: Hashes) -> None:
         self._session = session
         self._sealer = sealer
-        self._hashes = hashes  # for look-ups by ``Hashes.person`` once identities are sealed
+        self._hashes = hashes
 
     # -- finding -------------------------------------------------------------------------
 
     async def reported(self, platform: str, user_id: str) -> list[int]:
         """The cases this chat identity reported under its name, oldest first."""
-        return await self._ids(
-            select(CaseRow.id).where(
-                CaseRow.reporter_platform == platform, CaseRow.reporter_user_id == user_id
-            )
-        )
+        hashes = self._hashes.people(f"{platform}:{user_id}")
+        return await self._ids(select(CaseRow.id).where(CaseRow.reporter_hash.in_(hashes)))
 
     async def handled(self, key: str) -> list[int]:
         """The cases this person handles or handled, or changed (their audit entries)."""
-        handles = select(CaseRow.id).where(CaseRow.handler_id == key)
+        handles = select(CaseRow.id).where(CaseRow.handler_hash.in_(self._hashes.people(key)))
         acted = select(AuditRow.case_id).where(
-            AuditRow.actor == key, AuditRow.case_id.is_not(None), AuditRow.action.not_in(READS)
+            self._acted_by(key), AuditRow.case_id.is_not(None), AuditRow.action.not_in(READS)
         )
         return sorted(set(await self._ids(handles)) | set(await self._ids(acted)))
 
     async def names_used(self, key: str) -> set[str]:
         """The names this person acted under: as a case's handler, in the audit log."""
-        handler = select(CaseRow.handler_name).where(CaseRow.handler_id == key)
-        audit = select(AuditRow.actor_name).where(AuditRow.actor == key)
-        found = set(await self._session.scalars(handler)) | set(await self._session.scalars(audit))
-        return {name for name in found if name}
+        people = self._hashes.people(key)
+        handler = select(CaseRow.handler_name_sealed).where(CaseRow.handler_hash.in_(people))
+        audit = select(AuditRow.actor_name_sealed).where(AuditRow.actor_hash.in_(people))
+        sealed = [*await self._session.scalars(handler), *await self._session.scalars(audit)]
+        return {name for name in map(self._sealer.unseal, sealed) if name}
 
     async def audit_of(self, key: str) -> list[AuditEntry]:
-        rows = await self._session.scalars(
-            select(AuditRow).where(AuditRow.actor == key).order_by(AuditRow.id)
-        )
-        names = [field.name for field in fields(AuditEntry)]
-        return [AuditEntry(**{name: getattr(row, name) for name in names}) for row in rows]
+        return await SqlAuditLog(self._session, self._sealer, self._hashes).of_actor(key)
 
     async def answered(self, key: str) -> list[int]:
         """The anonymous consultations this coordinator answered or closed (their audit
         entries), or that name them as the one who answered."""
         acted = select(AuditRow.consultation_id).where(
-            AuditRow.actor == key,
+            self._acted_by(key),
             AuditRow.consultation_id.is_not(None),
             AuditRow.action.not_in(READS),
         )
-        named = select(ConsultationRow.id).where(
-            ConsultationRow.answered_by.in_(await self.names_used(key))
+        named = await self._answered_as(await self.names_used(key))
+        return sorted(set(await self._ids(acted)) | set(named))
+
+    async def _answered_as(
+        self, names: Collection[str], among: ColumnElement[bool] | None = None
+    ) -> list[int]:
+        """The consultations whose sealed "answered by" opens to one of ``names`` (a
+        small table: consultations are deleted after their retention)."""
+        wanted = {name.casefold() for name in names}
+        rows = await self._session.execute(
+            select(ConsultationRow.id, ConsultationRow.answered_by_sealed).where(
+                ConsultationRow.answered_by_sealed.is_not(None), *([] if among is None else [among])
+            )
         )
-        return sorted(set(await self._ids(acted)) | set(await self._ids(named)))
+        opened = ((ident, self._sealer.unseal(sealed) or "") for ident, sealed in rows)
+        return [ident for ident, name in opened if name.casefold() in wanted]
+
+    def _acted_by(self, key: str) -> ColumnElement[bool]:
+        return AuditRow.actor_hash.in_(self._hashes.people(key))
 
     async def console_identity(self, subject: str) -> ConsoleIdentity | None:
         for row in await self._session.scalars(select(ConsoleIdentityRow)):
@@ -148,23 +157,26 @@ class SqlPersonRecords:
                 found.append(row.token_hash)
         return found
 
-    def _states(self, platform: str, user_id: str) -> Any:
-        # ``bot/conversations.py`` keys a person's state as ``<kind>:<platform>:<id>``.
-        return DialogStateRow.key.endswith(f":{platform}:{user_id}", autoescape=True)
+    async def _states(self, platform: str, user_id: str) -> list[str]:
+        """The key hashes of this person's states: ``bot/conversations.py`` keys them as
+        ``<kind>:<platform>:<id>``, and the kinds are many (states expire: a small table)."""
+        rows = await self._session.execute(
+            select(DialogStateRow.key_hash, DialogStateRow.key_sealed)
+        )
+        mine = f":{platform}:{user_id}"
+        return [h for h, sealed in rows if (self._sealer.unseal(sealed) or "").endswith(mine)]
 
     async def states(self, platform: str, user_id: str) -> int:
-        rows = await self._session.scalars(
-            select(DialogStateRow.key).where(self._states(platform, user_id))
-        )
-        return len(list(rows))
+        return len(await self._states(platform, user_id))
 
-    def _address(self, platform: str, user_id: str) -> Any:
+    def _address(self, platform: str, user_id: str) -> ColumnElement[bool]:
         # Teams keeps a person's conversation reference as ``user:<id>`` (adapters/teams).
-        return (AddressRow.platform == platform) & (AddressRow.key == f"user:{user_id}")
+        hashes = self._hashes.addresses(f"user:{user_id}")
+        return (AddressRow.platform == platform) & AddressRow.key_hash.in_(hashes)
 
     async def addresses(self, platform: str, user_id: str) -> int:
         rows = await self._session.scalars(
-            select(AddressRow.key).where(self._address(platform, user_id))
+            select(AddressRow.key_hash).where(self._address(platform, user_id))
         )
         return len(list(rows))
 
@@ -185,17 +197,18 @@ class SqlPersonRecords:
         for chunk in _chunks(sorted(case_ids)):
             await self._session.execute(
                 update(CaseRow)
-                .where(CaseRow.handler_id == key, CaseRow.id.in_(chunk))
-                .values(handler_id=None, handler_name=None)
+                .where(CaseRow.handler_hash.in_(self._hashes.people(key)), CaseRow.id.in_(chunk))
+                .values(handler_hash=None, handler_sealed=None, handler_name_sealed=None)
             )
 
     async def forget_answers(self, key: str, names: Collection[str]) -> None:
         """The consultations this coordinator answered: their name goes."""
         ids = await self.answered(key)
+        named = await self._answered_as(names, ConsultationRow.id.in_(ids))
         await self._session.execute(
             update(ConsultationRow)
-            .where(ConsultationRow.id.in_(ids), ConsultationRow.answered_by.in_(names))
-            .values(answered_by=None)
+            .where(ConsultationRow.id.in_(named))
+            .values(answered_by_sealed=None)
         )
         where = ConsultationEntryRow.consultation_id.in_(ids)
         await self._blank(ConsultationEntryRow.author_name_sealed, where, names)
@@ -219,7 +232,10 @@ class SqlPersonRecords:
 
     async def forget_chat_identity(self, platform: str, user_id: str, keep_address: bool) -> None:
         """Their conversation states (a draft, a language) and how Teams reaches them."""
-        await self._session.execute(delete(DialogStateRow).where(self._states(platform, user_id)))
+        states = await self._states(platform, user_id)
+        await self._session.execute(
+            delete(DialogStateRow).where(DialogStateRow.key_hash.in_(states))
+        )
         if not keep_address:
             await self._session.execute(delete(AddressRow).where(self._address(platform, user_id)))
 

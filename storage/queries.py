@@ -41,8 +41,8 @@ _COLUMNS = (
     CaseRow.status,
     CaseRow.urgency,
     CaseRow.category,
-    CaseRow.handler_id,
-    CaseRow.handler_name,
+    CaseRow.handler_sealed,
+    CaseRow.handler_name_sealed,
     CaseRow.created_at,
     CaseRow.due_at,
     CaseRow.coordination_platform,
@@ -74,7 +74,11 @@ class SqlCaseQueries:
     def _conditions(self, search: Search) -> list[ColumnElement[bool]]:
         wanted = search.filter
         # A purged case is a tombstone: counted in the figures, never listed.
-        conditions = [self._visible(search), *_view(search), CaseRow.purged_at.is_(None)]
+        conditions = [
+            self._visible(search),
+            *_view(search, self._handlers(search)),
+            CaseRow.purged_at.is_(None),
+        ]
         if wanted.category is not None:
             conditions.append(CaseRow.category == wanted.category.value)
         if wanted.status is not None:
@@ -88,11 +92,18 @@ class SqlCaseQueries:
         for word in search.words:
             # Inline, not a parameter: PostgreSQL plans each search for how common its
             # words are (a generic plan would treat a rare and a common word alike).
-            hashed = literal(self._hashes.word(word), BigInteger, literal_execute=True)
+            # Each configured key's hash: during a rotation a case may be indexed under either.
+            hashed = [
+                literal(h, BigInteger, literal_execute=True) for h in self._hashes.words(word)
+            ]
             conditions.append(
-                exists().where(CaseWordRow.word == hashed, CaseWordRow.case_id == CaseRow.id)
+                exists().where(CaseWordRow.word.in_(hashed), CaseWordRow.case_id == CaseRow.id)
             )
         return conditions
+
+    def _handlers(self, search: Search) -> list[str]:
+        """The keyed hashes of the asker's keys, under every configured key."""
+        return sorted({one for key in search.handlers for one in self._hashes.people(key)})
 
     def _visible(self, search: Search) -> ColumnElement[bool]:
         """``Access.may_handle`` as SQL: the meldpunt's cases (restricted ones only when
@@ -100,7 +111,7 @@ class SqlCaseQueries:
         seen = search.visibility
         allowed: list[ColumnElement[bool]] = []
         if seen.meldpunt:
-            hashes = [self._hashes.person(key) for key in sorted(seen.keys)]
+            hashes = sorted({one for key in seen.keys for one in self._hashes.people(key)})
             named = exists().where(
                 CaseRestrictionRow.case_id == CaseRow.id, CaseRestrictionRow.person.in_(hashes)
             )
@@ -121,8 +132,8 @@ class SqlCaseQueries:
             status,
             urgency,
             category,
-            handler_id,
-            handler_name,
+            handler_sealed,
+            handler_name_sealed,
             created_at,
             due_at,
             platform,
@@ -138,7 +149,7 @@ class SqlCaseQueries:
             status=Status(status),
             urgency=Urgency(urgency),
             category=Category(category) if category else None,
-            handler_name=handler_name,
+            handler_name=self._sealer.unseal(handler_name_sealed),
             created_at=created_at,
             due_at=due,
             overdue=due is not None and due < search.now,
@@ -146,20 +157,20 @@ class SqlCaseQueries:
             department=department,
             restricted=restricted,
             summary=summarise(self._sealer.unseal(narrative) or "", SUMMARY),
-            handler_id=handler_id,
+            handler_id=self._sealer.unseal(handler_sealed),
             self_harm=self_harm,
         )
 
 
-def _view(search: Search) -> list[ColumnElement[bool]]:
+def _view(search: Search, handlers: list[str]) -> list[ColumnElement[bool]]:
     is_open = CaseRow.status != Status.CLOSED.value
     match search.filter.view:
         case View.OPEN:
             return [is_open]
         case View.MINE:
-            return [is_open, CaseRow.handler_id.in_(sorted(search.handlers))]
+            return [is_open, CaseRow.handler_hash.in_(handlers)]
         case View.UNCLAIMED:
-            return [is_open, CaseRow.handler_id.is_(None)]
+            return [is_open, CaseRow.handler_hash.is_(None)]
         case View.URGENT:
             return [is_open, CaseRow.urgency == Urgency.URGENT.value]
         case View.OVERDUE:

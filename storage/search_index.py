@@ -22,21 +22,55 @@ from storage.sealing import Sealer
 from storage.upsert import upsert
 
 WORDS = b"words a coordinator may search for"
-PEOPLE = b"people a restricted case is for"
+PEOPLE = b"people a restricted case is for"  # every person: reporters, handlers, actors
+DIALOGS = b"conversation states"
+ADDRESSES = b"platform addresses"
 CHUNK = 500  # rows per INSERT: well within every backend's limit on parameters
 
 
 class Hashes:
+    """Keyed hashes for look-ups. Each purpose has a key per configured sealing key: what
+    is written is hashed with the first (``word``, ``person``…), a look-up matches any
+    (``words``, ``people``…), so rows hashed before a rotation are found until it is done."""
+
     def __init__(self, sealer: Sealer) -> None:
-        self._words = sealer.derived_key(WORDS)
-        self._people = sealer.derived_key(PEOPLE)
+        self._words = sealer.derived_keys(WORDS)
+        self._people = sealer.derived_keys(PEOPLE)
+        self._dialogs = sealer.derived_keys(DIALOGS)
+        self._addresses = sealer.derived_keys(ADDRESSES)
 
     def word(self, word: str) -> int:
-        digest = hmac.new(self._words, word.encode(), hashlib.sha256).digest()
-        return int.from_bytes(digest[:8], "big", signed=True)
+        return self.words(word)[0]
+
+    def words(self, word: str) -> list[int]:
+        return [_word_hash(key, word) for key in self._words]
 
     def person(self, key: str) -> str:
-        return hmac.new(self._people, key.encode(), hashlib.sha256).hexdigest()
+        return _hex(self._people[0], key)
+
+    def people(self, key: str) -> list[str]:
+        return [_hex(one, key) for one in self._people]
+
+    def dialog(self, key: str) -> str:
+        return _hex(self._dialogs[0], key)
+
+    def dialogs(self, key: str) -> list[str]:
+        return [_hex(one, key) for one in self._dialogs]
+
+    def address(self, key: str) -> str:
+        return _hex(self._addresses[0], key)
+
+    def addresses(self, key: str) -> list[str]:
+        return [_hex(one, key) for one in self._addresses]
+
+
+def _word_hash(key: bytes, word: str) -> int:
+    digest = hmac.new(key, word.encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _hex(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 class SearchIndex:

@@ -8,10 +8,13 @@ import base64
 import hashlib
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.database import Database
 from storage.sealing import Sealer
 
 
@@ -77,3 +80,45 @@ def log_lines_holding(
         if _found(line, wanted):
             lines.append(f"{record.name}: {line}")
     return lines
+
+
+async def raw_database_bytes(engine: AsyncEngine) -> bytes:
+    """Every byte of the database's files as they lie on disk: a SQLite file with its
+    ``-wal`` and ``-shm``, or the whole data directory of the PostgreSQL server (after a
+    CHECKPOINT, so what is in shared buffers is in the files too)."""
+    if engine.dialect.name == "sqlite":
+        return _read([f"{engine.url.database}{suffix}" for suffix in ("", "-wal", "-shm")])
+    async with engine.connect() as connection:
+        await connection.execute(text("CHECKPOINT"))
+        directory = await connection.scalar(text("SHOW data_directory"))
+    return _read([str(directory)])
+
+
+def _read(places: list[str]) -> bytes:
+    """The bytes of these files, and of every file under these directories."""
+    found: list[Path] = []
+    for place in map(Path, places):
+        found += [p for p in place.rglob("*") if p.is_file()] if place.is_dir() else [place]
+    return b"".join(path.read_bytes() for path in found if path.exists())
+
+
+def bytes_holding(raw: bytes, identifiers: Iterable[str]) -> list[str]:
+    """The identifiers (in any of their common forms, in any case) found in ``raw``."""
+    return _found(raw.decode("latin-1"), [i for i in identifiers if i])
+
+
+async def audit_rows(database: Database, *fields: str) -> list[tuple[object, ...]]:
+    """The audit log, opened, oldest first: ``fields`` of each entry (actors are sealed,
+    so a test reads them through the repository, not with SQL)."""
+    async with database.transaction() as tx:
+        entries = await tx.audit.between(
+            datetime(2000, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+        )
+    return [tuple(getattr(entry, name) for name in fields) for entry in entries]
+
+
+async def dialog_keys(database: Database) -> list[str]:
+    """The keys of the dialog states, opened (they are stored as keyed hashes)."""
+    async with database.engine.connect() as connection:
+        sealed = await connection.scalars(text("SELECT key_sealed FROM dialog_states"))
+        return [database._sealer.unseal(token) or "" for token in sealed]

@@ -15,7 +15,9 @@ roles its chat identities have on their platforms. How identities get linked:
 
 Identities are stored as keyed hashes (HMAC-SHA256 under a key derived from the seal key)
 where only look-ups are needed, and sealed where they are read back (a person's own chat
-identities, for the cases they handle from the chat).
+identities, for the cases they handle from the chat). What is written is hashed under the
+first seal key; look-ups try every configured one, so during a key rotation links made
+before it are still found (``meldbot seal rotate`` rehashes them).
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
-from bot.access.models import Principal, Role
+from bot.access.models import ConsoleIdentity, Principal, Role
 from bot.events import Actor, Platform
 from bot.ports import Storage, Transaction
 
@@ -48,11 +50,19 @@ class TooManyTries(Exception):
         self.until = until
 
 
+LINKS = b"meldbot: linked identities"
+
+
 def link_key(seal_key: str) -> bytes:
     """The links' HMAC key: derived from the sealing key in use (the first), a key of its
     own, never the one that opens sealed data."""
-    sealing = seal_key.split(",")[0].strip().encode()
-    return hmac.new(sealing, b"meldbot: linked identities", hashlib.sha256).digest()
+    return link_keys(seal_key)[0]
+
+
+def link_keys(seal_key: str) -> tuple[bytes, ...]:
+    """``link_key`` of every configured seal key, the first first."""
+    given = [key.strip().encode() for key in seal_key.split(",") if key.strip()]
+    return tuple(hmac.new(key, LINKS, hashlib.sha256).digest() for key in given)
 
 
 def actor_of(chat_key: str) -> Actor | None:
@@ -68,11 +78,14 @@ def actor_of(chat_key: str) -> Actor | None:
 class Links:
     storage: Storage
     clock: Callable[[], datetime]
-    key: bytes
+    hash_keys: tuple[bytes, ...]  # link_keys: the first hashes what is written
     roles_valid: timedelta = ROLES_VALID
 
     def _hash(self, text: str) -> str:
-        return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+        return self._hashes(text)[0]
+
+    def _hashes(self, text: str) -> list[str]:
+        return [hmac.new(key, text.encode(), hashlib.sha256).hexdigest() for key in self.hash_keys]
 
     def _subject(self, principal: Principal) -> str:
         return self._hash(f"subject:{principal.subject}")
@@ -103,7 +116,10 @@ class Links:
         return code
 
     def _code_key(self, code: str) -> str:
-        return f"link-code:{self._hash(f'code:{code}')}"
+        return self._code_keys(code)[0]
+
+    def _code_keys(self, code: str) -> list[str]:
+        return [f"link-code:{one}" for one in self._hashes(f"code:{code}")]
 
     async def redeem(self, actor: Actor, code: str) -> Principal | None:
         """Links ``actor`` to whoever asked for ``code``; None for an unknown or used code.
@@ -114,9 +130,11 @@ class Links:
             window = await tx.guesses.reserve(guesser, now, GUESS_WINDOW, GUESS_LIMIT)
         if window.attempts > GUESS_LIMIT:
             raise TooManyTries(window.start + GUESS_WINDOW)
-        key = self._code_key(code)
         async with self.storage.transaction() as tx:
-            state = await tx.dialogs.get(key, now)
+            for key in self._code_keys(code):
+                state = await tx.dialogs.get(key, now)
+                if state is not None:
+                    break
             if state is None:
                 return None
             await tx.dialogs.delete(key)
@@ -141,7 +159,7 @@ class Links:
     async def principal_for(self, actor: Actor, tx: Transaction | None = None) -> Principal | None:
         """The console identity ``actor`` is linked to, while its roles are still valid."""
         async with self._within(tx) as within:
-            identity = await within.links.identity_of_chat(self._hash(actor.key))
+            identity = await _first(within.links.identity_of_chat, self._hashes(actor.key))
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None
         return identity.principal
@@ -150,7 +168,7 @@ class Links:
         """The console identity that signed in with ``subject``, while its roles are valid
         (someone a case may be handed over to)."""
         async with self._within(tx) as within:
-            identity = await within.links.identity(self._hash(f"subject:{subject}"))
+            identity = await _first(within.links.identity, self._hashes(f"subject:{subject}"))
         if identity is None or identity.signed_in_at < self.clock() - self.roles_valid:
             return None
         return identity.principal
@@ -164,8 +182,10 @@ class Links:
 
     async def chats(self, principal: Principal, tx: Transaction | None = None) -> list[Actor]:
         """The chat identities linked to this person."""
+        keys: list[str] = []
         async with self._within(tx) as within:
-            keys = await within.links.chats(self._subject(principal))
+            for subject in self._hashes(f"subject:{principal.subject}"):
+                keys += [key for key in await within.links.chats(subject) if key not in keys]
         return [actor for actor in map(actor_of, keys) if actor is not None]
 
     async def keys(self, principal: Principal) -> set[str]:
@@ -178,5 +198,17 @@ class Links:
         if actor.key not in {a.key for a in await self.chats(principal)}:
             return False
         async with self.storage.transaction() as tx:
-            await tx.links.unlink(self._hash(actor.key))
+            for chat in self._hashes(actor.key):
+                await tx.links.unlink(chat)
         return True
+
+
+async def _first(
+    look_up: Callable[[str], Awaitable[ConsoleIdentity | None]], hashes: list[str]
+) -> ConsoleIdentity | None:
+    """The first identity found under one of ``hashes`` (the first key's first)."""
+    for one in hashes:
+        found = await look_up(one)
+        if found is not None:
+            return found
+    return None

@@ -15,6 +15,7 @@ from bot.case.models import EventKind, NewReport
 from bot.events import ActionInvoked, Actor, Address
 from tests.console.conftest import STAFF
 from tests.fakes.messenger import FakeMessenger
+from tests.privacy import audit_rows
 from tests.site.conftest import MakeSite, Served, authorize_at_mock, mock_user, signin_config
 from tests.text import buttons, text_of
 from tests.waiting import until
@@ -41,9 +42,8 @@ async def _post(site: Served, page: str, action: str, data: dict[str, str]) -> t
 
 
 async def _audit(site: Served) -> list[tuple[str, str, str | None]]:
-    async with site.runtime.database.engine.connect() as connection:
-        rows = await connection.execute(text("SELECT actor, action, detail FROM audit_log"))
-        return [(str(a), str(b), c) for a, b, c in rows]
+    rows = await audit_rows(site.runtime.database, "actor", "action", "detail")
+    return [(str(a), str(b), c if c is None else str(c)) for a, b, c in rows]
 
 
 async def test_the_manager_loop_in_the_console(make_site: MakeSite, mock_provider: str) -> None:

@@ -3,20 +3,16 @@ the case page and every action, for each role; CSRF; escaping; the chat thread."
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from bot.case.models import Category, Urgency
 from tests.console.conftest import Console
+from tests.privacy import audit_rows
 
 MARKUP = 'Hij riep <script>alert("x")</script> & <b>dreigde</b>'
 
 
 async def _audit(console: Console) -> list[tuple[str, str, str | None]]:
-    async with console.site.runtime.database.engine.connect() as connection:
-        rows = await connection.execute(
-            text("SELECT actor, action, reference FROM audit_log ORDER BY id")
-        )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    rows = await audit_rows(console.site.runtime.database, "actor", "action", "reference")
+    return [(str(a), str(b), c if c is None else str(c)) for a, b, c in rows]
 
 
 async def test_the_list_shows_the_views_filters_and_badges(console: Console) -> None:

@@ -94,7 +94,7 @@ async def test_a_consultation_becomes_a_named_report_when_chosen(bot: Harness) -
     found = await tables_holding(
         bot.runtime.database.engine, bot.runtime.database._sealer, SANNE_IDS
     )
-    assert "cases.reporter_user_id" in found, "the scanner sees a named reporter"
+    assert "cases.reporter_sealed" in found, "the scanner sees a named reporter"
 
 
 async def test_untouched_consultations_are_deleted_after_retention(bot: Harness) -> None:

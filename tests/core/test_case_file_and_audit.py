@@ -19,6 +19,7 @@ from bot.ports import Transaction
 from tests import files
 from tests.core.conftest import JAN, Harness
 from tests.core.console import ANNA, BEA, MAX, RIA, report
+from tests.privacy import audit_rows
 
 KARIN = Actor("web", "coord-2", "Karin Kok")
 
@@ -94,14 +95,8 @@ async def test_an_invited_manager_never_gets_the_case_file(bot: Harness) -> None
 
 
 async def _audit_rows(bot: Harness) -> list[tuple[object, ...]]:
-    async with bot.runtime.database.engine.connect() as connection:
-        result = await connection.execute(
-            text(
-                "SELECT actor, actor_name, action, case_id, reference, detail FROM audit_log "
-                "ORDER BY id"
-            )
-        )
-        return [tuple(row) for row in result]
+    fields = ("actor", "actor_name", "action", "case_id", "reference", "detail")
+    return await audit_rows(bot.runtime.database, *fields)
 
 
 async def test_every_read_and_change_is_audited_and_the_log_outlives_the_case(

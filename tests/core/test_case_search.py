@@ -11,6 +11,7 @@ from bot.case.search import ReferenceRange, reference_prefix, reference_range
 from bot.events import Actor
 from tests.core.conftest import JAN, SANNE, Harness, MakeBot
 from tests.core.console import RIA, integrity, report
+from tests.privacy import audit_rows
 
 
 async def _found(bot: Harness, query: str, by: object = JAN) -> list[str]:
@@ -95,12 +96,8 @@ async def test_a_text_search_is_audited_without_its_words(bot: Harness) -> None:
     await report(bot, "Een klant gooide met een stoel.")
     await _found(bot, "stoel gooide")
     await _found(bot, "M-2026-0001")
-    async with bot.runtime.database.engine.connect() as connection:
-        rows = (
-            await connection.execute(
-                text("SELECT actor, action, detail FROM audit_log WHERE action = 'search'")
-            )
-        ).all()
+    audit = await audit_rows(bot.runtime.database, "actor", "action", "detail")
+    rows = [row for row in audit if row[1] == "search"]
     assert rows == [(JAN.key, "search", "2 words")]
     assert SANNE.key not in repr(rows)
 

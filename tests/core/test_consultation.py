@@ -11,6 +11,7 @@ from bot.consultation.receipts import SECRET_BITS, parse_code
 from bot.events import Actor
 from bot.ui import Facts, Message, Response
 from tests.core.conftest import AHMED, JAN, PIET, SANNE, Harness
+from tests.privacy import dialog_keys
 from tests.text import buttons, text_of
 
 QUESTION = "Een klant belt elke dag en zegt dat hij weet waar ik woon. Is dat genoeg om te melden?"
@@ -93,9 +94,8 @@ async def test_answers_are_read_with_the_code_and_the_colleague_replies(bot: Har
 async def test_a_typed_code_never_becomes_a_draft_report(bot: Harness) -> None:
     response = await bot.say(SANNE, "status K7Q2-ABCD-EFGH-JKMN")
     assert "niets te openen" in text_of(response.messages[0])
-    async with bot.runtime.database.engine.connect() as connection:
-        states = (await connection.execute(text("SELECT key FROM dialog_states"))).all()
-    assert not any(key.startswith("draft:") for (key,) in states)
+    states = await dialog_keys(bot.runtime.database)
+    assert not any(key.startswith("draft:") for key in states)
     story = await bot.say(SANNE, "klant werd boos")
     assert "melding" in text_of(story.messages[0]).lower()
 

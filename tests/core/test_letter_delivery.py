@@ -24,6 +24,7 @@ from bot.manager.models import Invitee
 from bot.measures.models import Plan, Step
 from tests.core.conftest import JAN, PIET, Harness, MakeBot
 from tests.core.console import ANNA, MAX, report
+from tests.privacy import audit_rows
 from tests.text import links, text_of
 
 NORM = "Wij behandelen elkaar met respect."
@@ -92,8 +93,8 @@ async def test_minimal_sends_a_link_to_the_page_and_stores_the_letter_sealed(
     assert bot.platform.uploads == [], "with minimal no file leaves meldbot"
     [(sealed,)] = await _rows(bot, "SELECT content_sealed FROM manager_letters")
     assert b"word/document.xml" not in bytes(sealed), "the .docx is sealed at rest"
-    assert ("web:coord-1", "letter.send", "waarschuwingsbrief") in await _rows(
-        bot, "SELECT actor, action, detail FROM audit_log"
+    assert ("web:coord-1", "letter.send", "waarschuwingsbrief") in await audit_rows(
+        bot.runtime.database, "actor", "action", "detail"
     )
     events = [e for e in await _events(bot, case_id) if e.kind is EventKind.LETTER_SENT]
     assert len(events) == 1 and events[0].note is None and events[0].text is None
@@ -184,9 +185,8 @@ async def test_only_the_invited_manager_downloads_and_a_mail_manager_gets_no_cha
         with pytest.raises(NotAllowed):
             await sending(bot).for_manager(someone, invitation_id)
     assert await sending(bot).with_letter(other, [invitation_id]) == set()
-    downloads = await _rows(
-        bot, "SELECT actor, detail FROM audit_log WHERE action = 'letter.download'"
-    )
+    audit = await audit_rows(bot.runtime.database, "actor", "detail", "action")
+    downloads = [(actor, detail) for actor, detail, action in audit if action == "letter.download"]
     assert downloads == [("console:max-sub", "waarschuwingsbrief")]
 
 

@@ -19,6 +19,7 @@ from bot.measures.models import Plan, Step
 from bot.ui import Choice
 from tests.core.conftest import AHMED, JAN, PIET, SANNE, Harness
 from tests.core.console import MAX, report
+from tests.privacy import audit_rows
 from tests.text import buttons, links, text_of
 
 TALK = Plan(MeasureKind.ORDER_TALK, "Leidinggevende Burgerzaken", planned_on=date(2026, 3, 4))
@@ -39,9 +40,8 @@ async def _count(bot: Harness, table: str) -> int:
 
 
 async def _audit(bot: Harness) -> list[tuple[str, str, str | None]]:
-    async with bot.runtime.database.engine.connect() as connection:
-        rows = await connection.execute(text("SELECT actor, action, detail FROM audit_log"))
-        return [(str(a), str(b), c) for a, b, c in rows]
+    rows = await audit_rows(bot.runtime.database, "actor", "action", "detail")
+    return [(str(a), str(b), c if c is None else str(c)) for a, b, c in rows]
 
 
 async def _events(bot: Harness, case_id: int) -> list[EventKind]:

@@ -183,7 +183,7 @@ async def test_a_reporter_without_a_chat_or_a_code_cannot_be_asked(bot: Harness)
     async with bot.runtime.database.engine.begin() as connection:
         await connection.execute(
             text(
-                "UPDATE cases SET reporter_platform = NULL, reporter_user_id = NULL, "
+                "UPDATE cases SET reporter_hash = NULL, reporter_sealed = NULL, "
                 "reporter_name_sealed = NULL"
             )
         )

@@ -67,7 +67,8 @@ async def test_a_closed_case_is_purged_at_its_due_date_and_not_a_day_before(bot:
         Status.CLOSED.value,
     )
     assert tombstone.created_at == case.created_at and tombstone.department == "Burgerzaken"
-    assert tombstone.reporter_user_id is None and tombstone.handler_name is None
+    assert tombstone.reporter_hash is None and tombstone.reporter_sealed is None
+    assert tombstone.handler_hash is None and tombstone.handler_name_sealed is None
     assert await _facts(bot) == facts  # every trend figure counts from these
     assert facts[0].first_contact_at is not None
     assert await _month(bot, case) == month

@@ -16,6 +16,7 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.sealing import Sealer, new_key
 from tests.core.conftest import Clock
+from tests.privacy import audit_rows
 
 ANNA = Principal("entra-sub-anna", "Anna de Boer", frozenset({Role.COORDINATOR}), "anna@ex.nl")
 
@@ -36,8 +37,7 @@ def _sessions(db: Database, clock: Clock) -> Sessions:
 async def _dump(db: Database) -> str:
     async with db.engine.connect() as connection:
         rows = (await connection.execute(text("SELECT * FROM sessions"))).all()
-        audit = (await connection.execute(text("SELECT actor, action FROM audit_log"))).all()
-    return repr(rows) + repr(audit)
+    return repr(rows) + repr(await audit_rows(db, "actor", "action"))
 
 
 async def test_only_a_hash_of_the_token_is_kept_and_the_person_is_sealed(

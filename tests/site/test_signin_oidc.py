@@ -10,6 +10,7 @@ from sqlalchemy import text
 from bot.access.models import Role
 from bot.access.service import Access
 from bot.events import Actor
+from tests.privacy import audit_rows
 from tests.site.conftest import (
     MakeSite,
     Served,
@@ -43,9 +44,8 @@ async def test_signing_in_gives_a_session_with_the_roles_of_the_claim(
     assert any("SameSite=Lax" in c for c in cookie)
     status, html = await site.page("/koppelen")
     assert status == 200 and "Ingelogd als Anna de Boer" in html
-    async with site.runtime.database.engine.connect() as connection:
-        audit = (await connection.execute(text("SELECT actor, action FROM audit_log"))).all()
-    assert [tuple(row) for row in audit] == [("console:anna", "signin")]
+    audit = await audit_rows(site.runtime.database, "actor", "action")
+    assert audit == [("console:anna", "signin")]
 
 
 async def test_groups_are_a_claim_too_and_teams_is_linked_by_the_oid(

@@ -219,7 +219,7 @@ async def test_nothing_meldbot_keeps_logs_or_shows_names_the_anonymous_colleague
     await bot.card(5, "the named case card")
     await bot.settle()
     assert await scan(bot) == {
-        "cases.reporter_user_id": [STAFF_ID],
+        "cases.reporter_sealed": [STAFF_ID],
         "cases.reporter_name_sealed": [STAFF_HANDLE],
         # Where its receipt went, for retention to delete it (storage/posts.py).
         "case_posts.ref_sealed": [STAFF_DM],

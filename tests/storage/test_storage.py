@@ -120,10 +120,16 @@ async def test_outbox_claims_are_leased_and_in_order_per_case(database: Database
 async def test_audit_records_who_acted_on_a_case(database: Database) -> None:
     async with database.transaction() as tx:
         case = await tx.cases.create(NewReport("x"), None, "web", NOW)
-        await tx.audit.record("web:coord-1", "claim", NOW, case_id=case.id)
+        await tx.audit.record("web:coord-1", "claim", NOW, case_id=case.id, actor_name="Ayla")
     async with database.engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT actor, action FROM audit_log"))).all()
-    assert [tuple(r) for r in rows] == [("web:coord-1", "claim")]
+        rows = (await connection.execute(text("SELECT * FROM audit_log"))).all()
+    assert "coord-1" not in repr(rows) and "Ayla" not in repr(rows), "the actor is sealed"
+    async with database.transaction() as tx:
+        entries = await tx.audit.of_actor("web:coord-1")
+        assert await tx.audit.of_actor("web:coord-2") == []
+    assert [(e.actor, e.actor_name, e.action) for e in entries] == [
+        ("web:coord-1", "Ayla", "claim")
+    ]
 
 
 async def test_housekeeping_forgets_old_delivery_keys_and_expired_drafts(

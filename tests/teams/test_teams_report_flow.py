@@ -226,8 +226,14 @@ async def test_without_a_conversation_reference_the_thread_says_call_the_reporte
     # Let the first instance finish its deliveries: a notification it holds when it stops
     # stays leased (and the case's later ones wait behind it) for a minute.
     await until(lambda: first.thread(root), "the full report in the thread")
-    async with first.app[RUNTIME].database.engine.begin() as connection:
-        await connection.execute(text("DELETE FROM platform_addresses WHERE key LIKE 'user:%'"))
+    database = first.app[RUNTIME].database
+    async with database.engine.begin() as connection:
+        rows = await connection.execute(text("SELECT key_hash, key_sealed FROM platform_addresses"))
+        people = [h for h, sealed in rows if database._sealer.unseal(sealed).startswith("user:")]
+        for key_hash in people:
+            await connection.execute(
+                text("DELETE FROM platform_addresses WHERE key_hash = :h"), {"h": key_hash}
+            )
     # A restart on the same database: nothing about Mia is cached any more.
     await first.sender.client.close()
     second = await start(tmp_path, fake, aiohttp_client, seal_key=key)
@@ -269,8 +275,8 @@ async def addresses(meldbot: Meldbot) -> dict[str, str]:
     """Every row of ``platform_addresses``: its key and its reference, unsealed, as text."""
     database = meldbot.app[RUNTIME].database
     async with database.engine.connect() as connection:
-        rows = await connection.execute(text("SELECT platform, key FROM platform_addresses"))
-        keys = [(cast(Platform, platform), str(key)) for platform, key in rows]
+        rows = await connection.execute(text("SELECT platform, key_sealed FROM platform_addresses"))
+        keys = [(cast(Platform, p), database._sealer.unseal(key) or "") for p, key in rows]
     return {key: json.dumps(await database.recall(platform, key)) for platform, key in keys}
 
 

@@ -187,5 +187,5 @@ async def test_anonymous_consultations_and_reports_leave_no_trace(
     await runtime.outbox.settle()
     await chat.caught_up(COORDINATOR)
     found = await stored(runtime)
-    assert STAFF in found["cases.reporter_user_id"] and NAME in found["cases.reporter_name_sealed"]
+    assert STAFF in found["cases.reporter_sealed"] and NAME in found["cases.reporter_name_sealed"]
     assert any(NAME in text for text in chat.seen_by_coordinators())
