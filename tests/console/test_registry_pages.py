@@ -165,8 +165,9 @@ async def test_the_page_says_how_many_cases_and_how_many_are_left_out(open_conso
 
 
 async def test_only_analysts_and_admins_export(open_console: Opener) -> None:
+    desk = await open_console()
     for persona in ("fatima", "sanne"):
-        desk = await open_console(persona)
+        await desk.sign_in(persona)
         for path in ("/console/registratie", f"/console/registratie/export?{MARCH}"):
             status, html = await desk.site.page(path)
             assert status == 403 and "Hier heb je geen toegang toe" in html, (persona, path)

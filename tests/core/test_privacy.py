@@ -201,7 +201,7 @@ async def test_a_coordinator_sees_their_work_and_is_erased_but_for_the_audit_log
     await bot.runtime.cases.close(JAN, his.id, "Klaar.", None)
     await desk(bot).erase(None, person, confirm=True)
     left = await _scan(bot, JAN.user_id, "Jan Jansen")
-    assert set(left) == {"audit_log.actor", "audit_log.actor_name"}, left
+    assert set(left) == {"audit_log.actor_sealed", "audit_log.actor_name_sealed"}, left
     async with bot.runtime.database.transaction() as tx:
         kept = await tx.cases.get(hers.id)
     assert kept is not None and kept.report.narrative == HER_STORY, "the case stays"
@@ -248,7 +248,7 @@ async def test_a_console_coordinator_with_their_sign_in_links_sessions_and_answe
     erased = await desk(bot).erase(None, person, confirm=True)
     assert erased.forgotten == {"cases": 1, "consultations": 1, "console": 2}
     left = await _scan(bot, "oidc-ria", "Ria de Wit", "ria@example.org", "29:ria-teams")
-    assert set(left) == {"audit_log.actor", "audit_log.actor_name"}, left
+    assert set(left) == {"audit_log.actor_sealed", "audit_log.actor_name_sealed"}, left
     assert await _scan(bot, "Ja, overleg gerust"), "the answer stays for the colleague"
     assert await bot.runtime.links.principal_of("oidc-ria") is None
 
@@ -280,7 +280,7 @@ async def test_a_manager_sees_their_invitation_and_is_erased_after_closing(
     erased = await desk(bot).erase(None, person, confirm=True)
     assert erased.forgotten["invitations"] == 1
     left = await _scan(bot, PIET.key, "Piet Pieters")
-    assert set(left) == {"audit_log.actor", "audit_log.actor_name"}, "kept: who did what"
+    assert set(left) == {"audit_log.actor_sealed", "audit_log.actor_name_sealed"}, "kept: who did what"
     assert erased.kept_audit_entries == 1
     assert await _scan(bot, HER_STORY), "the reporter's case is not the manager's to erase"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -121,7 +122,8 @@ async def test_0016_needs_no_key_for_an_empty_database(
     await upgrade(database.engine)
     async with database.engine.connect() as connection:
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0016"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head  # through 0016 and on, with nothing to seal
     await database.close()
 
 
