@@ -6,15 +6,15 @@ itself to the log. Neither ever shows a narrative: entries carry only short fact
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
+from adapters.console.periods import BAD_DATE, csv_file, midnight, typed_day
 from adapters.console.refusals import refused
-from adapters.site import principal_of, require
-from bot.access.models import Principal, Role
+from adapters.site import require, signed_in
+from bot.access.models import Role
 from bot.audit.models import AuditEntry
 from bot.audit.service import BAD_PERIOD, to_csv
 from bot.case.errors import CaseError, InvalidQuery
@@ -24,8 +24,6 @@ from bot.schedule.calendar import AMSTERDAM
 PAGE = "/console/audit"
 EXPORT = PAGE + "/export"
 REFERENCE_MAX = 30
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-BAD_DATE = N_("Fill in both dates as day, month and year, such as {example}.")
 BAD_REFERENCE = N_("A reference has at most {limit} characters, such as M-2026-0042.")
 # What each action in the log means; an action not named here shows as its code.
 ACTIONS: dict[str, str] = {
@@ -63,12 +61,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(EXPORT, export)
 
 
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None  # ``require`` let only the signed-in through
-    return principal
-
-
 @require(Role.ADMIN)
 async def audit(request: web.Request) -> web.StreamResponse:
     reference = request.query.get("zaak", "").strip()
@@ -77,7 +69,7 @@ async def audit(request: web.Request) -> web.StreamResponse:
     if not reference:
         return await _page(request)
     try:
-        entries = await console_of(request).audit.of_case(_principal(request), reference)
+        entries = await console_of(request).audit.of_case(signed_in(request), reference)
     except CaseError as refusal:
         return await refused(request, refusal)
     return await _page(request, reference=reference, entries=entries)
@@ -86,38 +78,18 @@ async def audit(request: web.Request) -> web.StreamResponse:
 @require(Role.ADMIN)
 async def export(request: web.Request) -> web.StreamResponse:
     typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    first, last = _day(typed["van"]), _day(typed["tot"])
+    first, last = typed_day(typed["van"]), typed_day(typed["tot"])
     if first is None or last is None:
         return await _page(request, period=typed, period_error=BAD_DATE)
-    start, end = _midnight(first), _midnight(last + timedelta(days=1))
+    start, end = midnight(first), midnight(last + timedelta(days=1))
     try:
-        rows = await console_of(request).audit.export(_principal(request), start, end)
+        rows = await console_of(request).audit.export(signed_in(request), start, end)
     except InvalidQuery:
         return await _page(request, period=typed, period_error=BAD_PERIOD)
     except CaseError as refusal:
         return await refused(request, refusal)
     name = f"meldbot-audit-{first.isoformat()}-{last.isoformat()}.csv"
-    return web.Response(
-        body=to_csv(rows).encode("utf-8"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
-
-
-def _day(typed: str) -> date | None:
-    if not DAY.fullmatch(typed.strip()):
-        return None
-    try:
-        return date.fromisoformat(typed.strip())
-    except ValueError:
-        return None
-
-
-def _midnight(day: date) -> datetime:
-    """The start of ``day`` in Amsterdam: the admin chooses local days."""
-    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
+    return csv_file(to_csv(rows), name)
 
 
 async def _page(

@@ -11,8 +11,8 @@ from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
 from adapters.console.refusals import refused
-from adapters.site import principal_of, require, see_other
-from bot.access.models import Principal, Role
+from adapters.site import require, see_other, signed_in
+from bot.access.models import Role
 from bot.case.errors import CaseError
 from bot.consultation.models import ConsultationStatus
 from bot.i18n import N_
@@ -31,12 +31,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(ONE + "/sluiten", close)
 
 
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None  # ``require`` let only the signed-in through
-    return principal
-
-
 def _id(request: web.Request) -> int:
     return int(request.match_info["consultation_id"])
 
@@ -44,7 +38,7 @@ def _id(request: web.Request) -> int:
 @require(Role.COORDINATOR)
 async def open_ones(request: web.Request) -> web.StreamResponse:
     try:
-        found = await console_of(request).consultations.open_ones(_principal(request))
+        found = await console_of(request).consultations.open_ones(signed_in(request))
     except CaseError as error:
         return await refused(request, error)
     return await console_page(
@@ -66,7 +60,7 @@ async def _show(
 ) -> web.StreamResponse:
     """The page; with ``error`` (a message id) a 400 with the answer form as it was sent."""
     try:
-        read = await console_of(request).consultations.read(_principal(request), _id(request))
+        read = await console_of(request).consultations.read(signed_in(request), _id(request))
     except CaseError as refusal:
         return await refused(request, refusal)
     return await console_page(
@@ -96,7 +90,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if not text:
         return await _again(request, MISSING, typed)
     try:
-        await console_of(request).consultations.answer(_principal(request), _id(request), text)
+        await console_of(request).consultations.answer(signed_in(request), _id(request), text)
     except CaseError as refusal:
         return await refused(request, refusal)
     return see_other(f"{PAGE}/{_id(request)}?gedaan=beantwoord")
@@ -105,7 +99,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
 @require(Role.COORDINATOR)
 async def close(request: web.Request) -> web.StreamResponse:
     try:
-        await console_of(request).consultations.close(_principal(request), _id(request))
+        await console_of(request).consultations.close(signed_in(request), _id(request))
     except CaseError as refusal:
         return await refused(request, refusal)
     return see_other(f"{PAGE}/{_id(request)}?gedaan=gesloten")

@@ -14,8 +14,8 @@ from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
 from adapters.console.refusals import refused
-from adapters.site import SITE, principal_of, require
-from bot.access.models import Principal, Role
+from adapters.site import SITE, require, signed_in
+from bot.access.models import Role
 from bot.case.errors import CaseError, InvalidQuery
 from bot.i18n import N_, Translator, translator
 from bot.settings import Settings
@@ -32,12 +32,6 @@ Table = tuple[str, list[tuple[str, str]]]
 def add_routes(app: web.Application) -> None:
     app.router.add_get(PAGE, figures)
     app.router.add_get(PAGE + "/{month:[0-9]{4}-[0-9]{2}}.png", picture)
-
-
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None  # ``require`` let only the signed-in through
-    return principal
 
 
 def _month(typed: str) -> date | None:
@@ -63,7 +57,7 @@ async def figures(request: web.Request) -> web.StreamResponse:
     if month is None:
         return await _page(request, context, error=NOT_A_MONTH)
     try:
-        shown = await console.figures.month(_principal(request), month)
+        shown = await console.figures.month(signed_in(request), month)
     except InvalidQuery as refusal:
         return await _page(request, context, error=refusal.reason)
     except CaseError as refusal:
@@ -117,7 +111,7 @@ async def picture(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     console = console_of(request)
     try:
-        shown = await console.figures.month(_principal(request), month)
+        shown = await console.figures.month(signed_in(request), month)
     except CaseError as refusal:
         return await refused(request, refusal)
     t = translator(request.config_dict[SITE].language_of(request))

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from aiohttp import web
 
-from adapters.console.audit import BAD_DATE, DAY
 from adapters.console.pages import console_of, console_page
+from adapters.console.periods import BAD_DATE, csv_file, typed_day
 from adapters.console.refusals import refused
-from adapters.site import principal_of, require
-from bot.access.models import Principal, Role
+from adapters.site import require, signed_in
+from bot.access.models import Role
 from bot.case.errors import CaseError, InvalidQuery
 from bot.i18n import N_
 from bot.registry.service import Registry, RegistryExport
@@ -32,12 +32,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(EXPORT, export)
 
 
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None  # ``require`` let only the signed-in through
-    return principal
-
-
 def _registry(request: web.Request) -> Registry:
     registry = console_of(request).registry
     if registry is None:
@@ -45,18 +39,9 @@ def _registry(request: web.Request) -> Registry:
     return registry
 
 
-def _day(typed: str) -> date | None:
-    if not DAY.fullmatch(typed.strip()):
-        return None
-    try:
-        return date.fromisoformat(typed.strip())
-    except ValueError:
-        return None
-
-
 def _period(request: web.Request) -> tuple[dict[str, str], date | None, date | None]:
     typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    return typed, _day(typed["van"]), _day(typed["tot"])
+    return typed, typed_day(typed["van"]), typed_day(typed["tot"])
 
 
 @require(Role.ANALYST, Role.ADMIN)
@@ -67,7 +52,7 @@ async def registry_page(request: web.Request) -> web.StreamResponse:
     if first is None or last is None:
         return await _page(request, period=typed, error=BAD_DATE)
     try:
-        found = await _registry(request).count(_principal(request), first, last)
+        found = await _registry(request).count(signed_in(request), first, last)
     except InvalidQuery as refusal:
         return await _page(request, period=typed, error=refusal.reason)
     except CaseError as refusal:
@@ -81,19 +66,13 @@ async def export(request: web.Request) -> web.StreamResponse:
     if first is None or last is None:
         return await _page(request, period=typed, error=BAD_DATE)
     try:
-        found = await _registry(request).export(_principal(request), first, last)
+        found = await _registry(request).export(signed_in(request), first, last)
     except InvalidQuery as refusal:
         return await _page(request, period=typed, error=refusal.reason)
     except CaseError as refusal:
         return await refused(request, refusal)
     name = f"meldbot-registratie-{first.isoformat()}-{last.isoformat()}.csv"
-    return web.Response(
-        body=to_csv(found.rows).encode("utf-8"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    return csv_file(to_csv(found.rows), name)
 
 
 async def _page(

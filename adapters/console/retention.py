@@ -6,17 +6,16 @@ the destruction list as CSV (admins). Every check and audit entry is in the core
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from babel.dates import format_date
 
-from adapters.console.audit import BAD_DATE
 from adapters.console.pages import console_of, console_page
+from adapters.console.periods import BAD_DATE, csv_file, midnight, typed_day
 from adapters.console.refusals import refused, status_of
-from adapters.site import SITE, principal_of, require, see_other
-from bot.access.models import Principal, Role
+from adapters.site import SITE, require, see_other, signed_in
+from bot.access.models import Role
 from bot.case.errors import CaseError
 from bot.case.labels import CATEGORY_LABELS
 from bot.i18n import N_, translator
@@ -28,7 +27,6 @@ PAGE = "/console/bewaren"
 EXTEND = PAGE + "/{reference:M-[0-9]{4}-[0-9]{1,9}}/verlengen"
 DESTROYED = PAGE + "/vernietigd"
 BAD_PERIOD = N_("Fill in a last day on or after the first day.")
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 OUTCOMES = {
     "with_measures": N_("Closed with measures"),
     "without_measures": N_("Closed without measures"),
@@ -40,12 +38,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(PAGE, due)
     app.router.add_post(EXTEND, extend)
     app.router.add_get(DESTROYED, destroyed)
-
-
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    assert principal is not None  # ``require`` let only the signed-in through
-    return principal
 
 
 def _retention(request: web.Request) -> Retention:
@@ -67,7 +59,7 @@ async def extend(request: web.Request) -> web.StreamResponse:
     raw = form.get("reason")
     typed = raw if isinstance(raw, str) else ""
     try:
-        await _retention(request).extend(_principal(request), reference, typed)
+        await _retention(request).extend(signed_in(request), reference, typed)
     except CaseError as refusal:
         if status_of(refusal) != 400:
             return await refused(request, refusal)
@@ -78,38 +70,18 @@ async def extend(request: web.Request) -> web.StreamResponse:
 @require(Role.ADMIN)
 async def destroyed(request: web.Request) -> web.StreamResponse:
     typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    first, last = _day(typed["van"]), _day(typed["tot"])
+    first, last = typed_day(typed["van"]), typed_day(typed["tot"])
     if first is None or last is None:
         return await _page(request, period=typed, period_error=BAD_DATE)
     if last < first:
         return await _page(request, period=typed, period_error=BAD_PERIOD)
-    start, end = _midnight(first), _midnight(last + timedelta(days=1))
+    start, end = midnight(first), midnight(last + timedelta(days=1))
     try:
-        entries = await _retention(request).destroyed(_principal(request), start, end)
+        entries = await _retention(request).destroyed(signed_in(request), start, end)
     except CaseError as refusal:
         return await refused(request, refusal)
     name = f"meldbot-vernietigd-{first.isoformat()}-{last.isoformat()}.csv"
-    return web.Response(
-        body=destroyed_csv(entries).encode("utf-8"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
-
-
-def _day(typed: str) -> date | None:
-    if not DAY.fullmatch(typed.strip()):
-        return None
-    try:
-        return date.fromisoformat(typed.strip())
-    except ValueError:
-        return None
-
-
-def _midnight(day: date) -> datetime:
-    """The start of ``day`` in Amsterdam: the admin chooses local days."""
-    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
+    return csv_file(destroyed_csv(entries), name)
 
 
 def _day_text(moment: datetime, language: str) -> str:
@@ -124,7 +96,7 @@ async def _page(
     period_error: str | None = None,
 ) -> web.StreamResponse:
     retention = _retention(request)
-    principal = _principal(request)
+    principal = signed_in(request)
     try:
         cases = await retention.upcoming(principal)
     except CaseError as refusal:

@@ -74,7 +74,7 @@ Identity
     and linked chat identities), what ``case.handler_id`` holds for "mine".
 """
 
-from adapters.site.requests import principal_of, see_other, session_of
+from adapters.site.requests import principal_of, see_other, session_of, signed_in
 from adapters.site.site import SITE, Site, error_page, render, require
 
 __all__ = [
@@ -86,4 +86,5 @@ __all__ = [
     "require",
     "see_other",
     "session_of",
+    "signed_in",
 ]

@@ -32,6 +32,13 @@ def principal_of(request: web.Request) -> Principal | None:
     return session.principal if session is not None else None
 
 
+def signed_in(request: web.Request) -> Principal:
+    """Who is signed in, on a page ``require`` guards (it lets only the signed-in through)."""
+    principal = principal_of(request)
+    assert principal is not None
+    return principal
+
+
 def safe_back(value: object, default: str = HOME) -> str:
     """A path on this site to return to; anything else (another site, ``//host``) is not."""
     if not isinstance(value, str) or not value.startswith("/") or len(value) > 2000:

@@ -1,0 +1,40 @@
+"""What the console's CSV downloads share: a period of days typed as YYYY-MM-DD, read as
+Amsterdam's days, and the file that answers it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from aiohttp import web
+
+from bot.i18n import N_
+from bot.schedule.calendar import AMSTERDAM
+
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+BAD_DATE = N_("Fill in both dates as day, month and year, such as {example}.")
+
+
+def typed_day(typed: str) -> date | None:
+    """The day typed, or None for anything that is not a real YYYY-MM-DD."""
+    if not DAY.fullmatch(typed.strip()):
+        return None
+    try:
+        return date.fromisoformat(typed.strip())
+    except ValueError:
+        return None
+
+
+def midnight(day: date) -> datetime:
+    """The start of ``day`` in Amsterdam: people choose local days."""
+    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def csv_file(body: str, name: str) -> web.Response:
+    return web.Response(
+        body=body.encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
