@@ -19,9 +19,11 @@ SCOPES = {
     "chat_postMessage": {"chat:write"},
     "chat_postEphemeral": {"chat:write"},
     "chat_update": {"chat:write"},
+    "chat_delete": {"chat:write"},  # a bot deletes its own messages with chat:write
     "conversations_open": {"im:write"},
     "conversations_members": {"channels:read", "groups:read"},
     "files_upload_v2": {"files:write"},
+    "files_delete": {"files:write"},
     "files_info": {"files:read"},
     "users_info": {"users:read"},
     "views_open": set(),
