@@ -11,7 +11,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
-from adapters.console.periods import BAD_DATE, csv_file, midnight, typed_day
+from adapters.console.periods import BAD_DATE, csv_file, last_month, midnight, typed_period
 from adapters.console.refusals import refused
 from adapters.site import require, signed_in
 from bot.access.models import Role
@@ -77,8 +77,7 @@ async def audit(request: web.Request) -> web.StreamResponse:
 
 @require(Role.ADMIN)
 async def export(request: web.Request) -> web.StreamResponse:
-    typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    first, last = typed_day(typed["van"]), typed_day(typed["tot"])
+    typed, first, last = typed_period(request)
     if first is None or last is None:
         return await _page(request, period=typed, period_error=BAD_DATE)
     start, end = midnight(first), midnight(last + timedelta(days=1))
@@ -110,8 +109,7 @@ async def _page(
         reference=reference,
         entries=entries,
         error=error,
-        period=period
-        or {"van": (today - timedelta(days=30)).isoformat(), "tot": today.isoformat()},
+        period=period or last_month(today),
         period_error=period_error,
         example=today.isoformat(),
         limit=str(REFERENCE_MAX),

@@ -4,7 +4,7 @@ Amsterdam's days, and the file that answers it."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from aiohttp import web
 
@@ -23,6 +23,17 @@ def typed_day(typed: str) -> date | None:
         return date.fromisoformat(typed.strip())
     except ValueError:
         return None
+
+
+def typed_period(request: web.Request) -> tuple[dict[str, str], date | None, date | None]:
+    """The period's two fields as typed (to show them again) and the days they are."""
+    typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
+    return typed, typed_day(typed["van"]), typed_day(typed["tot"])
+
+
+def last_month(today: date) -> dict[str, str]:
+    """The period a form offers before anything was typed: the 30 days up to today."""
+    return {"van": (today - timedelta(days=30)).isoformat(), "tot": today.isoformat()}
 
 
 def midnight(day: date) -> datetime:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
-from adapters.console.periods import BAD_DATE, csv_file, typed_day
+from adapters.console.periods import BAD_DATE, csv_file, typed_period
 from adapters.console.refusals import refused
 from adapters.site import require, signed_in
 from bot.access.models import Role
@@ -39,14 +39,9 @@ def _registry(request: web.Request) -> Registry:
     return registry
 
 
-def _period(request: web.Request) -> tuple[dict[str, str], date | None, date | None]:
-    typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    return typed, typed_day(typed["van"]), typed_day(typed["tot"])
-
-
 @require(Role.ANALYST, Role.ADMIN)
 async def registry_page(request: web.Request) -> web.StreamResponse:
-    typed, first, last = _period(request)
+    typed, first, last = typed_period(request)
     if not request.query:
         return await _page(request)
     if first is None or last is None:
@@ -62,7 +57,7 @@ async def registry_page(request: web.Request) -> web.StreamResponse:
 
 @require(Role.ANALYST, Role.ADMIN)
 async def export(request: web.Request) -> web.StreamResponse:
-    typed, first, last = _period(request)
+    typed, first, last = typed_period(request)
     if first is None or last is None:
         return await _page(request, period=typed, error=BAD_DATE)
     try:

@@ -12,7 +12,7 @@ from aiohttp import web
 from babel.dates import format_date
 
 from adapters.console.pages import console_of, console_page
-from adapters.console.periods import BAD_DATE, csv_file, midnight, typed_day
+from adapters.console.periods import BAD_DATE, csv_file, last_month, midnight, typed_period
 from adapters.console.refusals import refused, status_of
 from adapters.site import SITE, require, see_other, signed_in
 from bot.access.models import Role
@@ -69,8 +69,7 @@ async def extend(request: web.Request) -> web.StreamResponse:
 
 @require(Role.ADMIN)
 async def destroyed(request: web.Request) -> web.StreamResponse:
-    typed = {"van": request.query.get("van", ""), "tot": request.query.get("tot", "")}
-    first, last = typed_day(typed["van"]), typed_day(typed["tot"])
+    typed, first, last = typed_period(request)
     if first is None or last is None:
         return await _page(request, period=typed, period_error=BAD_DATE)
     if last < first:
@@ -117,8 +116,7 @@ async def _page(
         policy=policy,
         years=years,
         failed=failed,
-        period=period
-        or {"van": (today - timedelta(days=30)).isoformat(), "tot": today.isoformat()},
+        period=period or last_month(today),
         period_error=period_error,
         example=today.isoformat(),
         category_labels=CATEGORY_LABELS,
