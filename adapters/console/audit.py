@@ -6,12 +6,10 @@ itself to the log. Neither ever shows a narrative: entries carry only short fact
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiohttp import web
 
 from adapters.console.pages import console_of, console_page
-from adapters.console.periods import BAD_DATE, csv_file, last_month, midnight, typed_period
+from adapters.console.periods import BAD_DATE, csv_file, last_month, typed_period
 from adapters.console.refusals import refused
 from adapters.site import require, signed_in
 from bot.access.models import Role
@@ -19,7 +17,7 @@ from bot.audit.models import AuditEntry
 from bot.audit.service import BAD_PERIOD, to_csv
 from bot.case.errors import CaseError, InvalidQuery
 from bot.i18n import N_
-from bot.schedule.calendar import AMSTERDAM
+from bot.schedule.calendar import AMSTERDAM, days_between
 
 PAGE = "/console/audit"
 EXPORT = PAGE + "/export"
@@ -80,7 +78,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     typed, first, last = typed_period(request)
     if first is None or last is None:
         return await _page(request, period=typed, period_error=BAD_DATE)
-    start, end = midnight(first), midnight(last + timedelta(days=1))
+    start, end = days_between(first, last)
     try:
         rows = await console_of(request).audit.export(signed_in(request), start, end)
     except InvalidQuery:

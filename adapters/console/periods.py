@@ -4,12 +4,11 @@ Amsterdam's days, and the file that answers it."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from aiohttp import web
 
 from bot.i18n import N_
-from bot.schedule.calendar import AMSTERDAM
 
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BAD_DATE = N_("Fill in both dates as day, month and year, such as {example}.")
@@ -34,11 +33,6 @@ def typed_period(request: web.Request) -> tuple[dict[str, str], date | None, dat
 def last_month(today: date) -> dict[str, str]:
     """The period a form offers before anything was typed: the 30 days up to today."""
     return {"van": (today - timedelta(days=30)).isoformat(), "tot": today.isoformat()}
-
-
-def midnight(day: date) -> datetime:
-    """The start of ``day`` in Amsterdam: people choose local days."""
-    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def csv_file(body: str, name: str) -> web.Response:

@@ -6,13 +6,13 @@ the destruction list as CSV (admins). Every check and audit entry is in the core
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aiohttp import web
 from babel.dates import format_date
 
 from adapters.console.pages import console_of, console_page
-from adapters.console.periods import BAD_DATE, csv_file, last_month, midnight, typed_period
+from adapters.console.periods import BAD_DATE, csv_file, last_month, typed_period
 from adapters.console.refusals import refused, status_of
 from adapters.site import SITE, require, see_other, signed_in
 from bot.access.models import Role
@@ -21,7 +21,7 @@ from bot.case.labels import CATEGORY_LABELS
 from bot.i18n import N_, translator
 from bot.retention.listing import destroyed_csv
 from bot.retention.service import Retention
-from bot.schedule.calendar import AMSTERDAM
+from bot.schedule.calendar import AMSTERDAM, days_between
 
 PAGE = "/console/bewaren"
 EXTEND = PAGE + "/{reference:M-[0-9]{4}-[0-9]{1,9}}/verlengen"
@@ -74,7 +74,7 @@ async def destroyed(request: web.Request) -> web.StreamResponse:
         return await _page(request, period=typed, period_error=BAD_DATE)
     if last < first:
         return await _page(request, period=typed, period_error=BAD_PERIOD)
-    start, end = midnight(first), midnight(last + timedelta(days=1))
+    start, end = days_between(first, last)
     try:
         entries = await _retention(request).destroyed(signed_in(request), start, end)
     except CaseError as refusal:

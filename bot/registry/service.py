@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.access.models import Acting, Role
 from bot.access.service import Access
@@ -21,7 +21,7 @@ from bot.case.errors import InvalidQuery, NotAllowed
 from bot.ports import Storage, Transaction
 from bot.registry.models import RegistryFacts
 from bot.registry.sheet import rows_of
-from bot.schedule.calendar import AMSTERDAM
+from bot.schedule.calendar import days_between
 
 READERS = frozenset({Role.ANALYST, Role.ADMIN})
 LONGEST = timedelta(days=366)
@@ -42,10 +42,7 @@ def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """[first day 00:00, the day after the last 00:00) in Amsterdam, as UTC."""
     if last < first or last - first >= LONGEST:
         raise InvalidQuery(BAD_PERIOD)
-    start = datetime(first.year, first.month, first.day, tzinfo=AMSTERDAM)
-    after = last + timedelta(days=1)
-    end = datetime(after.year, after.month, after.day, tzinfo=AMSTERDAM)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return days_between(first, last)
 
 
 @dataclass(slots=True)

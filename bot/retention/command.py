@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from bot.access.service import Access
 from bot.retention.listing import destroyed_csv, due_csv
 from bot.retention.service import Retention
-from bot.schedule.calendar import AMSTERDAM
+from bot.schedule.calendar import days_between
 from bot.settings import ConfigError, Settings
 
 BAD_DAY = "{option} must be a day written as year-month-day, such as 2026-12-31."
@@ -34,10 +34,6 @@ def _day(option: str, typed: str) -> date:
         return date.fromisoformat(typed.strip())
     except ValueError:
         raise ConfigError(BAD_DAY.format(option=option)) from None
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 async def run_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -63,8 +59,7 @@ async def run_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await upgrade(database.engine)
         if args.retention_action == "destroyed":
-            end = _midnight(last + timedelta(days=1))
-            entries = await retention.destroyed(None, _midnight(first), end)
+            entries = await retention.destroyed(None, *days_between(first, last))
             sys.stdout.write(destroyed_csv(entries))
             return 0
         report = await retention.run(dry_run=args.dry_run)

@@ -37,6 +37,15 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(AMSTERDAM)
 
 
+def days_between(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first day 00:00, the day after the last 00:00) in Amsterdam, as UTC: a period
+    that people chose in days."""
+    after = last + timedelta(days=1)
+    start = datetime(first.year, first.month, first.day, tzinfo=AMSTERDAM)
+    end = datetime(after.year, after.month, after.day, tzinfo=AMSTERDAM)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def add_working_days(moment: datetime, days: int) -> datetime:
     """The same local time ``days`` working days later; from a weekend or holiday the count
     starts at the next working day (a report on Saturday is due Tuesday, not Monday)."""
