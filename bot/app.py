@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -115,6 +116,19 @@ def local_seal_key(data_dir: Path) -> str:
             handle.write(new_key())
         log.warning("created a local sealing key at %s; keep it with the database", path)
     return path.read_text().strip()
+
+
+@asynccontextmanager
+async def opened_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated and opened with the configured key: for the
+    commands that work on it beside (or without) a serving meldbot."""
+    seal_key = settings.seal_key or local_seal_key(settings.data_dir)
+    database = Database(settings.database_url, Sealer(seal_key), _utc_now)
+    try:
+        await upgrade(database.engine, seal_key=seal_key)
+        yield database
+    finally:
+        await database.close()
 
 
 def _utc_now() -> datetime:

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import sys
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -83,35 +82,19 @@ async def _upgrade(settings: Settings) -> None:
 
 
 async def _reindex(settings: Settings) -> int:
-    from bot.app import local_seal_key
-    from storage.database import Database
-    from storage.migrate import upgrade
-    from storage.sealing import Sealer
+    from bot.app import opened_database
 
-    seal_key = settings.seal_key or local_seal_key(settings.data_dir)
-    database = Database(settings.database_url, Sealer(seal_key), lambda: datetime.now(UTC))
-    try:
-        await upgrade(database.engine, seal_key=seal_key)
+    async with opened_database(settings) as database:
         return await database.reindex()
-    finally:
-        await database.close()
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> str:
-    from bot.app import local_seal_key
+    from bot.app import opened_database
     from bot.registry.command import day_of, export
-    from storage.database import Database
-    from storage.migrate import upgrade
-    from storage.sealing import Sealer
 
     first, last = day_of(args.first, "--from"), day_of(args.last, "--to")
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
-    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
-    try:
-        await upgrade(database.engine)
+    async with opened_database(settings) as database:
         done = await export(database, args.what, first, last, args.output)
-    finally:
-        await database.close()
     return f"meldbot: {done.rows} rows written to {done.written_to}"
 
 

@@ -48,26 +48,18 @@ def person_of(args: argparse.Namespace) -> Person:
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import local_seal_key
-    from storage.database import Database
-    from storage.migrate import upgrade
-    from storage.sealing import Sealer
+    from bot.app import opened_database
 
     try:
         person = person_of(args)
     except CaseError as error:
         print(f"meldbot: {error.reason}")
         return 2
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
-    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
-    desk = PrivacyDesk(database, lambda: datetime.now(UTC))
-    try:
-        await upgrade(database.engine)
+    async with opened_database(settings) as database:
+        desk = PrivacyDesk(database, lambda: datetime.now(UTC))
         if args.privacy_action == "export":
             return await _export(desk, person, args.output, settings.organisation)
         return _told(await desk.erase(None, person, confirm=args.confirm))
-    finally:
-        await database.close()
 
 
 async def _export(desk: PrivacyDesk, person: Person, folder: Path, organisation: str) -> int:

@@ -37,39 +37,31 @@ def _day(option: str, typed: str) -> date:
 
 
 async def run_command(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import local_seal_key
-    from storage.database import Database
-    from storage.migrate import upgrade
-    from storage.sealing import Sealer
+    from bot.app import opened_database
 
     if args.retention_action == "destroyed":
         first, last = _day("--from", args.first), _day("--to", args.last)
         if last < first:
             raise ConfigError(BAD_PERIOD)
-    sealer = Sealer(settings.seal_key or local_seal_key(settings.data_dir))
-    database = Database(settings.database_url, sealer, lambda: datetime.now(UTC))
-    retention = Retention(
-        database,
-        lambda: datetime.now(UTC),
-        Access({}),
-        settings.retention,
-        checkpoint=database.checkpoint,
-        actor="cli",
-    )
-    try:
-        await upgrade(database.engine)
+    async with opened_database(settings) as database:
+        retention = Retention(
+            database,
+            lambda: datetime.now(UTC),
+            Access({}),
+            settings.retention,
+            checkpoint=database.checkpoint,
+            actor="cli",
+        )
         if args.retention_action == "destroyed":
             entries = await retention.destroyed(None, *days_between(first, last))
             sys.stdout.write(destroyed_csv(entries))
             return 0
         report = await retention.run(dry_run=args.dry_run)
-        sys.stdout.write(due_csv(report.purged))
-        done = "would be deleted" if report.dry_run else "deleted"
-        print(
-            f"meldbot: {len(report.purged)} cases {done}, {report.warned} coordinators' "
-            f"notes queued, {report.audit_forgotten} audit entries deleted",
-            file=sys.stderr,
-        )
-        return 0
-    finally:
-        await database.close()
+    sys.stdout.write(due_csv(report.purged))
+    done = "would be deleted" if report.dry_run else "deleted"
+    print(
+        f"meldbot: {len(report.purged)} cases {done}, {report.warned} coordinators' "
+        f"notes queued, {report.audit_forgotten} audit entries deleted",
+        file=sys.stderr,
+    )
+    return 0
