@@ -126,9 +126,9 @@ class ReporterDialog:
         self, actor: Actor, case_id: int, text: str, kind: EventKind, t: Translator
     ) -> Response:
         reporter = Reporter(actor.platform, actor.user_id, actor.name)
-        case = await self.ctx.cases.reporter_adds(reporter, case_id, text, kind)
+        answering = self.ctx.states.key(ANSWERING, actor) if kind is EventKind.ANSWER else None
+        case = await self.ctx.cases.reporter_adds(reporter, case_id, text, kind, answering)
         if kind is EventKind.ANSWER:
-            await self.ctx.states.delete(ANSWERING, actor)
             reply = t("Thank you, your answer has been passed on for {ref}.", ref=case.reference)
         else:
             reply = t("Thank you, your information has been added to {ref}.", ref=case.reference)

@@ -269,13 +269,22 @@ class CaseService(CaseActions, CaseReading):
         return case
 
     async def reporter_adds(
-        self, reporter: Reporter, case_id: int, text: str, kind: EventKind
+        self,
+        reporter: Reporter,
+        case_id: int,
+        text: str,
+        kind: EventKind,
+        settles: str | None = None,
     ) -> Case:
-        """An answer or an addition from the reporter; only the case's own reporter may."""
+        """An answer or an addition from the reporter; only the case's own reporter may.
+        ``settles``: the dialog state (an open question) that this answer closes, in the
+        same transaction, so a next message is never taken for a second answer."""
         async with self.storage.transaction() as tx:
             case = await tx.cases.get(case_id, for_update=True)
             if case is None or not _reported_by(case, reporter):
                 raise NotAllowed("This report is not yours, or it no longer exists.")
+            if settles is not None:
+                await tx.dialogs.delete(settles)
             event = await tx.cases.add_event(
                 case, kind, self.clock(), text=text, actor_name=reporter.name
             )
