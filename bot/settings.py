@@ -228,6 +228,11 @@ class Settings(BaseSettings):
     )
 
     web_chat: Literal["auto", "on", "off"] = "auto"
+    staff_page: bool = Field(
+        default=True,
+        description="The meldpagina for staff at {public_url}/melden: report with a name "
+        "(signed in) or truly anonymously, from the intranet or a zaaksysteem.",
+    )
     web_coordinators: CommaList = ["coordinator"]
     ban_review_working_days: int = Field(
         default=5,
@@ -369,6 +374,11 @@ class Settings(BaseSettings):
         if self.web_chat == "auto":
             return not (self.slack_enabled or self.teams_enabled)
         return self.web_chat == "on"
+
+    @property
+    def staff_page_url(self) -> str | None:
+        """Where staff report on meldbot's own page; None when it is switched off."""
+        return f"{self.public_url}/melden" if self.staff_page else None
 
     def check(self) -> None:
         """Cross-field rules that a single field's type cannot express."""
