@@ -88,6 +88,8 @@ async def test_after_a_restart_every_case_message_and_button_is_there(
 
     second = await aiohttp_server(await create_app(settings))
     await ready(page, f"http://127.0.0.1:{second.port}/")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("meldbot Demo")
+    await expect(page.locator(".top__intro")).to_contain_text("Doe hier dus geen echte meldingen")
     pane = coordinators(page)
     await act_as(pane, COORDINATOR)
     await expect(pane.locator(".case")).to_have_count(len(references))
