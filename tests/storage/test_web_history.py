@@ -152,3 +152,16 @@ async def test_what_people_wrote_is_sealed_at_rest(database: Database) -> None:
         await database.checkpoint()
         raw = await raw_database_bytes(database.engine)
         assert bytes_holding(raw, [STORY, NAME, PERSON, "beeld-van-de-balie"]) == []
+
+
+async def test_erasure_takes_a_persons_web_chat_away(database: Database) -> None:
+    conversations = await restarted(database)
+    await conversations.append(f"dm:{PERSON}", Message(STORY), author_kind="person")
+    await conversations.join("balie", PERSON)
+    other = await conversations.append("dm:ahmed", Message("van Ahmed"))
+    async with database.transaction() as tx:
+        await tx.persons.forget_chat_identity("web", PERSON, keep_address=False)
+    after = await restarted(database)
+    assert [e.id for e in after] == [other.id]
+    assert after.members("balie") == ()
+    assert await tables_holding(database.engine, database._sealer, [PERSON, STORY]) == {}
