@@ -208,6 +208,8 @@ class Dispatcher:
     ) -> Json:
         conversations = self._conversations
         keep = not response.anonymous
+        if response.anonymous and address.personal:
+            await conversations.unkeep_written(address.conversation)
         if response.replace is not None and origin is not None:
             if origin == HOME:
                 await conversations.set_home(person.id, response.replace)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from bot.ports import WebHistory
 from bot.ports.web_history import Attachment, AuthorKind, Entry
-from bot.ui import Message
+from bot.ui import Message, Quote
 
 __all__ = ["Attachment", "AuthorKind", "Conversations", "Entry"]
 
@@ -214,6 +214,21 @@ class Conversations:
         self._entries[entry_id] = entry
         self._tell(Changed(entry))
         return entry
+
+    async def unkeep_written(self, conversation: str) -> None:
+        """What the person wrote in this chat (typed, or quoted back to them) stays shown
+        but is no longer kept: an anonymous route carries it along (a draft), so it must
+        not stay tied to them."""
+        typed = [
+            e.id
+            for e in self
+            if e.conversation == conversation
+            and e.id in self._kept
+            and (e.author_kind == "person" or any(isinstance(b, Quote) for b in e.message.blocks))
+        ]
+        if typed and self._history is not None:
+            await self._history.remove(typed)
+        self._kept.difference_update(typed)
 
     async def remove(self, entry_id: str) -> None:
         doomed = [entry_id, *(reply.id for reply in self.replies(entry_id))]
