@@ -364,12 +364,16 @@ def _mount_adapters(
         runtime.messengers["teams"] = teams.messenger
         teams.mount(app)
         started.append(teams)
-    if settings.web_chat_enabled:
+    if settings.web_chat_enabled or settings.staff_page:
+        # The staff page and the local demo share the web chat's conversations, kept in
+        # the database; the demo's own page only when it is on.
         from adapters.web import WebChatAdapter
 
-        web_chat = WebChatAdapter(settings, handler)
+        web_chat = WebChatAdapter(settings, handler, runtime.database.web_history())
         runtime.messengers["web"] = web_chat.messenger
-        web_chat.mount(app)
+        started.append(web_chat)
+        if settings.web_chat_enabled:
+            web_chat.mount(app)
     if not runtime.messengers:
         log.warning("no platform is enabled: set Slack or Teams settings, or MELDBOT_WEB_CHAT=on")
     return started

@@ -337,6 +337,7 @@ class Settings(BaseSettings):
             restricted_categories=frozenset(self.restricted_categories),
             integrity_coordinators=frozenset(self.integrity_coordinators),
             restricted_channels={k: v for k, v in channels.items() if v},
+            unwatched=frozenset() if self.web_chat_enabled else frozenset({"web"}),
         )
 
     def _check_scheduled_platforms(self) -> None:

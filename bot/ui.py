@@ -130,6 +130,10 @@ class Message:
     # A thread reply that the whole channel must see too (a page, a clock running out):
     # Slack shows thread replies only in the thread unless asked.
     broadcast: bool = False
+    # Part of an anonymous consultation or report: a surface that keeps its own history
+    # (the web chat) shows it while it runs and never keeps it, so nothing ties it to the
+    # person's chat.
+    anonymous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,8 @@ class Response:
     shows in its own place, in the answer to this very request (a modal's answer):
     it reaches the person even when the platform's API is failing. What must also
     stay in their chat (a receipt, a code) the core sends through the outbox.
+    ``anonymous``: the whole exchange (what the person typed too) belongs to an anonymous
+    consultation or report, which a surface that keeps history must not keep.
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -204,3 +210,4 @@ class Response:
     home: Message | None = None
     private: list[Message] = field(default_factory=list)
     result: Message | None = None
+    anonymous: bool = False

@@ -97,6 +97,12 @@ def _files_not_taken(response: Response, event: MessageReceived, t: Translator) 
     return response
 
 
+def _anonymous(response: Response) -> Response:
+    """Marks an exchange of an anonymous route: a surface keeping history keeps none of it."""
+    response.anonymous = True
+    return response
+
+
 def _cleaned(event: Event) -> Event:
     """Platform display names are input too: one clean, short line, or none."""
     cleaned = replace(event, actor=replace(event.actor, name=clean_name(event.actor.name)))
@@ -179,9 +185,8 @@ class Dialogs:
         sighting = sight_code(text)
         if sighting is not None:
             # Before anything else: a code must never end up in a draft, answer or report.
-            return _files_not_taken(
-                await self.consult.code_sighted(event.actor, sighting, t), event, t
-            )
+            sighted = await self.consult.code_sighted(event.actor, sighting, t)
+            return _anonymous(_files_not_taken(sighted, event, t))
         response = await self._not_a_story(event, text, t)
         if response is not None:
             return _files_not_taken(response, event, t)
@@ -238,12 +243,12 @@ class Dialogs:
                 # they typed goes along in the form, so it is not lost.
                 carried = await self.report.drafts.forget(event.actor)
                 if action == "consult.start":
-                    return self.consult.start(event.actor, t, carried)
-                return self.consult.start_anonymous_report(event.actor, t, carried)
+                    return _anonymous(self.consult.start(event.actor, t, carried))
+                return _anonymous(self.consult.start_anonymous_report(event.actor, t, carried))
             case "receipt.enter":
-                return Response(form=anon.code_form(t))
+                return _anonymous(Response(form=anon.code_form(t)))
             case "consult.reply" | "consult.report" | "consult.end":
-                return await self.consult.press(event, t)
+                return _anonymous(await self.consult.press(event, t))
             case "consult.answer" | "consult.close" if target is not None:
                 return await self.consultation.act(event, target)
             case "menu.mine":
@@ -288,7 +293,7 @@ class Dialogs:
             anon.FORM_TO_REPORT: self.consult.submit_to_report,
         }.get(event.form_id)
         if colleague is not None:
-            return await colleague(event, t)
+            return _anonymous(await colleague(event, t))
         if event.form_id == FORM_CONSULT_ANSWER:
             return await self.consultation.submit(event)
         if event.form_id == FORM_MANAGER_ANSWER:

@@ -44,6 +44,7 @@ from storage.sealing import Sealer
 from storage.search_index import Hashes
 from storage.sessions import SqlIdentityLinks, SqlSessions
 from storage.timers import SqlTimers
+from storage.web_history import SqlWebHistory
 
 
 @dataclass(slots=True)
@@ -197,6 +198,10 @@ class Database:
             found: dict[str, str] = {key_hash: sealed for key_hash, sealed in rows}
         sealed = next((found[one] for one in hashes if one in found), None)
         return None if sealed is None else self._sealer.unseal_json(sealed)
+
+    def web_history(self) -> SqlWebHistory:
+        """The web chat's history; implements ``bot.ports.WebHistory``."""
+        return SqlWebHistory(self._sessions, self._sealer, self._hashes)
 
     async def reindex(self) -> int:
         """Rebuilds the blind index and the restricted cases' hashes under the current

@@ -620,3 +620,38 @@ class DestroyedCaseRow(Base):
     rule: Mapped[str] = mapped_column(String(100))
     due_at: Mapped[datetime]
     purged_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# -- the web chat's history (storage/web_history.py) ------------------------------------
+
+
+class WebEntryRow(Base):
+    """A message of the web chat, in order (``seq``). Everything a person wrote or that
+    names someone is sealed: the message, its author, who alone sees it, its file; the
+    conversation too (``dm:<user id>`` names a person), found by its keyed hash. The
+    people of an ``anon-`` id and anonymous exchanges are never kept."""
+
+    __tablename__ = "web_entries"
+    # An id once used is never used again (SQLite would reuse a deleted last one).
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(64), unique=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    conversation_hash: Mapped[str] = mapped_column(String(64), index=True)
+    conversation_sealed: Mapped[str] = mapped_column(Text)
+    thread: Mapped[str | None] = mapped_column(String(64), index=True)
+    content_sealed: Mapped[str] = mapped_column(Text)  # message, author, visible to, file
+    file_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    posted_on: Mapped[date] = mapped_column(Date)  # the day only; the time is sealed
+
+
+class WebMemberRow(Base):
+    """Who joined which of the web chat's team channels (the person sealed, hashed)."""
+
+    __tablename__ = "web_members"
+
+    channel: Mapped[str] = mapped_column(String(80), primary_key=True)
+    person_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_sealed: Mapped[str] = mapped_column(Text)

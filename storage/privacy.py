@@ -38,6 +38,8 @@ from storage.models import (
     MeasureStepRow,
     ProposalRow,
     SessionRow,
+    WebEntryRow,
+    WebMemberRow,
 )
 from storage.sealing import Sealer
 from storage.search_index import Hashes
@@ -231,13 +233,23 @@ class SqlPersonRecords:
         )
 
     async def forget_chat_identity(self, platform: str, user_id: str, keep_address: bool) -> None:
-        """Their conversation states (a draft, a language) and how Teams reaches them."""
+        """Their conversation states (a draft, a language), how Teams reaches them, and
+        their personal chat in the web chat (gone from its pages at the next start)."""
         states = await self._states(platform, user_id)
         await self._session.execute(
             delete(DialogStateRow).where(DialogStateRow.key_hash.in_(states))
         )
         if not keep_address:
             await self._session.execute(delete(AddressRow).where(self._address(platform, user_id)))
+        if platform == "web":  # their personal chat in the web chat and its memberships
+            personal = self._hashes.webs(f"dm:{user_id}")
+            await self._session.execute(
+                delete(WebEntryRow).where(WebEntryRow.conversation_hash.in_(personal))
+            )
+            people = self._hashes.webs(user_id)
+            await self._session.execute(
+                delete(WebMemberRow).where(WebMemberRow.person_hash.in_(people))
+            )
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -82,6 +82,8 @@ HASHED = (
     Hashed("dialog_states", "key_hash", "key_sealed", lambda k, v: k.hashes.dialog(v)),
     Hashed("platform_addresses", "key_hash", "key_sealed", lambda k, v: k.hashes.address(v)),
     Hashed("identity_links", "chat_hash", "chat_sealed", lambda k, v: k.link(v)),
+    Hashed("web_entries", "conversation_hash", "conversation_sealed", lambda k, v: k.hashes.web(v)),
+    Hashed("web_members", "person_hash", "person_sealed", lambda k, v: k.hashes.web(v)),
     # Referred to by identity_links.subject_hash: moved with its links (``_move_identity``).
     Hashed("console_identities", "subject_hash", "principal_sealed", _subject),
 )

@@ -25,6 +25,7 @@ WORDS = b"words a coordinator may search for"
 PEOPLE = b"people a restricted case is for"  # every person: reporters, handlers, actors
 DIALOGS = b"conversation states"
 ADDRESSES = b"platform addresses"
+WEB_CHAT = b"web chat conversations and people"
 CHUNK = 500  # rows per INSERT: well within every backend's limit on parameters
 
 
@@ -38,6 +39,7 @@ class Hashes:
         self._people = sealer.derived_keys(PEOPLE)
         self._dialogs = sealer.derived_keys(DIALOGS)
         self._addresses = sealer.derived_keys(ADDRESSES)
+        self._web = sealer.derived_keys(WEB_CHAT)
 
     def word(self, word: str) -> int:
         return self.words(word)[0]
@@ -62,6 +64,13 @@ class Hashes:
 
     def addresses(self, key: str) -> list[str]:
         return [_hex(one, key) for one in self._addresses]
+
+    def web(self, name: str) -> str:
+        """A web chat conversation (``dm:<user id>``) or person."""
+        return _hex(self._web[0], name)
+
+    def webs(self, name: str) -> list[str]:
+        return [_hex(one, name) for one in self._web]
 
 
 def _word_hash(key: bytes, word: str) -> int:

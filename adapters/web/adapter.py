@@ -1,4 +1,5 @@
-"""``WebChatAdapter``: the local web chat, wired together for the composition root."""
+"""``WebChatAdapter``: the web chat, wired together for the composition root: its
+conversations (kept through the ``WebHistory`` port), its messenger and the demo's page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from adapters.web.personas import Personas
 from adapters.web.present import Presenter
 from adapters.web.store import Conversations
 from bot.attachments.policy import Limits
-from bot.ports import Handler
+from bot.ports import Handler, WebHistory
 from bot.settings import ConfigError, Settings
 
 
@@ -46,16 +47,20 @@ def confidants(settings: Settings) -> list[tuple[str, str]]:
 class WebChatAdapter:
     """Three panes on one page (a staff chat, the coordinator channel, the team channels).
 
-    ``messenger`` is what the core sends through; ``mount`` adds the page and its routes.
+    ``messenger`` is what the core sends through and ``conversations`` what the staff page
+    shows too; ``start`` loads what was kept; ``mount`` adds the local demo's page.
     """
 
-    def __init__(self, settings: Settings, handler: Handler) -> None:
+    def __init__(
+        self, settings: Settings, handler: Handler, history: WebHistory | None = None
+    ) -> None:
         chrome = Chrome(settings.language)
         personas = Personas(settings.web_coordinators, chrome, confidants(settings))
-        self.conversations = Conversations(configured_channels(settings))
-        self.messenger = WebMessenger(
-            self.conversations, settings.web_coordinators, chrome("earlier_message")
-        )
+        self.conversations = Conversations(configured_channels(settings), history)
+        # The demo's coordinators only while the demo is on: on the staff page alone
+        # nobody is a coordinator by a web id (coordinators sign in to the console).
+        coordinators = settings.web_coordinators if settings.web_chat_enabled else []
+        self.messenger = WebMessenger(self.conversations, coordinators, chrome("earlier_message"))
         self.hub = Hub()
         presenter = Presenter(chrome, personas)
         self.conversations.listen(lambda change: self.hub.publish(presenter.change(change)))
@@ -64,6 +69,12 @@ class WebChatAdapter:
         self._routes = Routes(
             dispatcher, self.conversations, presenter, self.hub, chrome, personas, limits
         )
+
+    async def start(self) -> None:
+        await self.conversations.load()
+
+    async def stop(self) -> None:
+        """Nothing to let go: every change was committed when it was made."""
 
     def mount(self, app: web.Application) -> None:
         self._routes.add_to(app)

@@ -14,10 +14,13 @@ from babel.numbers import format_decimal
 from adapters.web.store import OPEN_CHANNEL
 
 _NL: Final[dict[str, str]] = {
-    "page_title": "meldbot — lokale webchat",
+    "page_title": "meldbot — demo (lokale webchat)",
+    "demo_badge": "Demo",
     "to_console": "Naar de console",
     "page_intro": (
-        "Lokale proefomgeving: kies per paneel wie je bent. Alles blijft op deze computer."
+        "Dit is de demo van meldbot, om het uit te proberen. Kies per paneel wie je bent: "
+        "hier kan iedereen iedereen zijn. Doe hier dus geen echte meldingen. Wat je hier "
+        "doet, blijft op deze computer bewaard, ook na een herstart."
     ),
     "skip_to_chat": "Naar de chat",
     "chat_title": "Chat met meldbot",
@@ -116,10 +119,13 @@ _NL: Final[dict[str, str]] = {
 }
 
 _EN: Final[dict[str, str]] = {
-    "page_title": "meldbot — local web chat",
+    "page_title": "meldbot — demo (local web chat)",
+    "demo_badge": "Demo",
     "to_console": "Go to the console",
     "page_intro": (
-        "Local test surface: choose who you are in each pane. Everything stays on this computer."
+        "This is meldbot's demo, to try it out. Choose who you are in each pane: here "
+        "anyone can be anyone, so make no real reports here. What you do here is kept on "
+        "this computer, also after a restart."
     ),
     "skip_to_chat": "Skip to the chat",
     "chat_title": "Chat with meldbot",

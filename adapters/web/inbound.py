@@ -98,7 +98,9 @@ class Dispatcher:
         if not text.strip() and not files:
             raise Refused(400, self._chrome("error_text_empty"))
         address = self._text_address(pane, person, thread, channel or OPEN_CHANNEL)
-        mine = self._conversations.append(
+        # Its place is taken now; it is shown once the core took it (when the core fails
+        # the text stays in the browser's input), and kept unless the exchange is anonymous.
+        mine = self._conversations.draft(
             address.conversation,
             self._own_message(text, files),
             thread=address.thread,
@@ -106,12 +108,9 @@ class Dispatcher:
             author_name=person.name,
         )
         received = MessageReceived(self._actor(person), address, text, tuple(files))
-        try:
-            response = await self._call(received)
-        except Refused:
-            self._conversations.remove(mine.id)  # the text stays in the browser's input
-            raise
-        return self._apply(response, pane, person, address, origin=None)
+        response = await self._call(received)
+        await self._conversations.add(mine, keep=not response.anonymous)
+        return await self._apply(response, pane, person, address, origin=None)
 
     async def action(
         self, pane: Pane, persona_id: str, message_id: str | None, action_id: str, value: str
@@ -124,7 +123,7 @@ class Dispatcher:
                 raise Refused(409, self._chrome("error_stale"))
             address = self._dm(person)
             event = ActionInvoked(self._actor(person), address, action_id, value, None)
-            return self._apply(await self._call(event), pane, person, address, origin=HOME)
+            return await self._apply(await self._call(event), pane, person, address, origin=HOME)
         entry = self._conversations.get(message_id)
         if (
             entry is None
@@ -136,7 +135,7 @@ class Dispatcher:
         address = self._entry_address(entry)
         ref = MessageRef("web", entry.conversation, entry.id)
         event = ActionInvoked(self._actor(person), address, action_id, value, ref)
-        return self._apply(await self._call(event), pane, person, address, origin=entry.id)
+        return await self._apply(await self._call(event), pane, person, address, origin=entry.id)
 
     async def submit(self, token: str, answers: Mapping[str, object]) -> Json:
         opened = self._forms.take(token)
@@ -157,29 +156,29 @@ class Dispatcher:
         if response.errors:
             self._forms.put_back(opened)
             return self._form_refused(opened, raw, response.errors)
-        result = self._apply(response, opened.pane, person, self._dm(person), opened.origin)
+        result = await self._apply(response, opened.pane, person, self._dm(person), opened.origin)
         return {**result, "closeForm": True}
 
     async def home(self, persona_id: str) -> Json:
         person = self._persona("chat", persona_id)
         response = await self._call(HomeOpened(self._actor(person)))
-        return self._apply(response, "chat", person, self._dm(person), origin=HOME)
+        return await self._apply(response, "chat", person, self._dm(person), origin=HOME)
 
     async def join(self, persona_id: str, channel: str) -> Json:
         """Joins a team channel; a newcomer there is news for the core (onboarding)."""
         person = self._persona("team", persona_id)
         self._channel(channel)
-        if not self._conversations.join(channel, person.id):
+        if not await self._conversations.join(channel, person.id):
             return {"ok": True, "joined": False}
         actor = self._actor(person)
         event = MembersJoined(actor, Address("web", channel), (actor,), team=channel)
-        result = self._apply(await self._call(event), "team", person, self._dm(person), None)
+        result = await self._apply(await self._call(event), "team", person, self._dm(person), None)
         return {**result, "joined": True}
 
     async def leave(self, persona_id: str, channel: str) -> Json:
         person = self._persona("team", persona_id)
         self._channel(channel)
-        return {"ok": True, "left": self._conversations.leave(channel, person.id)}
+        return {"ok": True, "left": await self._conversations.leave(channel, person.id)}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -204,24 +203,33 @@ class Dispatcher:
             log.exception("web chat: the core failed on a %s", type(event).__name__)
             raise Refused(500, self._chrome("error_handler")) from None
 
-    def _apply(
+    async def _apply(
         self, response: Response, pane: Pane, person: Persona, address: Address, origin: str | None
     ) -> Json:
         conversations = self._conversations
+        keep = not response.anonymous
+        if response.anonymous and address.personal:
+            await conversations.unkeep_written(address.conversation)
         if response.replace is not None and origin is not None:
             if origin == HOME:
-                conversations.set_home(person.id, response.replace)
+                await conversations.set_home(person.id, response.replace)
             elif conversations.get(origin) is not None:
-                conversations.replace(origin, response.replace)
+                await conversations.replace(origin, response.replace, keep=keep)
         for message in response.messages:
-            conversations.append(address.conversation, message, thread=address.thread)
+            await conversations.append(
+                address.conversation, message, thread=address.thread, keep=keep
+            )
         private_to = None if address.personal else person.id
         for message in response.private:
-            conversations.append(
-                address.conversation, message, thread=address.thread, visible_to=private_to
+            await conversations.append(
+                address.conversation,
+                message,
+                thread=address.thread,
+                visible_to=private_to,
+                keep=keep,
             )
         if response.home is not None:
-            conversations.set_home(person.id, response.home)
+            await conversations.set_home(person.id, response.home)
         result: Json = {"ok": True}
         if response.form is not None:
             result["form"] = self._open_form(response.form, pane, person, origin)

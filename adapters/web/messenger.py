@@ -1,4 +1,5 @@
-"""The web chat's ``Messenger``: what the core sends lands in the in-memory conversations.
+"""The web chat's ``Messenger``: what the core sends lands in the conversations (kept in
+the database before it is shown). An anonymous visitor (``anon-``) is never sent to.
 
 A message to a team channel (anything but the coordinator channel or a personal chat,
 as long as the configuration names it) shows in the team pane; an uploaded file is kept
@@ -12,7 +13,7 @@ import secrets
 from collections.abc import Collection
 from typing import Any
 
-from adapters.web.store import COORDINATORS, Attachment, Conversations
+from adapters.web.store import COORDINATORS, Attachment, Conversations, ephemeral
 from bot.attachments.models import FileKind
 from bot.attachments.policy import MIB, sniff
 from bot.events import Address, MessageRef, Platform
@@ -36,7 +37,7 @@ class WebMessenger:
         self._earlier_message = earlier_message
 
     async def send(self, address: Address, message: Message) -> MessageRef:
-        return self._post(address, message, None)
+        return await self._post(address, message, None)
 
     async def upload(
         self, address: Address, filename: str, content: bytes, *, title: str, alt_text: str
@@ -52,18 +53,23 @@ class WebMessenger:
             raise DeliveryError("the file is too large for the web chat", permanent=True)
         key = secrets.token_urlsafe(12)
         file = Attachment(key, content, kind.content_type, alt_text, filename)
-        return self._post(address, Message(title, (Text.of(title),)), file)
+        return await self._post(address, Message(title, (Text.of(title),)), file)
 
-    def _post(self, address: Address, message: Message, file: Attachment | None) -> MessageRef:
+    async def _post(
+        self, address: Address, message: Message, file: Attachment | None
+    ) -> MessageRef:
+        if address.conversation.startswith("dm:") and ephemeral(address.conversation[3:]):
+            # Nothing about an anonymous visitor is kept, so there is nowhere to send it.
+            raise DeliveryError("an anonymous visitor has no chat to send to", permanent=True)
         if address.platform != "web" or not self._conversations.knows(address.conversation):
             raise _unknown(address.conversation)
         thread = address.thread
         if thread is not None:
             root = self._conversations.get(thread)
             if root is None:
-                # The root is gone (meldbot restarted; conversations live in memory):
+                # The root is gone (trimmed, or from before the history was kept):
                 # keep the reply visible under a stand-in rather than losing it.
-                root = self._conversations.append(
+                root = await self._conversations.append(
                     address.conversation,
                     Message(self._earlier_message, (Text.of(self._earlier_message),)),
                     placeholder=True,
@@ -72,24 +78,26 @@ class WebMessenger:
             elif root.conversation != address.conversation:
                 raise _unknown(f"{address.conversation} thread")
             thread = root.thread or root.id  # a reply to a reply stays in the same thread
-        entry = self._conversations.append(address.conversation, message, thread=thread, file=file)
+        entry = await self._conversations.append(
+            address.conversation, message, thread=thread, file=file
+        )
         return MessageRef("web", entry.conversation, entry.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         entry = self._conversations.get(ref.message_id)
         if ref.platform != "web" or entry is None or entry.conversation != ref.conversation:
             raise _unknown("message")
-        self._conversations.replace(entry.id, message)
+        await self._conversations.replace(entry.id, message)
 
     async def delete(self, ref: MessageRef) -> None:
-        """Takes the message (and a thread root's replies) off every open page; a message
-        this process no longer holds (meldbot restarted, it was trimmed) is gone already."""
+        """Takes the message (and a thread root's replies) off every open page and out of
+        the database; one no longer held (it was trimmed) is gone already."""
         entry = self._conversations.get(ref.message_id)
         if entry is None:
             return
         if ref.platform != "web" or entry.conversation != ref.conversation:
             raise _unknown("message")
-        self._conversations.remove(entry.id)
+        await self._conversations.remove(entry.id)
 
     async def personal_address(self, user_id: str) -> Address:
         if not user_id:

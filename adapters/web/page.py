@@ -89,6 +89,7 @@ def _file_values(chrome: Chrome, limits: Limits) -> dict[str, str]:
 
 _PAGE_KEYS = (
     "page_title",
+    "demo_badge",
     "to_console",
     "page_intro",
     "skip_to_chat",

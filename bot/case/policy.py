@@ -31,6 +31,10 @@ class CasePolicy:
     # Where a restricted case's alert goes, per platform; without one, to the personal
     # chat of the first named person on that platform.
     restricted_channels: dict[str, str] = field(default_factory=dict)
+    # Platforms meldbot talks to whose coordinator channel nobody watches: the web chat's
+    # while only the staff page uses it (the demo is off). A report made there goes to the
+    # coordinators on another platform (Slack, Teams) when there is one.
+    unwatched: frozenset[str] = frozenset()
 
     def restricts(self, category: Category | None) -> frozenset[str]:
         """Whom a case of ``category`` is restricted to from the start (empty: nobody)."""

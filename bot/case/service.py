@@ -80,8 +80,7 @@ class CaseService(CaseActions, CaseReading):
         receipt: Receipt | None = None,
     ) -> Case:
         """Opens the case inside ``tx``: anonymous reports commit it with their receipt."""
-        if platform not in self.messengers:
-            platform = self._default_platform()
+        platform = self.coordination(platform)
         report = self._heard(report)
         now = self.clock()
         case = await tx.cases.create(report, reporter, platform, now, receipt)
@@ -317,8 +316,13 @@ class CaseService(CaseActions, CaseReading):
         async with self.storage.transaction() as tx:
             return await tx.cases.open_for_reporter(reporter)
 
-    def _default_platform(self) -> Platform:
-        return next(iter(self.messengers))
+    def coordination(self, platform: Platform) -> Platform:
+        """Where a report from ``platform`` is coordinated: there when coordinators watch
+        it, else on the first platform they do (the web chat's alone if none)."""
+        coordinating = [p for p in self.messengers if p not in self.policy.unwatched]
+        if platform in coordinating:
+            return platform
+        return next(iter(coordinating or self.messengers))
 
 
 _CONVERSATION = frozenset({EventKind.QUESTION, EventKind.ANSWER, EventKind.ADDITION})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.case.detail import detail_on
@@ -75,7 +75,8 @@ class ConsultationDelivery:
             return  # closed since, or never asked for: nothing to send, nobody to find
         messenger = self.messenger(contact.platform)
         address = await messenger.address_of(contact.reach)
-        await messenger.send(address, colleague.news(translator(language)))
+        news = colleague.news(translator(language))
+        await messenger.send(address, replace(news, anonymous=True))
 
     async def _code(self, payload: dict[str, Any]) -> None:
         """The receipt code in the colleague's chat. The form showed it already; this copy
@@ -91,11 +92,7 @@ class ConsultationDelivery:
         )
         messenger = self.messenger(payload["platform"])
         address = await messenger.address_of(dict(payload["reach"]))
-        await messenger.send(
-            address,
-            colleague.issued(
-                issued,
-                translator(payload["language"]),
-                self.settings.trafficking_external_reports,
-            ),
+        message = colleague.issued(
+            issued, translator(payload["language"]), self.settings.trafficking_external_reports
         )
+        await messenger.send(address, replace(message, anonymous=True))

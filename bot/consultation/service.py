@@ -240,7 +240,7 @@ class ConsultationService(ConsultationHandling):
     # Shared steps.
 
     def _coordination(self, platform: Platform) -> Platform:
-        return platform if platform in self.cases.messengers else next(iter(self.cases.messengers))
+        return self.cases.coordination(platform)
 
     async def contact(self, actor: Actor) -> NoticeContact:
         """The sealed contact for "tell me when there is an answer": only what the platform

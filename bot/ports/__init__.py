@@ -30,6 +30,7 @@ from bot.ports.messaging import (
 from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 from bot.ports.storage import CaseWatcher, Storage, Transaction
+from bot.ports.web_history import WebHistory
 
 __all__ = [
     "AangifteRepository",
@@ -63,4 +64,5 @@ __all__ = [
     "StoredReceipt",
     "TimerRepository",
     "Transaction",
+    "WebHistory",
 ]

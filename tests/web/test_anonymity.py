@@ -189,3 +189,23 @@ async def test_anonymous_consultations_and_reports_leave_no_trace(
     found = await stored(runtime)
     assert STAFF in found["cases.reporter_sealed"] and NAME in found["cases.reporter_name_sealed"]
     assert any(NAME in text for text in chat.seen_by_coordinators())
+
+
+async def test_a_story_typed_before_going_anonymous_is_not_kept_with_the_person(
+    running: tuple[WebChat, Runtime],
+) -> None:
+    """Typed under their name, then sent anonymously: the draft goes along in the form,
+    and neither what they typed nor the draft that quoted it stays in their chat's history."""
+    chat, runtime = running
+    await chat.home(STAFF)
+    await chat.say("chat", STAFF, DIRECT)
+    await chat.shown(DM, DIRECT, since=0)
+    form = await chat.press("chat", STAFF, None, "report.anonymous", "")
+    assert form is not None and DIRECT in visible(form["html"]), "carried along"
+    answers = {"narrative": DIRECT, "category": "verbal_aggression", "when": "just_now"}
+    since = chat.mark()
+    await chat.fill("chat", form, {**answers, "location": "balie", "danger": "no", "notify": "no"})
+    await chat.shown(DM, "Je ontvangstcode", since=since)
+    await runtime.outbox.settle()
+    await chat.caught_up(COORDINATOR)
+    assert await stored(runtime) == {}

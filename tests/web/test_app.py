@@ -232,7 +232,7 @@ async def test_a_form_replaces_the_message_or_home_whose_button_opened_it(
 ) -> None:
     rename = Message("Kies", (Actions((Button("Wijzig", "rename"),)),))
     ref = await adapter.messenger.send(await adapter.messenger.personal_address("sanne"), rename)
-    adapter.conversations.set_home("sanne", rename)
+    await adapter.conversations.set_home("sanne", rename)
     for message in (ref.message_id, None):
         press = {"pane": "chat", "persona": "sanne", "message": message, "action": "rename"}
         status, body = await post(client, "action", {**press, "value": ""})

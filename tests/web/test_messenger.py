@@ -105,13 +105,13 @@ async def test_ids_differ_between_runs(messenger: WebMessenger) -> None:
     assert first.message_id != second.message_id
 
 
-def test_removal_and_homes_are_told(conversations: Conversations) -> None:
+async def test_removal_and_homes_are_told(conversations: Conversations) -> None:
     changes: list[object] = []
     conversations.listen(changes.append)
-    root = conversations.append("team", Message("a"))
-    conversations.append("team", Message("b"), thread=root.id)
-    conversations.remove(root.id)
-    conversations.set_home("sanne", Message("Home"))
+    root = await conversations.append("team", Message("a"))
+    await conversations.append("team", Message("b"), thread=root.id)
+    await conversations.remove(root.id)
+    await conversations.set_home("sanne", Message("Home"))
     assert [type(c) for c in changes] == [Changed, Changed, Removed, Removed, HomeChanged]
     assert list(conversations) == []
     assert conversations.home("sanne") == Message("Home")
