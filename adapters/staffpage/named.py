@@ -1,0 +1,113 @@
+"""The named report at ``/melden/melding`` (where the embeddable button links): after
+signing in with the console's sign-in, the report form and the person's own conversation
+with meldbot, where its feedback arrives. Not signed in: the way to sign in, and the
+anonymous routes.
+
+Posts here are signed-in posts: the site's CSRF check of the session guards them.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from adapters.site import error_page, principal_of, render
+from adapters.staffpage import views
+from adapters.staffpage.anonymous import ALREADY_SENT, FORGED, GONE, WRONG_HOST
+from adapters.staffpage.guard import Guard
+from adapters.staffpage.personal import PersonalChat
+from adapters.staffpage.steps import Shown, Steps
+from adapters.staffpage.tokens import Step, TokenRefused
+from adapters.staffpage.views import Press
+from bot.access.models import Principal
+from bot.events import Actor, MessageRef
+from bot.i18n import N_
+from bot.ui import Button
+
+PATH = "/melden/melding"
+STEP_FIELD = "_step"
+TITLE = N_("Report with your name")
+NAMED = ""  # a signed-in person's tokens carry no visit id: their session is who they are
+
+
+def person(principal: Principal) -> Actor:
+    return Actor("web", principal.key, principal.display)
+
+
+class NamedPage:
+    def __init__(self, steps: Steps, guard: Guard, chat: PersonalChat) -> None:
+        self.steps = steps
+        self.guard = guard
+        self.chat = chat
+
+    def add_to(self, app: web.Application) -> None:
+        app.router.add_get(PATH, self.show)
+        app.router.add_post(PATH, self.post)
+
+    async def show(self, request: web.Request) -> web.StreamResponse:
+        if not self.guard.right_host(request):
+            return await error_page(request, 400, WRONG_HOST)
+        principal = principal_of(request)
+        if principal is None:
+            return await render(request, "staffpage/signin.html", title=TITLE)
+        step = Step(NAMED, PATH, "press", "report.start")
+        _response, page = await self.steps.press(person(principal), step)
+        return await self._page(request, principal, page)
+
+    async def post(self, request: web.Request) -> web.StreamResponse:
+        principal = principal_of(request)  # the site let only a signed-in post through
+        if principal is None or not self.guard.right_host(request):
+            return await error_page(request, 400, WRONG_HOST)
+        posted = await request.post()
+        try:
+            step = self.steps.tokens.read(posted.get(STEP_FIELD), PATH)
+        except TokenRefused:
+            return await error_page(request, 403, FORGED)
+        if step.session != NAMED:
+            return await error_page(request, 403, FORGED)
+        actor = person(principal)
+        if step.kind == "press":
+            ref = None
+            if step.message:
+                entry = self.chat.entry_with(principal.key, step.message, step.action, step.value)
+                if entry is None:
+                    return await self._page(request, principal, Shown(status=409), GONE)
+                ref = MessageRef("web", entry.conversation, entry.id)
+            pressed, page = await self.steps.press(actor, step, ref)
+            self.chat.record(principal.key, pressed, step.message or None)
+            return await self._page(request, principal, page)
+        if self.guard.already_sent(step.nonce):
+            return await self._page(request, principal, Shown(status=409), ALREADY_SENT)
+        self.guard.mark_sent(step.nonce)  # before the core is asked: a double click is one
+        taken, page = await self.steps.submit(actor, step, posted)
+        if taken is None:
+            self.guard.forget_sent(step.nonce)
+        else:
+            self.chat.record(principal.key, taken, None)
+        return await self._page(request, principal, page, GONE if page.status == 409 else None)
+
+    def _on_entry(self, entry_id: str) -> Press:
+        """A button in their conversation: its token names the message it is on."""
+
+        def press(button: Button) -> str:
+            step = Step(NAMED, PATH, "press", button.action_id, button.value, entry_id)
+            return self.steps.tokens.issue(step)
+
+        return press
+
+    async def _page(
+        self, request: web.Request, principal: Principal, page: Shown, alert: str | None = None
+    ) -> web.StreamResponse:
+        context = self.steps.context(page, NAMED, PATH)
+        entries = self.chat.entries(principal.key)
+        conversation = [views.message(e.message, self._on_entry(e.id)) for e in entries]
+        return await render(
+            request,
+            "staffpage/named.html",
+            status=page.status,
+            title=TITLE,
+            here=PATH,
+            alert=alert,
+            token_field=STEP_FIELD,
+            conversation=conversation,
+            **context,
+        )
