@@ -58,9 +58,8 @@ class Staff:
 
     def coordinators_see(self) -> str:
         """Everything meldbot posted in the coordinators' conversation, as plain text."""
-        return "\n".join(
-            repr(entry.message) for entry in self.conversations if entry.conversation == COORDINATORS
-        )
+        posted = [e.message for e in self.conversations if e.conversation == COORDINATORS]
+        return "\n".join(repr(message) for message in posted)
 
     async def answer_consultation(self, answer: str) -> None:
         """A coordinator presses Answer on the newest consultation and sends ``answer``."""
@@ -77,7 +76,8 @@ class Staff:
         where = Address("web", COORDINATORS, thread=entry.thread or entry.id)
         ref = MessageRef("web", COORDINATORS, entry.id)
         handle = self.runtime.dialogs.handle
-        opened = await handle(ActionInvoked(coordinator, where, "consult.answer", button.value, ref))
+        pressed = ActionInvoked(coordinator, where, "consult.answer", button.value, ref)
+        opened = await handle(pressed)
         assert opened.form is not None
         done = await handle(
             FormSubmitted(coordinator, opened.form.form_id, {"answer": answer}, opened.form.state)
