@@ -14,6 +14,7 @@ from multidict import MultiDictProxy
 
 from adapters.site import error_page, render
 from adapters.staffpage.answers import typed
+from adapters.staffpage.body import readable
 from adapters.staffpage.guard import Guard
 from adapters.staffpage.steps import Shown, Steps
 from adapters.staffpage.tokens import Step, TokenRefused, Tokens, new_session
@@ -38,6 +39,10 @@ EXPIRED_TEXT = N_(
 )
 TOO_OFTEN = N_("You sent a lot in a short time. Wait a few minutes, then send again.")
 ALREADY_SENT = N_("This form was already sent. Look at the answer above, or start again.")
+UNREADABLE = N_(
+    "Part of what you sent could not be read (a broken character). Check the text in the "
+    "box and send it again."
+)
 GONE = N_("This step cannot be done any more. Start again from the report page.")
 
 Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
@@ -101,11 +106,16 @@ class AnonymousPages:
         if step is None:  # the site's check lets no other post through
             return await error_page(request, 403, FORGED)
         actor = visitor(step.session)
-        alert = EXPIRED_TEXT if expired else None
-        status = 403 if expired else 429
-        if expired or not self.guard.may_post(step.session):
-            page = await self._kept(actor, step, posted, status)
-            return await self._page(request, page, step.session, alert or TOO_OFTEN)
+        refusal = None
+        if expired:
+            refusal = (403, EXPIRED_TEXT)
+        elif not self.guard.may_post(step.session):
+            refusal = (429, TOO_OFTEN)
+        elif not await readable(request):
+            refusal = (400, UNREADABLE)
+        if refusal is not None:
+            page = await self._kept(actor, step, posted, refusal[0])
+            return await self._page(request, page, step.session, refusal[1])
         if step.kind == "press":
             _response, page = await self.steps.press(actor, step)
             return await self._page(request, page, step.session)

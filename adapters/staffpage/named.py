@@ -12,7 +12,9 @@ from aiohttp import web
 
 from adapters.site import error_page, principal_of, render
 from adapters.staffpage import views
-from adapters.staffpage.anonymous import ALREADY_SENT, FORGED, GONE, WRONG_HOST
+from adapters.staffpage.anonymous import ALREADY_SENT, FORGED, GONE, UNREADABLE, WRONG_HOST
+from adapters.staffpage.answers import typed
+from adapters.staffpage.body import readable
 from adapters.staffpage.guard import Guard
 from adapters.staffpage.personal import PersonalChat
 from adapters.staffpage.steps import Shown, Steps
@@ -75,6 +77,11 @@ class NamedPage:
             pressed, page = await self.steps.press(actor, step, ref)
             self.chat.record(principal.key, pressed, step.message or None)
             return await self._page(request, principal, page)
+        if not await readable(request):
+            form = await self.steps.opened(actor, step)
+            kept = typed(form, posted) if form else {}
+            page = Shown(form=form, form_step=step, values=kept, status=400)
+            return await self._page(request, principal, page, UNREADABLE)
         if self.guard.already_sent(step.nonce):
             return await self._page(request, principal, Shown(status=409), ALREADY_SENT)
         self.guard.mark_sent(step.nonce)  # before the core is asked: a double click is one
