@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestServer
 
 from adapters.web.store import COORDINATORS, Conversations
 from bot.app import RUNTIME, WEB_CONVERSATIONS, Runtime, create_app
+from bot.cli import ACCESS_LOG
 from bot.events import ActionInvoked, Actor, Address, FormSubmitted, MessageRef
 from bot.ui import Actions, Button
 from tests.core.conftest import Clock, make_settings
@@ -114,8 +115,9 @@ async def make_staff(database_url: str, tmp_path: Path) -> AsyncIterator[MakeSta
         config = make_settings(database_url, tmp_path, public_url=url, **settings)
         config = config.model_copy(update={"web_chat": "on"})
         app: web.Application = await create_app(config, clock=clock)
+        # The access log as ``meldbot serve`` writes it (no client address, no browser).
         server = TestServer(app, host="127.0.0.1", port=port)
-        await server.start_server()
+        await server.start_server(access_log_format=ACCESS_LOG)
         servers.append(server)
         # No cookie jar that could hide a Set-Cookie: every answer is looked at as it came.
         session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
