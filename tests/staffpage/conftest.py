@@ -22,7 +22,8 @@ from bot.cli import ACCESS_LOG
 from bot.events import ActionInvoked, Actor, Address, FormSubmitted, MessageRef
 from bot.ui import Actions, Button
 from tests.core.conftest import Clock, make_settings
-from tests.site.conftest import free_port
+from tests.site.conftest import free_port, mock_provider  # noqa: F401 (sign-in tests)
+from tests.web.conftest import chromium, page  # noqa: F401 (Chromium for the browser tests)
 
 TOKEN = re.compile(r'name="_anon" value="([^"]*)"')
 STEP = re.compile(r'name="_step" value="([^"]*)"')
@@ -136,15 +137,15 @@ async def staff(make_staff: MakeStaff) -> Staff:
     return await make_staff()
 
 
-def hardened(page: Page) -> None:
+def hardened(answer: Page) -> None:
     """What every answer of an anonymous page carries, and what it never does."""
-    assert "Set-Cookie" not in page.headers
-    assert page.headers["Cache-Control"] == "no-store"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
-    policy = page.headers["Content-Security-Policy"]
+    assert "Set-Cookie" not in answer.headers
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    policy = answer.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     # No third-party assets: every src and href stays on this site.
-    for place in re.findall(r'(?:src|href|action)="([^"]*)"', page.html):
+    for place in re.findall(r'(?:src|href|action)="([^"]*)"', answer.html):
         assert place.startswith(("/", "#")), place
-    assert "<script" not in page.html
+    assert "<script" not in answer.html

@@ -10,10 +10,10 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from bot.case.models import Reporter
-from tests.site.conftest import mock_provider, mock_user, signin_config  # noqa: F401
+from tests.site.conftest import mock_user, signin_config
 from tests.staffpage.conftest import CODE, REFERENCE, MakeStaff
 from tests.web.axe import assert_accessible
-from tests.web.conftest import CHROMIUM_ARGS, chromium, installed_chromium, page  # noqa: F401
+from tests.web.conftest import CHROMIUM_ARGS, installed_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,7 +37,8 @@ async def test_an_anonymous_consultation_is_answered_and_read_back(
     await page.get_by_role("button", name="Anoniem versturen").click()
     await expect(page.get_by_text("Vul dit in.")).to_be_visible()
     await assert_accessible(page, "the consultation form, refused")
-    await page.get_by_role("textbox", name="Waar twijfel je over?").fill("Een klant belt steeds terug. Kan dat?")
+    situation = page.get_by_role("textbox", name="Waar twijfel je over?")
+    await situation.fill("Een klant belt steeds terug. Kan dat?")
     await page.get_by_role("button", name="Anoniem versturen").click()
     await expect(page.get_by_text("Je ontvangstcode")).to_be_visible()
     assert page.url == staff.url + "/melden/overleggen"  # the address did not change
@@ -96,7 +97,7 @@ async def test_an_anonymous_report_without_javascript(
 async def test_a_named_report_after_signing_in(
     page: Page,
     make_staff: MakeStaff,
-    mock_provider: str,  # noqa: F811
+    mock_provider: str,
 ) -> None:
     mock_user(mock_provider, "sanne", {"name": "Sanne de Vries"})
     staff = await make_staff(signin=signin_config(mock_provider))
