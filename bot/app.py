@@ -342,6 +342,7 @@ def _mount_staff_page(
         page_key(seal_key),
         runtime.settings.public_url,
         conversations,
+        Limits.of_mb(runtime.settings.attachment_max_mb),
         clock,
     )
     page.mount(app)

@@ -25,6 +25,7 @@ from multidict import MultiDictProxy
 from adapters.site.requests import (
     FOUND,
     LANGUAGE,
+    POSTED,
     found_of,
     pre_csrf,
     safe_back,
@@ -72,16 +73,24 @@ def site_middleware(site: Site) -> Middleware:
     return handle
 
 
-async def _form(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+async def _form(
+    site: Site, request: web.Request
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    limit = site.uploads.get(request.path)
     try:
-        return await request.post()
+        if limit is None:
+            return await request.post()
+        # A path that takes files reads a larger body, once; the handler gets it (``posted``).
+        form = await request.clone(client_max_size=limit).post()
+        request[POSTED] = form
+        return form
     except ValueError:
         raise web.HTTPBadRequest from None
 
 
 async def _check_post(site: Site, request: web.Request) -> web.StreamResponse | None:
     """None when the handler may go on; else the answer instead of it."""
-    form = await _form(request)
+    form = await _form(site, request)
     anonymous = site.anonymous_at(request.path)
     if anonymous is not None:
         return await anonymous.check(request, form)

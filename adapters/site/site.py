@@ -83,6 +83,7 @@ class Site:
         self.provider: Provider | None = None
         self.local: list[LocalPersona] = []
         self.anonymous: list[AnonymousPosts] = []
+        self.uploads: dict[str, int] = {}  # path -> the body a POST there may have (files)
         if settings.signin is not None:
             self.provider = Provider(settings.signin, settings.public_url + "/signin/callback")
         else:
@@ -90,12 +91,20 @@ class Site:
 
     # -- mounting -----------------------------------------------------------------------
 
-    def serve_under(self, prefix: str, *, anonymous: AnonymousPosts | None = None) -> None:
+    def serve_under(
+        self,
+        prefix: str,
+        *,
+        anonymous: AnonymousPosts | None = None,
+        uploads: dict[str, int] | None = None,
+    ) -> None:
         """Another part of the site (a staff page): sessions, CSRF and error pages there too;
-        ``anonymous`` names its pages for visitors without a session, and checks their posts."""
+        ``anonymous`` names its pages for visitors without a session, and checks their posts;
+        ``uploads``: the paths that take files, with the largest body each may post."""
         self.paths.append(prefix.rstrip("/"))
         if anonymous is not None:
             self.anonymous.append(anonymous)
+        self.uploads.update(uploads or {})
 
     def anonymous_at(self, path: str) -> AnonymousPosts | None:
         return next((a for a in self.anonymous if a.covers(path)), None)

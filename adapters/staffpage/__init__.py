@@ -21,11 +21,14 @@ from aiohttp import web
 from adapters.site import SITE, error_page, render
 from adapters.staffpage.anonymous import WRONG_HOST, AnonymousPages, AnonymousPosts
 from adapters.staffpage.guard import Guard
+from adapters.staffpage.named import PATH as NAMED
 from adapters.staffpage.named import NamedPage
 from adapters.staffpage.personal import PersonalChat
 from adapters.staffpage.steps import Steps
 from adapters.staffpage.tokens import Tokens, page_key
+from adapters.staffpage.writing import Writing
 from adapters.web.store import Conversations
+from bot.attachments.policy import Limits
 from bot.i18n import N_
 from bot.ports import Handler
 
@@ -44,6 +47,7 @@ class StaffPage:
         key: bytes,
         public_url: str,
         conversations: Conversations | None,
+        limits: Limits,
         clock: Callable[[], datetime],
     ) -> None:
         self.guard = Guard(public_url, clock)
@@ -51,11 +55,14 @@ class StaffPage:
         steps = Steps(handler, self.tokens)
         self.posts = AnonymousPosts(self.tokens, self.guard)
         self._anonymous = AnonymousPages(steps, self.guard)
-        self._named = NamedPage(steps, self.guard, PersonalChat(conversations))
+        chat = PersonalChat(conversations)
+        self._named = NamedPage(steps, self.guard, chat, Writing(steps, chat, limits))
+        # Files come with a message: room for each at its limit, and the text.
+        self._upload_limit = limits.max_files * limits.max_bytes + 256 * 1024
 
     def mount(self, app: web.Application) -> None:
         site = app[SITE]
-        site.serve_under(PREFIX, anonymous=self.posts)
+        site.serve_under(PREFIX, anonymous=self.posts, uploads={NAMED: self._upload_limit})
         site.pages.add_templates(TEMPLATES)
         app.router.add_get(PREFIX, self.start)
         self._anonymous.add_to(app)

@@ -11,16 +11,21 @@ from __future__ import annotations
 from aiohttp import web
 
 from adapters.site import error_page, principal_of, render
+from adapters.site.requests import LANGUAGE
+from adapters.site.requests import posted as posted_form
 from adapters.staffpage import views
 from adapters.staffpage.anonymous import ALREADY_SENT, FORGED, GONE, UNREADABLE, WRONG_HOST
 from adapters.staffpage.answers import typed
 from adapters.staffpage.body import readable
+from adapters.staffpage.files import FILE_FIELD
 from adapters.staffpage.guard import Guard
 from adapters.staffpage.personal import PersonalChat
 from adapters.staffpage.steps import Shown, Steps
 from adapters.staffpage.tokens import Step, TokenRefused
 from adapters.staffpage.views import Press
+from adapters.staffpage.writing import Writing, Written
 from bot.access.models import Principal
+from bot.attachments.views import size_text
 from bot.events import Actor, MessageRef
 from bot.i18n import N_
 from bot.ui import Button
@@ -36,10 +41,11 @@ def person(principal: Principal) -> Actor:
 
 
 class NamedPage:
-    def __init__(self, steps: Steps, guard: Guard, chat: PersonalChat) -> None:
+    def __init__(self, steps: Steps, guard: Guard, chat: PersonalChat, writing: Writing) -> None:
         self.steps = steps
         self.guard = guard
         self.chat = chat
+        self.writing = writing
 
     def add_to(self, app: web.Application) -> None:
         app.router.add_get(PATH, self.show)
@@ -59,7 +65,7 @@ class NamedPage:
         principal = principal_of(request)  # the site let only a signed-in post through
         if principal is None or not self.guard.right_host(request):
             return await error_page(request, 400, WRONG_HOST)
-        posted = await request.post()
+        posted = await posted_form(request)
         try:
             step = self.steps.tokens.read(posted.get(STEP_FIELD), PATH)
         except TokenRefused:
@@ -67,6 +73,9 @@ class NamedPage:
         if step.session != NAMED:
             return await error_page(request, 403, FORGED)
         actor = person(principal)
+        if step.kind == "message":
+            written = await self.writing.send(actor, principal.key, posted, request[LANGUAGE])
+            return await self._page(request, principal, written.page, written=written)
         if step.kind == "press":
             ref = None
             if step.message:
@@ -75,7 +84,7 @@ class NamedPage:
                     return await self._page(request, principal, Shown(status=409), GONE)
                 ref = MessageRef("web", entry.conversation, entry.id)
             pressed, page = await self.steps.press(actor, step, ref)
-            self.chat.record(principal.key, pressed, step.message or None)
+            await self.chat.record(principal.key, pressed, step.message or None)
             return await self._page(request, principal, page)
         if not await readable(request):
             form = await self.steps.opened(actor, step)
@@ -89,7 +98,7 @@ class NamedPage:
         if taken is None:
             self.guard.forget_sent(step.nonce)
         else:
-            self.chat.record(principal.key, taken, None)
+            await self.chat.record(principal.key, taken, None)
         return await self._page(request, principal, page, GONE if page.status == 409 else None)
 
     def _on_entry(self, entry_id: str) -> Press:
@@ -102,9 +111,15 @@ class NamedPage:
         return press
 
     async def _page(
-        self, request: web.Request, principal: Principal, page: Shown, alert: str | None = None
+        self,
+        request: web.Request,
+        principal: Principal,
+        page: Shown,
+        alert: str | None = None,
+        written: Written | None = None,
     ) -> web.StreamResponse:
         context = self.steps.context(page, NAMED, PATH)
+        write = self.steps.tokens.issue(Step(NAMED, PATH, "message", "write"))
         entries = self.chat.entries(principal.key)
         conversation = [views.message(e.message, self._on_entry(e.id)) for e in entries]
         return await render(
@@ -116,5 +131,10 @@ class NamedPage:
             alert=alert,
             token_field=STEP_FIELD,
             conversation=conversation,
+            write=write,
+            written=written or Written(page),
+            files=FILE_FIELD,
+            limits_count=str(self.writing.limits.max_files),
+            limits_size=size_text(self.writing.limits.max_bytes, request[LANGUAGE]),
             **context,
         )

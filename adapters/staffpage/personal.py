@@ -1,13 +1,15 @@
 """A signed-in person's own conversation with meldbot (``dm:<principal.key>``), in the web
 chat's ``Conversations``: what meldbot told them, later feedback too.
 
-Every write the page makes to the conversations is in this module, and only here.
+Every write the page makes to the conversations is in this module, and only here; the
+writes are ``async`` already, for when the conversations write through to the database.
 """
 
 from __future__ import annotations
 
 from adapters.web.store import Conversations, Entry
-from bot.ui import Actions, Button, Response
+from bot.text import filename
+from bot.ui import Actions, Button, Message, Response, Text
 
 
 def conversation_of(key: str) -> str:
@@ -38,7 +40,16 @@ class PersonalChat:
         )
         return entry if shown else None
 
-    def record(self, key: str, response: Response, origin: str | None) -> None:
+    async def said(self, key: str, text: str, files: list[str]) -> None:
+        """What the person wrote, as they sent it: the text, then a line per file."""
+        if self._conversations is None:
+            return
+        lines = [text] if text.strip() else []
+        lines += [f"📎 {filename(name) or '?'}" for name in files]
+        message = Message("\n".join(lines), [Text.of(line) for line in lines])
+        self._conversations.append(conversation_of(key), message, author_kind="person")
+
+    async def record(self, key: str, response: Response, origin: str | None) -> None:
         """What the core said in their chat: into their conversation, as the chat has it."""
         conversations = self._conversations
         if conversations is None:
