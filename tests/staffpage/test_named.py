@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.files import EXE, PNG
+from tests.privacy import tables_holding
 from tests.staffpage.conftest import REFERENCE, STEP, MakeStaff, Page, Staff
 
 CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
@@ -46,6 +47,7 @@ def _write_form(page: Page, message: str, files: list[tuple[str, bytes, str]]) -
     data = aiohttp.FormData()
     data.add_field("_step", unescape(STEP.search(section).group(1)))  # type: ignore[union-attr]
     data.add_field("_csrf", CSRF.search(section).group(1))  # type: ignore[union-attr]
+    data.add_field("_return", "/melden/melding")
     data.add_field("text", message)
     for name, content, kind in files:
         data.add_field("files", content, filename=name, content_type=kind)
@@ -141,3 +143,44 @@ async def test_a_signed_in_post_needs_the_sessions_token(
     other.add_field("_csrf", CSRF.search(page.html).group(1))  # type: ignore[union-attr]
     assert (await _post(staff, browser, other)).status == 403
     assert (await _post(staff, browser, data)).status == 200
+
+
+async def test_a_text_typed_when_the_session_ran_out_comes_back(
+    signed_in: tuple[Staff, aiohttp.ClientSession],
+) -> None:
+    staff, browser = signed_in
+    page = await _get(staff, browser)
+    staff.clock.advance(minutes=31)  # idle: the session ran out while they typed
+    story = "Een bezoeker bleef na sluitingstijd staan en wilde niet weg."
+    data = _write_form(page, story, [])
+    async with browser.post(staff.url + "/melden/melding", data=data, allow_redirects=False) as a:
+        assert a.status == 303 and a.headers["Location"].startswith("/signin")
+    async with browser.get(staff.url + "/signin") as answer:
+        pre = CSRF.findall(await answer.text())[-1]
+    form = {"_csrf": pre, "persona": "sanne", "next": "/melden/melding"}
+    async with browser.post(staff.url + "/signin/local", data=form) as answer:
+        back = await answer.text()
+    assert f">{story}</textarea>" in back
+    async with staff.runtime.database.engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM cases")) == 0
+
+
+async def test_a_signed_in_visitor_is_nobody_on_an_anonymous_page(
+    signed_in: tuple[Staff, aiohttp.ClientSession],
+) -> None:
+    staff, browser = signed_in
+    database = staff.runtime.database
+    names = ["sanne", "Sanne de Vries"]
+    before = await tables_holding(database.engine, database._sealer, names)
+    async with browser.get(staff.url + "/melden/anoniem") as answer:
+        opened = Page(answer.status, answer.headers, await answer.text())
+    assert "Sanne" not in opened.html and "Set-Cookie" not in opened.headers
+    story = "Er werd gescholden bij de receptie."
+    data = {"_anon": opened.token(), "narrative": story, "danger": "no"}
+    async with browser.post(staff.url + "/melden/anoniem", data=data) as answer:
+        sent = Page(answer.status, answer.headers, await answer.text())
+    assert sent.status == 200 and REFERENCE.search(sent.text()), sent.text()
+    assert "Sanne" not in sent.html and "Set-Cookie" not in sent.headers
+    await staff.runtime.outbox.settle()
+    # Nothing new holds who she is: the anonymous report is not tied to her sign-in.
+    assert await tables_holding(database.engine, database._sealer, names) == before
