@@ -28,7 +28,7 @@ from bot.access.models import Principal
 from bot.attachments.views import size_text
 from bot.events import Actor, MessageRef
 from bot.i18n import N_
-from bot.ui import Button
+from bot.ui import Button, Response
 
 PATH = "/melden/melding"
 STEP_FIELD = "_step"
@@ -38,6 +38,13 @@ NAMED = ""  # a signed-in person's tokens carry no visit id: their session is wh
 
 def person(principal: Principal) -> Actor:
     return Actor("web", principal.key, principal.display)
+
+
+def _above(response: Response, page: Shown) -> Shown:
+    """Above the form only what answers it in its place (a receipt): what meldbot says in
+    the chat is in their conversation below, once."""
+    page.messages = [response.result] if response.result is not None else []
+    return page
 
 
 class NamedPage:
@@ -76,29 +83,30 @@ class NamedPage:
         if step.kind == "message":
             written = await self.writing.send(actor, principal.key, posted, request[LANGUAGE])
             return await self._page(request, principal, written.page, written=written)
+        ref = None
+        if step.message:  # a button on a message of their conversation
+            entry = self.chat.entry_with(principal.key, step.message, step.action, step.value)
+            if entry is None:
+                return await self._page(request, principal, Shown(status=409), GONE)
+            ref = MessageRef("web", entry.conversation, entry.id)
         if step.kind == "press":
-            ref = None
-            if step.message:
-                entry = self.chat.entry_with(principal.key, step.message, step.action, step.value)
-                if entry is None:
-                    return await self._page(request, principal, Shown(status=409), GONE)
-                ref = MessageRef("web", entry.conversation, entry.id)
             pressed, page = await self.steps.press(actor, step, ref)
             await self.chat.record(principal.key, pressed, step.message or None)
-            return await self._page(request, principal, page)
+            return await self._page(request, principal, _above(pressed, page))
         if not await readable(request):
-            form = await self.steps.opened(actor, step)
+            form = await self.steps.opened(actor, step, ref)
             kept = typed(form, posted) if form else {}
             page = Shown(form=form, form_step=step, values=kept, status=400)
             return await self._page(request, principal, page, UNREADABLE)
         if self.guard.already_sent(step.nonce):
             return await self._page(request, principal, Shown(status=409), ALREADY_SENT)
         self.guard.mark_sent(step.nonce)  # before the core is asked: a double click is one
-        taken, page = await self.steps.submit(actor, step, posted)
+        taken, page = await self.steps.submit(actor, step, posted, ref)
         if taken is None:
             self.guard.forget_sent(step.nonce)
         else:
             await self.chat.record(principal.key, taken, None)
+            page = _above(taken, page)
         return await self._page(request, principal, page, GONE if page.status == 409 else None)
 
     def _on_entry(self, entry_id: str) -> Press:

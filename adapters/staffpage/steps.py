@@ -48,17 +48,23 @@ class Steps:
         )
         return response, shown(response, step)
 
-    async def opened(self, actor: Actor, step: Step) -> Form | None:
-        """The form the step's button opens, as the core gives it now."""
-        opening = Step(step.session, step.path, "press", step.action, step.value)
-        response, _ = await self.press(actor, opening)
+    async def opened(
+        self, actor: Actor, step: Step, message: MessageRef | None = None
+    ) -> Form | None:
+        """The form the step's button opens (on ``message``), as the core gives it now."""
+        opening = Step(step.session, step.path, "press", step.action, step.value, step.message)
+        response, _ = await self.press(actor, opening, message)
         return response.form
 
     async def submit(
-        self, actor: Actor, step: Step, posted: Mapping[str, object]
+        self,
+        actor: Actor,
+        step: Step,
+        posted: Mapping[str, object],
+        message: MessageRef | None = None,
     ) -> tuple[Response | None, Shown]:
         """The form's answers to the core; refused answers come back with what was typed."""
-        form = await self.opened(actor, step)
+        form = await self.opened(actor, step, message)
         if form is None:
             return None, Shown(status=409)
         typed = answers.typed(form, posted)
@@ -81,7 +87,8 @@ class Steps:
         form = None
         if page.form is not None and page.form_step is not None:
             step = page.form_step
-            token = self.tokens.issue(Step(session, path, "form", step.action, step.value))
+            kept = Step(session, path, "form", step.action, step.value, step.message)
+            token = self.tokens.issue(kept)
             form = views.form(page.form, token, press, page.values, page.errors)
         return {"shown": views.messages(page.messages, press), "form": form, "press": press}
 
