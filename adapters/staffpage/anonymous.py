@@ -128,12 +128,12 @@ class AnonymousPages:
         return await self._page(request, page, step.session, GONE if page.status == 409 else None)
 
     async def _kept(self, actor: Actor, step: Step, posted: Form, status: int) -> Shown:
-        """The form of ``step`` again, with what was typed in it (nothing sent)."""
-        if step.kind != "form":
-            return Shown(status=status)
-        form = await self.steps.opened(actor, step)
+        """The form of ``step`` again, with what was typed in it (nothing sent); when the
+        form cannot come back (its code's session ran out too), the typed text alone."""
+        form = await self.steps.opened(actor, step) if step.kind == "form" else None
         if form is None:
-            return Shown(status=status)
+            texts = {k: v for k, v in posted.items() if isinstance(v, str) and k[:1] != "_"}
+            return Shown(values=texts, status=status)
         return Shown(form=form, form_step=step, values=typed(form, posted), status=status)
 
     async def _page(

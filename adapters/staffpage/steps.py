@@ -90,7 +90,14 @@ class Steps:
             kept = Step(session, path, "form", step.action, step.value, step.message)
             token = self.tokens.issue(kept)
             form = views.form(page.form, token, press, page.values, page.errors)
-        return {"shown": views.messages(page.messages, press), "form": form, "press": press}
+        # Typed text whose form cannot come back is shown on its own, never dropped.
+        kept = [v for v in page.values.values() if v.strip()] if form is None else []
+        return {
+            "shown": views.messages(page.messages, press),
+            "form": form,
+            "press": press,
+            "kept_texts": kept,
+        }
 
 
 def personal(actor: Actor) -> Address:

@@ -132,3 +132,40 @@ async def test_a_named_report_after_signing_in(
     conversation = page.locator("section.meldbot-conversation")
     await expect(conversation).to_contain_text(reference.group(0))
     await _no_csp_violations(page)
+
+
+async def test_every_step_of_an_anonymous_report_passes_axe(
+    page: Page, make_staff: MakeStaff
+) -> None:
+    staff = await make_staff()
+    await page.goto(staff.url + "/melden/anoniem")
+    await assert_accessible(page, "the anonymous report form")
+    story = page.locator('textarea[name="narrative"]')
+    await story.fill("Te lang. " * 1200)
+    await page.get_by_role("button", name="Anoniem versturen").click()
+    await expect(page.get_by_text("Maak hem korter")).to_be_visible()
+    await assert_accessible(page, "the anonymous report form, refused")
+    await story.fill("Een bezoeker trapte tegen de deur van de spreekkamer.")
+    await page.locator('input[name="danger"][value="no"]').check()
+    await page.get_by_role("button", name="Anoniem versturen").click()
+    await expect(page.get_by_text("Je ontvangstcode")).to_be_visible()
+    await assert_accessible(page, "the anonymous report's receipt")
+    code = CODE.search(await page.locator("main").inner_text())
+    assert code is not None
+    await page.goto(staff.url + "/melden/code")
+    await page.get_by_role("textbox", name="Ontvangstcode").fill(code.group(0))
+    await page.get_by_role("button", name="Open", exact=True).click()
+    await expect(page.locator("main")).to_contain_text("M-")
+    await assert_accessible(page, "the anonymous report, followed with its code")
+    await page.get_by_role("button", name="Reageren of informatie toevoegen").click()
+    await assert_accessible(page, "adding information to the anonymous report")
+    staff.clock.advance(hours=2)
+    await page.get_by_role("textbox", name="Je bericht").fill("De deur heeft nu een deuk.")
+    await page.get_by_role("button", name="Versturen").click()
+    await expect(page.get_by_text("te lang open")).to_be_visible()
+    # Its code's session ran out as well, so the form cannot come back: the text does.
+    await expect(page.get_by_role("textbox", name="Je tekst")).to_have_value(
+        "De deur heeft nu een deuk."
+    )
+    await assert_accessible(page, "an expired page, with the text kept")
+    await _no_csp_violations(page)
