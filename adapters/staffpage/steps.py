@@ -91,12 +91,12 @@ class Steps:
             token = self.tokens.issue(kept)
             form = views.form(page.form, token, press, page.values, page.errors)
         # Typed text whose form cannot come back is shown on its own, never dropped.
-        kept = [v for v in page.values.values() if v.strip()] if form is None else []
+        typed = [v for v in page.values.values() if v.strip()] if form is None else []
         return {
             "shown": views.messages(page.messages, press),
             "form": form,
             "press": press,
-            "kept_texts": kept,
+            "kept_texts": typed,
         }
 
 
