@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from adapters.site import error_page, principal_of, render
+from adapters.site import error_page, posted, principal_of, render
 from adapters.site.requests import LANGUAGE
-from adapters.site.requests import posted as posted_form
 from adapters.staffpage import views
 from adapters.staffpage.anonymous import ALREADY_SENT, FORGED, GONE, UNREADABLE, WRONG_HOST
 from adapters.staffpage.answers import typed
@@ -72,16 +71,16 @@ class NamedPage:
         principal = principal_of(request)  # the site let only a signed-in post through
         if principal is None or not self.guard.right_host(request):
             return await error_page(request, 400, WRONG_HOST)
-        posted = await posted_form(request)
+        form = await posted(request)
         try:
-            step = self.steps.tokens.read(posted.get(STEP_FIELD), PATH)
+            step = self.steps.tokens.read(form.get(STEP_FIELD), PATH)
         except TokenRefused:
             return await error_page(request, 403, FORGED)
         if step.session != NAMED:
             return await error_page(request, 403, FORGED)
         actor = person(principal)
         if step.kind == "message":
-            written = await self.writing.send(actor, principal.key, posted, request[LANGUAGE])
+            written = await self.writing.send(actor, principal.key, form, request[LANGUAGE])
             return await self._page(request, principal, written.page, written=written)
         ref = None
         if step.message:  # a button on a message of their conversation
@@ -94,14 +93,14 @@ class NamedPage:
             await self.chat.record(principal.key, pressed, step.message or None)
             return await self._page(request, principal, _above(pressed, page))
         if not await readable(request):
-            form = await self.steps.opened(actor, step, ref)
-            kept = typed(form, posted) if form else {}
-            page = Shown(form=form, form_step=step, values=kept, status=400)
+            opened = await self.steps.opened(actor, step, ref)
+            kept = typed(opened, form) if opened else {}
+            page = Shown(form=opened, form_step=step, values=kept, status=400)
             return await self._page(request, principal, page, UNREADABLE)
         if self.guard.already_sent(step.nonce):
             return await self._page(request, principal, Shown(status=409), ALREADY_SENT)
         self.guard.mark_sent(step.nonce)  # before the core is asked: a double click is one
-        taken, page = await self.steps.submit(actor, step, posted, ref)
+        taken, page = await self.steps.submit(actor, step, form, ref)
         if taken is None:
             self.guard.forget_sent(step.nonce)
         else:
