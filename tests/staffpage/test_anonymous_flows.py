@@ -78,6 +78,20 @@ async def test_an_anonymous_report_reaches_the_coordinators_with_a_receipt(staff
     hardened(read)
     assert reference.group(0) in read.text()
 
+    # Adding information later, with the code, on the same page.
+    label = "Reageren of informatie toevoegen"
+    tokens = re.findall(r'name="_anon" value="([^"]*)"[^<]*\s*<button[^>]*>' + label, read.html)
+    assert tokens, read.html
+    form = await staff.post("/melden/code", {"_anon": tokens[0]})
+    added = "Hij had ook een tas bij zich met een logo erop."
+    sent = await staff.post("/melden/code", {"_anon": form.token(), "text": added})
+    hardened(sent)
+    assert sent.status == 200 and "Verstuurd" in sent.text(), sent.text()
+    await staff.runtime.outbox.settle()
+    again = await staff.get("/melden/code")
+    read = await staff.post("/melden/code", {"_anon": again.token(), "code": code.group(0)})
+    assert added in read.text()
+
 
 async def test_the_start_page_says_what_meldbot_cannot_hide(staff: Staff) -> None:
     start = await staff.get("/melden")
