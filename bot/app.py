@@ -15,6 +15,7 @@ from aiohttp import web
 
 from adapters import console
 from adapters.site import Site
+from adapters.web.store import Conversations
 from bot.aangifte import guidance as aangifte_guidance
 from bot.aangifte.service import AangifteService
 from bot.access.links import ROLES_VALID, Links, link_keys
@@ -104,6 +105,9 @@ class Runtime:
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
+# The web chat's conversations, when the "web" messenger exists (the staff page shows a
+# signed-in person's own conversation from them).
+WEB_CONVERSATIONS = web.AppKey("meldbot.web.conversations", Conversations)
 
 
 def local_seal_key(data_dir: Path) -> str:
@@ -228,6 +232,8 @@ async def create_app(
     _mount_site(
         app, settings, Site(settings, sessions, Pending(database, clock), links, access, clock)
     )
+    if settings.staff_page:
+        _mount_staff_page(app, runtime, seal_key, clock, app.get(WEB_CONVERSATIONS))
     figures = TrendFigures(database, settings, clock, access)
     runtime.measures = MeasureService(**handling)
     runtime.letters = LetterService(
@@ -319,6 +325,29 @@ def _mount_site(app: web.Application, settings: Settings, site: Site) -> None:
         log.info("no [signin]: the demo sign-in is offered on 127.0.0.1 only")
 
 
+def _mount_staff_page(
+    app: web.Application,
+    runtime: Runtime,
+    seal_key: str,
+    clock: Callable[[], datetime],
+    conversations: Conversations | None,
+) -> None:
+    """The staff page at /melden, on the site kit; the same dialogs as the chat."""
+    from adapters.staffpage import StaffPage, page_key
+
+    if conversations is None:
+        log.warning("the staff page has no web chat: a signed-in person's feedback is not shown")
+    page = StaffPage(
+        runtime.dialogs.handle,
+        page_key(seal_key),
+        runtime.settings.public_url,
+        conversations,
+        Limits.of_mb(runtime.settings.attachment_max_mb),
+        clock,
+    )
+    page.mount(app)
+
+
 def _intake(settings: Settings) -> Recogniser:
     try:
         return Recogniser.load(settings.intake_signals)
@@ -371,6 +400,7 @@ def _mount_adapters(
 
         web_chat = WebChatAdapter(settings, handler, runtime.database.web_history())
         runtime.messengers["web"] = web_chat.messenger
+        app[WEB_CONVERSATIONS] = web_chat.conversations
         started.append(web_chat)
         if settings.web_chat_enabled:
             web_chat.mount(app)

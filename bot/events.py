@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Platform = Literal["slack", "teams", "web"]
+# User ids of anonymous visitors of the staff page: a random id that lives in its forms only.
+EPHEMERAL_PREFIX = "anon-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,11 @@ class Actor:
     @property
     def display(self) -> str:
         return self.name or self.user_id
+
+    @property
+    def ephemeral(self) -> bool:
+        """A visitor of the staff page who did not sign in: nobody to reach, nothing kept."""
+        return self.platform == "web" and self.user_id.startswith(EPHEMERAL_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)

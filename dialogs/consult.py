@@ -22,6 +22,7 @@ from bot.ui import (
     Block,
     Button,
     Choice,
+    Field,
     Form,
     Message,
     Note,
@@ -47,6 +48,12 @@ FORM_TO_REPORT = "consult.report"
 ANONYMOUS, NAMED = "anonymous", "named"
 
 
+def _notify_fields(t: Translator, reachable: bool) -> list[Field]:
+    """The "tell me when there is an answer" choice: not for a visitor of the staff page who did not
+    sign in, as there is no one to tell."""
+    return [_notify_field(t)] if reachable else []
+
+
 def _notify_field(t: Translator) -> Choice:
     return Choice(
         "notify",
@@ -57,7 +64,9 @@ def _notify_field(t: Translator) -> Choice:
     )
 
 
-def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
+def consult_form(
+    t: Translator, platform: Platform, carried: str = "", reachable: bool = True
+) -> Form:
     """``carried``: a draft the person typed before choosing this anonymous route; it is
     deleted from their chat's state, and only this form holds it now."""
     return Form(
@@ -73,7 +82,7 @@ def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
                 placeholder=t("Describe the situation. Leave out names if you like."),
                 initial=carried or None,
             ),
-            _notify_field(t),
+            *_notify_fields(t, reachable),
         ],
         intro=[
             Text.of(
@@ -83,7 +92,7 @@ def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
-            Note(views.notice_trade_off(t)),
+            *([Note(views.notice_trade_off(t))] if reachable else []),
             *_carried_note(t, carried),
         ],
         cancel_label=t("Cancel"),
@@ -102,13 +111,21 @@ def _carried_note(t: Translator, carried: str) -> list[Block]:
 
 
 def anonymous_report_form(
-    t: Translator, platform: Platform, categories: list[Category], carried: str = ""
+    t: Translator,
+    platform: Platform,
+    categories: list[Category],
+    carried: str = "",
+    reachable: bool = True,
 ) -> Form:
     return Form(
         FORM_ANONYMOUS,
         t("Report anonymously"),
         t("Send anonymously"),
-        [narrative_field(t, carried), *incident_fields(t, categories), _notify_field(t)],
+        [
+            narrative_field(t, carried),
+            *incident_fields(t, categories),
+            *_notify_fields(t, reachable),
+        ],
         intro=[
             Text.of(
                 t(
@@ -117,7 +134,7 @@ def anonymous_report_form(
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
-            Note(views.notice_trade_off(t)),
+            *([Note(views.notice_trade_off(t))] if reachable else []),
             Note(t("In immediate danger? Call 112 first.")),
             *_carried_note(t, carried),
         ],
@@ -194,11 +211,12 @@ class ConsultDialog:
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
     def start(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        return Response(form=consult_form(t, actor.platform, carried))
+        return Response(form=consult_form(t, actor.platform, carried, not actor.ephemeral))
 
     def start_anonymous_report(self, actor: Actor, t: Translator, carried: str = "") -> Response:
         categories = self.ctx.settings.categories
-        return Response(form=anonymous_report_form(t, actor.platform, categories, carried))
+        form = anonymous_report_form(t, actor.platform, categories, carried, not actor.ephemeral)
+        return Response(form=form)
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
@@ -211,7 +229,7 @@ class ConsultDialog:
             platform=event.actor.platform,
             language=t.language,
             contact=await self._contact(event),
-            deliver_to=await self.ctx.consultations.contact(event.actor),
+            deliver_to=await self._deliver_to(event.actor),
         )
         made_by = self.ctx.settings.trafficking_external_reports
         return Response(result=views.issued(issued, t, made_by))
@@ -225,7 +243,7 @@ class ConsultDialog:
             report,
             platform=event.actor.platform,
             contact=await self._contact(event),
-            deliver_to=await self.ctx.consultations.contact(event.actor),
+            deliver_to=await self._deliver_to(event.actor),
         )
         made_by = self.ctx.settings.trafficking_external_reports
         return Response(result=views.issued(issued, t, made_by))
@@ -331,8 +349,13 @@ class ConsultDialog:
             blocks.append(views.cannot_call_back(t))
         return Response(result=Message(text, blocks), messages=[Message(text, blocks)])
 
+    async def _deliver_to(self, actor: Actor) -> NoticeContact | None:
+        """Where the code goes once more: nowhere for a visitor who did not sign in (the
+        page shows it, and their id must not reach a row of the outbox)."""
+        return None if actor.ephemeral else await self.ctx.consultations.contact(actor)
+
     async def _contact(self, event: FormSubmitted) -> NoticeContact | None:
-        if yes_no(event.values, "notify") is not True:
+        if event.actor.ephemeral or yes_no(event.values, "notify") is not True:
             return None
         return await self.ctx.consultations.contact(event.actor)
 

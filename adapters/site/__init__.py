@@ -69,18 +69,26 @@ Looks
     ``static/site.css`` (``meldbot-*``). No inline script or style: the CSP forbids it.
     Every response gets ``Cache-Control: no-store``, ``Referrer-Policy: no-referrer``,
     ``X-Content-Type-Options: nosniff`` and the CSP (a handler's own header wins).
+Pages without sign-in
+    ``site.serve_under("/melden", anonymous=checker, uploads={"/melden/melding": limit})``:
+    on the paths ``checker.covers`` the site looks at no session and sets no cookie (not
+    even the language's), and a POST is ``checker.check``-ed (the page's own signed token)
+    instead of the session's CSRF. ``uploads`` names paths whose POST may carry files, up
+    to ``limit`` bytes; their handler reads the form with ``posted(request)``.
 Identity
     ``app[SITE].links.keys(principal)``: every key a person acts under (``console:…``
     and linked chat identities), what ``case.handler_id`` holds for "mine".
 """
 
-from adapters.site.requests import principal_of, see_other, session_of, signed_in
-from adapters.site.site import SITE, Site, error_page, render, require
+from adapters.site.requests import posted, principal_of, see_other, session_of, signed_in
+from adapters.site.site import SITE, AnonymousPosts, Site, error_page, render, require
 
 __all__ = [
     "SITE",
+    "AnonymousPosts",
     "Site",
     "error_page",
+    "posted",
     "principal_of",
     "render",
     "require",

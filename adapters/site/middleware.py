@@ -9,7 +9,9 @@ A POST is checked before any handler sees it:
   form was on (``_return``), where ``render`` fills the form in again;
 - without any session there is nothing to protect: the browser goes to sign in;
 - the pages shown before any session (the demo sign-in) carry a token derived from the
-  pre-session cookie instead.
+  pre-session cookie instead;
+- the pages for anonymous visitors (``site.serve_under(..., anonymous=...)``) check their
+  own token: no session and no cookie there, not even the language's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from multidict import MultiDictProxy
 from adapters.site.requests import (
     FOUND,
     LANGUAGE,
+    POSTED,
     found_of,
     pre_csrf,
     safe_back,
@@ -47,7 +50,10 @@ def site_middleware(site: Site) -> Middleware:
         if not site.owns(request.path):
             return await handler(request)
         request[LANGUAGE] = site.language_of(request)
-        token = request.cookies.get(site.cookies.session)
+        # An anonymous page does not look at a session this browser may have: nothing of
+        # the visit is tied to who is signed in (not even a session's last activity).
+        anonymous = site.anonymous_at(request.path) is not None
+        token = None if anonymous else request.cookies.get(site.cookies.session)
         request[FOUND] = await site.sessions.find(token) if token else None
         try:
             if request.method == "POST":
@@ -59,23 +65,35 @@ def site_middleware(site: Site) -> Middleware:
             if error.status < 400:
                 raise
             return await site.error(request, error.status)
-        if request.query.get("taal") == request[LANGUAGE]:
+        # An anonymous page sets no cookie, not even for the language (it stays in the URL).
+        if request.query.get("taal") == request[LANGUAGE] and not anonymous:
             site.cookies.set(response, site.cookies.language, request[LANGUAGE], YEAR_SECONDS)
         return response
 
     return handle
 
 
-async def _form(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+async def _form(
+    site: Site, request: web.Request
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    limit = site.uploads.get(request.path)
     try:
-        return await request.post()
+        if limit is None:
+            return await request.post()
+        # A path that takes files reads a larger body, once; the handler gets it (``posted``).
+        form = await request.clone(client_max_size=limit).post()
+        request[POSTED] = form
+        return form
     except ValueError:
         raise web.HTTPBadRequest from None
 
 
 async def _check_post(site: Site, request: web.Request) -> web.StreamResponse | None:
     """None when the handler may go on; else the answer instead of it."""
-    form = await _form(request)
+    form = await _form(site, request)
+    anonymous = site.anonymous_at(request.path)
+    if anonymous is not None:
+        return await anonymous.check(request, form)
     given = form.get("_csrf")
     if request.path in PRE_SESSION_POSTS:
         pre = request.cookies.get(site.cookies.signin, "")

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.access.models import Principal, StoredSession
 from bot.access.sessions import Found
@@ -13,7 +14,17 @@ from bot.access.sessions import Found
 # The request's session, active or ended, or None when the browser named none.
 FOUND = web.RequestKey[Found | None]("meldbot.site.found")
 LANGUAGE = web.RequestKey("meldbot.site.language", str)
+# The form of a POST to a path that takes files, as the site read it (see ``posted``).
+POSTED = web.RequestKey[MultiDictProxy[str | bytes | bytearray | web.FileField]](
+    "meldbot.site.posted"
+)
 HOME = "/console/"
+
+
+async def posted(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The POST's form: as the site read it for a path that takes files, else as usual."""
+    form = request.get(POSTED)
+    return form if form is not None else await request.post()
 
 
 def found_of(request: web.Request) -> Found | None:

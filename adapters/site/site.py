@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -47,6 +47,17 @@ ERRORS = {
 }
 
 
+class AnonymousPosts(Protocol):
+    """Pages for visitors who do not sign in (the staff page's anonymous routes): no cookie
+    is set there, and a POST proves itself with the page's own token instead of a session."""
+
+    def covers(self, path: str) -> bool: ...
+
+    async def check(self, request: web.Request, form: Any) -> web.StreamResponse | None:
+        """None: the handler may go on; else the answer instead of it."""
+        ...
+
+
 class Site:
     """The kit: see ``adapters.site`` for how a page uses it."""
 
@@ -71,6 +82,8 @@ class Site:
         self.paths: list[str] = ["/console", "/signin", "/signout", "/koppelen", "/site"]
         self.provider: Provider | None = None
         self.local: list[LocalPersona] = []
+        self.anonymous: list[AnonymousPosts] = []
+        self.uploads: dict[str, int] = {}  # path -> the body a POST there may have (files)
         if settings.signin is not None:
             self.provider = Provider(settings.signin, settings.public_url + "/signin/callback")
         else:
@@ -78,9 +91,23 @@ class Site:
 
     # -- mounting -----------------------------------------------------------------------
 
-    def serve_under(self, prefix: str) -> None:
-        """Another part of the site (a staff page): sessions, CSRF and error pages there too."""
+    def serve_under(
+        self,
+        prefix: str,
+        *,
+        anonymous: AnonymousPosts | None = None,
+        uploads: dict[str, int] | None = None,
+    ) -> None:
+        """Another part of the site (a staff page): sessions, CSRF and error pages there too;
+        ``anonymous`` names its pages for visitors without a session, and checks their posts;
+        ``uploads``: the paths that take files, with the largest body each may post."""
         self.paths.append(prefix.rstrip("/"))
+        if anonymous is not None:
+            self.anonymous.append(anonymous)
+        self.uploads.update(uploads or {})
+
+    def anonymous_at(self, path: str) -> AnonymousPosts | None:
+        return next((a for a in self.anonymous if a.covers(path)), None)
 
     def owns(self, path: str) -> bool:
         return any(path == prefix or path.startswith(prefix + "/") for prefix in self.paths)

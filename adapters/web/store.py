@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.ports import WebHistory
+from bot.events import EPHEMERAL_PREFIX
 from bot.ports.web_history import Attachment, AuthorKind, Entry
 from bot.ui import Message, Quote
 
@@ -30,12 +31,11 @@ __all__ = ["Attachment", "AuthorKind", "Conversations", "Entry"]
 COORDINATORS = "coordinators"
 OPEN_CHANNEL = "team"  # the team channel everyone is in
 MAX_ROOTS_PER_CONVERSATION = 500
-EPHEMERAL = "anon-"  # the user ids of anonymous visitors of the staff page
 
 
 def ephemeral(user_id: str | None) -> bool:
     """An anonymous visitor: nothing about them is kept, in memory or anywhere."""
-    return user_id is not None and user_id.startswith(EPHEMERAL)
+    return user_id is not None and user_id.startswith(EPHEMERAL_PREFIX)
 
 
 def is_personal(name: str) -> bool:

@@ -11,7 +11,7 @@ from bot.consultation.receipts import SECRET_BITS, parse_code
 from bot.events import Actor
 from bot.ui import Facts, Message, Response
 from tests.core.conftest import AHMED, JAN, PIET, SANNE, Harness
-from tests.privacy import dialog_keys
+from tests.privacy import dialog_keys, tables_holding
 from tests.text import buttons, text_of
 
 QUESTION = "Een klant belt elke dag en zegt dat hij weet waar ik woon. Is dat genoeg om te melden?"
@@ -196,3 +196,23 @@ async def test_the_colleague_closes_and_the_code_shows_it_closed(bot: Harness) -
     )
     again = await follow(bot, code)
     assert "gesloten" in text_of(again) and "consult.reply" not in buttons(again)
+
+
+async def test_a_visitor_of_the_staff_page_is_offered_no_notice_and_reached_nowhere(
+    bot: Harness,
+) -> None:
+    visitor = Actor("web", "anon-Q2xd8vR4sT", "")
+    assert visitor.ephemeral and not SANNE.ephemeral
+    for action, form_id in (("consult.start", "consult"), ("report.anonymous", "report.anonymous")):
+        opened = await bot.press(visitor, action)
+        assert opened.form is not None and opened.form.form_id == form_id
+        assert "notify" not in {field.id for field in opened.form.fields}
+        assert "seintje" not in " ".join(text_of(Message("", opened.form.intro)).split())
+    # Even a "yes" sent anyway keeps nothing to reach them by, and sends nothing.
+    response = await bot.submit(visitor, "consult", {"situation": QUESTION, "notify": "yes"})
+    assert code_in(response)
+    await bot.settle()
+    sealer = bot.runtime.database._sealer
+    found = await tables_holding(bot.runtime.database.engine, sealer, [visitor.user_id])
+    assert found == {}
+    assert [s for s in bot.platform.sent if "anon-" in s.address.conversation] == []
