@@ -30,6 +30,7 @@ from bot.ui import (
     Text,
     TextInput,
 )
+from dialogs import staff_page
 from dialogs.context import DialogContext
 from dialogs.forms import NO, YES, required_text, yes_no
 from dialogs.report import (
@@ -57,7 +58,9 @@ def _notify_field(t: Translator) -> Choice:
     )
 
 
-def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
+def consult_form(
+    t: Translator, platform: Platform, staff_page_url: str | None, carried: str = ""
+) -> Form:
     """``carried``: a draft the person typed before choosing this anonymous route; it is
     deleted from their chat's state, and only this form holds it now."""
     return Form(
@@ -83,6 +86,7 @@ def consult_form(t: Translator, platform: Platform, carried: str = "") -> Form:
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
+            *staff_page.page_offer(t, platform, staff_page_url, staff_page.CONSULTATION),
             Note(views.notice_trade_off(t)),
             *_carried_note(t, carried),
         ],
@@ -102,7 +106,11 @@ def _carried_note(t: Translator, carried: str) -> list[Block]:
 
 
 def anonymous_report_form(
-    t: Translator, platform: Platform, categories: list[Category], carried: str = ""
+    t: Translator,
+    platform: Platform,
+    staff_page_url: str | None,
+    categories: list[Category],
+    carried: str = "",
 ) -> Form:
     return Form(
         FORM_ANONYMOUS,
@@ -117,6 +125,7 @@ def anonymous_report_form(
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
+            *staff_page.page_offer(t, platform, staff_page_url, staff_page.ANONYMOUS_REPORT),
             Note(views.notice_trade_off(t)),
             Note(t("In immediate danger? Call 112 first.")),
             *_carried_note(t, carried),
@@ -194,11 +203,15 @@ class ConsultDialog:
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
     def start(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        return Response(form=consult_form(t, actor.platform, carried))
+        page = self.ctx.settings.staff_page_url
+        return Response(form=consult_form(t, actor.platform, page, carried))
 
     def start_anonymous_report(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        categories = self.ctx.settings.categories
-        return Response(form=anonymous_report_form(t, actor.platform, categories, carried))
+        settings = self.ctx.settings
+        form = anonymous_report_form(
+            t, actor.platform, settings.staff_page_url, settings.categories, carried
+        )
+        return Response(form=form)
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:
         errors: dict[str, str] = {}
