@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from markupsafe import escape
 
+from bot.report_button import report_button
 from tests.site.conftest import MakeSite
 
 # A path with every character that means something in HTML: the snippet must carry it
@@ -67,3 +69,11 @@ async def test_with_the_page_off_there_is_no_button_to_place(make_site: MakeSite
     assert status == 200, page
     assert "De meldpagina staat uit (staff_page)" in page
     assert "meldbot-snippet" not in page and "/melden/melding" not in page
+
+
+def test_the_readme_shows_the_button_meldbot_makes() -> None:
+    """The intranet editor's copy in the README is the button itself, not an old one."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = report_button("https://meldbot.gemeente-voorbeeld.nl/melden", LABEL)
+    assert f"```html\n{example.html}\n```" in readme
+    assert f"    {example.url}  " in readme
