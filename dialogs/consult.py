@@ -203,14 +203,13 @@ class ConsultDialog:
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
     def start(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        page = self.ctx.settings.staff_page_url
+        page = staff_page.offered_to(actor, self.ctx.settings.staff_page_url)
         return Response(form=consult_form(t, actor.platform, page, carried))
 
     def start_anonymous_report(self, actor: Actor, t: Translator, carried: str = "") -> Response:
         settings = self.ctx.settings
-        form = anonymous_report_form(
-            t, actor.platform, settings.staff_page_url, settings.categories, carried
-        )
+        page = staff_page.offered_to(actor, settings.staff_page_url)
+        form = anonymous_report_form(t, actor.platform, page, settings.categories, carried)
         return Response(form=form)
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:

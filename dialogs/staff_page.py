@@ -8,13 +8,20 @@ way, when the organisation has it switched on.
 
 from __future__ import annotations
 
-from bot.events import Platform
+from bot.events import Actor, Platform
 from bot.i18n import Translator
 from bot.ui import Actions, Block, LinkButton, Note
 
 START = ""  # the page's start, where the person chooses
 ANONYMOUS_REPORT = "/anoniem"
 CONSULTATION = "/overleggen"
+PAGE_VISITOR = "anon-"  # the user ids of the page's own anonymous visitors
+
+
+def offered_to(actor: Actor, staff_page_url: str | None) -> str | None:
+    """The page's address for this person; None for someone already on its anonymous side."""
+    on_the_page = actor.platform == "web" and actor.user_id.startswith(PAGE_VISITOR)
+    return None if on_the_page else staff_page_url
 
 
 def page_button(t: Translator, staff_page_url: str | None, path: str) -> list[LinkButton]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.events import HomeOpened
+from bot.events import Actor, HomeOpened
 from bot.ui import Actions, Block, LinkButton, Message, Note
 from tests.core.conftest import SANNE, MakeBot
 from tests.text import links
@@ -90,3 +90,15 @@ async def test_with_the_page_off_nothing_points_to_it(make_bot: MakeBot) -> None
         form = (await bot.press(SANNE, action)).form
         assert form is not None and page_links(form.intro) == []
         assert "meldpagina" not in str(form.intro)
+
+
+async def test_a_visitor_already_on_the_page_is_not_sent_to_it_again(make_bot: MakeBot) -> None:
+    """The page's anonymous visitor gets the same forms, without a link to where they are;
+    a signed-in person on the page or in the web chat is still offered the anonymous page."""
+    bot = await make_bot(public_url=PUBLIC_URL)
+    visitor = Actor("web", "anon-3f9c2a7d", "")
+    for action in ("consult.start", "report.anonymous"):
+        form = (await bot.press(visitor, action)).form
+        assert form is not None and page_links(form.intro) == []
+        signed_in = (await bot.press(SANNE, action)).form
+        assert signed_in is not None and len(page_links(signed_in.intro)) == 1
