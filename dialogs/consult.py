@@ -31,6 +31,7 @@ from bot.ui import (
     Text,
     TextInput,
 )
+from dialogs import staff_page
 from dialogs.context import DialogContext
 from dialogs.forms import NO, YES, required_text, yes_no
 from dialogs.report import (
@@ -65,7 +66,11 @@ def _notify_field(t: Translator) -> Choice:
 
 
 def consult_form(
-    t: Translator, platform: Platform, carried: str = "", reachable: bool = True
+    t: Translator,
+    platform: Platform,
+    staff_page_url: str | None,
+    carried: str = "",
+    reachable: bool = True,
 ) -> Form:
     """``carried``: a draft the person typed before choosing this anonymous route; it is
     deleted from their chat's state, and only this form holds it now."""
@@ -92,6 +97,7 @@ def consult_form(
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
+            *staff_page.page_offer(t, platform, staff_page_url, staff_page.CONSULTATION),
             *([Note(views.notice_trade_off(t))] if reachable else []),
             *_carried_note(t, carried),
         ],
@@ -113,6 +119,7 @@ def _carried_note(t: Translator, carried: str) -> list[Block]:
 def anonymous_report_form(
     t: Translator,
     platform: Platform,
+    staff_page_url: str | None,
     categories: list[Category],
     carried: str = "",
     reachable: bool = True,
@@ -134,6 +141,7 @@ def anonymous_report_form(
                 )
             ),
             Note(views.what_stays_visible(platform, t)),
+            *staff_page.page_offer(t, platform, staff_page_url, staff_page.ANONYMOUS_REPORT),
             *([Note(views.notice_trade_off(t))] if reachable else []),
             Note(t("In immediate danger? Call 112 first.")),
             *_carried_note(t, carried),
@@ -211,11 +219,15 @@ class ConsultDialog:
         self.confirm = confirm  # the named report's confirmation, as the report dialog gives it
 
     def start(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        return Response(form=consult_form(t, actor.platform, carried, not actor.ephemeral))
+        page = staff_page.offered_to(actor, self.ctx.settings.staff_page_url)
+        return Response(form=consult_form(t, actor.platform, page, carried, not actor.ephemeral))
 
     def start_anonymous_report(self, actor: Actor, t: Translator, carried: str = "") -> Response:
-        categories = self.ctx.settings.categories
-        form = anonymous_report_form(t, actor.platform, categories, carried, not actor.ephemeral)
+        settings = self.ctx.settings
+        page = staff_page.offered_to(actor, settings.staff_page_url)
+        form = anonymous_report_form(
+            t, actor.platform, page, settings.categories, carried, not actor.ephemeral
+        )
         return Response(form=form)
 
     async def submit_consultation(self, event: FormSubmitted, t: Translator) -> Response:

@@ -7,10 +7,11 @@ from bot.case.models import Reporter
 from bot.events import Actor
 from bot.i18n import Translator, translator
 from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Response, Text
+from dialogs import staff_page
 from dialogs.context import DialogContext
 
 
-def menu(t: Translator, organisation: str) -> Message:
+def menu(t: Translator, organisation: str, staff_page_url: str | None) -> Message:
     other = "en" if t.language == "nl" else "nl"
     blocks: list[Block] = [
         Heading(t("Report aggression, violence or a signal")),
@@ -28,6 +29,7 @@ def menu(t: Translator, organisation: str) -> Message:
                 Button(t("Make a report"), "report.start", style="primary"),
                 Button(t("In doubt? Consult anonymously"), "consult.start"),
                 Button(t("Report anonymously"), "report.anonymous"),
+                *staff_page.page_button(t, staff_page_url, staff_page.START),
             ]
         ),
         Actions(
@@ -46,16 +48,20 @@ class MenuDialog:
     def __init__(self, ctx: DialogContext) -> None:
         self.ctx = ctx
 
+    def _menu(self, t: Translator) -> Message:
+        settings = self.ctx.settings
+        return menu(t, settings.organisation, settings.staff_page_url)
+
     def home(self, t: Translator) -> Response:
-        return Response(home=menu(t, self.ctx.settings.organisation))
+        return Response(home=self._menu(t))
 
     def show(self, t: Translator) -> Response:
-        return Response(messages=[menu(t, self.ctx.settings.organisation)])
+        return Response(messages=[self._menu(t)])
 
     async def switch_language(self, actor: Actor, language: str) -> Response:
         t = translator(language)
         await self.ctx.states.choose_language(actor, t.language)
-        message = menu(t, self.ctx.settings.organisation)
+        message = self._menu(t)
         return Response(messages=[message], home=message)
 
     async def my_reports(self, actor: Actor, t: Translator) -> Response:

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bot.ports import WebHistory
 from bot.events import EPHEMERAL_PREFIX
+from bot.ports import WebHistory
 from bot.ports.web_history import Attachment, AuthorKind, Entry
 from bot.ui import Message, Quote
 

@@ -726,7 +726,7 @@ def test_other_real_messages() -> None:
     assert of_type(card, "ActionSet")  # "Add information" sits between other blocks
     card_of_message(delivery_failed_note(make_case(), t, FULL))
     card_of_message(delivery_failed_note(make_case(), t, MINIMAL))
-    card_of_message(menu(t, "Gemeente *Test*"))
+    card_of_message(menu(t, "Gemeente *Test*", "https://meldbot.example.nl/melden"))
     draft = card_of_message(draft_message(t, Draft("d1", 1, HOSTILE * 50), Signals()))
     assert of_type(draft, "ActionSet") and "actions" not in draft
     danger = Signals(danger_now=("mes",), categories=(Category.THREAT,))

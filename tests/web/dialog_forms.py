@@ -14,14 +14,15 @@ from dialogs import consult, consultation, coordinator, reporter
 from dialogs.report import details_form, report_form
 
 CATEGORIES = list(Category)
+STAFF_PAGE = "http://127.0.0.1:3978/melden"
 
 
 def dialog_forms(t: Translator, platform: Platform) -> dict[str, Form]:
     return {
         "report": report_form(t, CATEGORIES, "", ("Burgerzaken", "Belastingen")),
         "details": details_form(t, CATEGORIES),
-        "consult": consult.consult_form(t, platform),
-        "anonymous report": consult.anonymous_report_form(t, platform, CATEGORIES),
+        "consult": consult.consult_form(t, platform, STAFF_PAGE),
+        "anonymous report": consult.anonymous_report_form(t, platform, STAFF_PAGE, CATEGORIES),
         "code": consult.code_form(t),
         "reply": consult.reply_form(t, "token"),
         "to report": consult.to_report_form(t, "token", CATEGORIES, ""),
