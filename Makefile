@@ -34,10 +34,12 @@ test: install-test check
 	$(BIN)/python -m benchmarks.intake_signals
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts --seconds 20
+	$(BIN)/python -m benchmarks.web_history
 
 bench: install-test
 	$(BIN)/python -m benchmarks.intake_signals
 	$(BIN)/python -m benchmarks.report_latency
+	$(BIN)/python -m benchmarks.web_history
 	$(BIN)/python -m benchmarks.scheduled_posts
 	$(BIN)/python -m benchmarks.console
 	$(BIN)/python -m benchmarks.letters
