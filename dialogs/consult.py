@@ -96,13 +96,20 @@ def consult_form(
                     "report is made unless you choose to later."
                 )
             ),
-            Note(views.what_stays_visible(platform, t)),
+            Note(_what_stays_visible(platform, reachable, t)),
             *staff_page.page_offer(t, platform, staff_page_url, staff_page.CONSULTATION),
             *([Note(views.notice_trade_off(t))] if reachable else []),
             *_carried_note(t, carried),
         ],
         cancel_label=t("Cancel"),
         language=t.language,
+    )
+
+
+def _what_stays_visible(platform: Platform, reachable: bool, t: Translator) -> str:
+    """``reachable`` False: an anonymous visitor of the staff page, not someone in a chat."""
+    return (
+        views.what_stays_visible(platform, t) if reachable else views.what_the_page_cannot_hide(t)
     )
 
 
@@ -140,7 +147,7 @@ def anonymous_report_form(
                     "You follow your report with a receipt code."
                 )
             ),
-            Note(views.what_stays_visible(platform, t)),
+            Note(_what_stays_visible(platform, reachable, t)),
             *staff_page.page_offer(t, platform, staff_page_url, staff_page.ANONYMOUS_REPORT),
             *([Note(views.notice_trade_off(t))] if reachable else []),
             Note(t("In immediate danger? Call 112 first.")),

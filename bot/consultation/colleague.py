@@ -42,6 +42,14 @@ def what_stays_visible(platform: Platform, t: Translator) -> str:
             )
 
 
+def what_the_page_cannot_hide(t: Translator) -> str:
+    """The same honesty on the staff page, where the visitor is anonymous."""
+    return t(
+        "meldbot does not know who you are here. This page runs on your organisation's "
+        "server, whose administrators can see its traffic."
+    )
+
+
 def notice_trade_off(t: Translator) -> str:
     return t(
         "Want a message here when there is an answer? Then meldbot keeps, encrypted, where "
