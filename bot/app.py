@@ -31,6 +31,7 @@ from bot.awareness.results import ResultsPosts
 from bot.awareness.service import Awareness
 from bot.case.clocks import CaseClocks
 from bot.case.handling import CaseHandling
+from bot.case.linked_news import LINKED_NEWS, LinkedNews
 from bot.case.service import CaseService
 from bot.consultation.receipts import SecretHasher
 from bot.consultation.service import ConsultationService
@@ -255,6 +256,8 @@ async def create_app(
     )
     warning = WarningSender(database, outbox.messenger, settings.language, settings.public_url)
     outbox.register([WARNING], warning)
+    report_page = f"{settings.staff_page_url}/melding" if settings.staff_page_url else None
+    outbox.register([LINKED_NEWS], LinkedNews(database, links, outbox.messenger, report_page))
     runtime.privacy = PrivacyDesk(database, clock, access)
     parts = (cases, consultations, runtime.audit, figures, runtime.measures, guidance)
     console.mount(

@@ -18,6 +18,7 @@ from bot.access.service import Access
 from bot.attachments.service import Attachments
 from bot.case import due
 from bot.case.errors import CaseError, CaseNotFound, NotAllowed
+from bot.case.linked_news import LINKED_NEWS, on_the_page
 from bot.case.models import Case, CaseEvent, Category, EventKind, MeasureKind, Status, Urgency
 from bot.case.policy import CasePolicy, alert_place
 from bot.events import MessageRef, Platform
@@ -60,6 +61,14 @@ ALREADY = {
     EventKind.CALLED_BACK: N_("{name} already recorded the call back. Nothing else to do."),
 }
 HANDLING_ROLES = frozenset({Role.COORDINATOR, Role.CONFIDANT})
+
+
+async def inform_reporter(tx: Transaction, case: Case, event: CaseEvent) -> None:
+    """The reporter hears of ``event``; one who reported on the staff page also hears in
+    the chats they linked that there is news."""
+    await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
+    if on_the_page(case):
+        await tx.outbox.enqueue(LINKED_NEWS, case_id=case.id, event_id=event.id)
 
 
 @dataclass(slots=True)
@@ -237,7 +246,7 @@ class CaseHandling:
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
         if informs:
-            await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
+            await inform_reporter(tx, case, event)
         elif not silent and case.receipt and case.receipt.notify and kind in NEWS:
             await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
         for watcher in self.watchers:

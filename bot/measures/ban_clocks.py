@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.case.detail import detail_on
-from bot.case.handling import ALERT, NEWS, RECEIPT_NOTICE, REPORTER, THREAD
+from bot.case.handling import ALERT, NEWS, RECEIPT_NOTICE, THREAD, inform_reporter
 from bot.case.models import Case, CaseEvent, EventKind
 from bot.i18n import translator
 from bot.measures import ban_views as views
@@ -155,7 +155,7 @@ class BanClocks(Feature):
         await tx.outbox.enqueue(ALERT, case_id=case.id)
         await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
         if informs:
-            await tx.outbox.enqueue(REPORTER, case_id=case.id, event_id=event.id)
+            await inform_reporter(tx, case, event)
         elif case.receipt and case.receipt.notify and event.kind in NEWS:
             await tx.outbox.enqueue(RECEIPT_NOTICE, case_id=case.id)
         return SENT
