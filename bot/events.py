@@ -103,6 +103,9 @@ class FormSubmitted:
     form_id: str
     values: Mapping[str, str | None] = field(default_factory=dict)
     state: str = ""
+    # The same rendered form submitted again (a replay, or a resubmission after an error the
+    # person saw) carries the same key, so what it stores is stored once.
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

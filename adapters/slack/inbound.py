@@ -199,10 +199,14 @@ def view_id(body: Payload) -> str | None:
 
 
 def form_submitted(body: Payload) -> FormSubmitted:
+    """A modal's submission; its key is the view and the form in it (a view id is unique
+    per opened modal, and Slack sends the same one again when the person resubmits)."""
     view = body.get("view") or {}
+    form_id = str(view.get("callback_id") or "")
     return FormSubmitted(
         interactive_actor(body),
-        form_id=str(view.get("callback_id") or ""),
+        form_id=form_id,
         values=form_values(view.get("state") or {}),
         state=str(view.get("private_metadata") or ""),
+        key=f"slack:{view['id']}:{form_id}" if view.get("id") else None,
     )
