@@ -6,20 +6,12 @@ BIN := $(VENV)/bin
 
 .PHONY: start test install install-test check bench translations letter-templates
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+# One install script for every place meldbot runs: here, CI, the Containerfile and a server.
+install:
+	PYTHON=$(PYTHON) VENV=$(VENV) deploy/install
 
-install: $(BIN)/python
-	scripts/nlds-assets
-	$(BIN)/pip install --quiet -e .
-
-install-test: $(BIN)/python
-	scripts/system-packages
-	scripts/teams-schema
-	scripts/axe-core
-	scripts/nlds-assets
-	$(BIN)/pip install --quiet -e '.[test]'
+install-test:
+	PYTHON=$(PYTHON) VENV=$(VENV) deploy/install --test
 
 start: install
 	$(BIN)/meldbot serve

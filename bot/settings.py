@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -19,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from bot.access.config import SignIn, checked_origin
+from bot.access.config import SignIn, checked_origin, is_loopback
 from bot.attachments.policy import MAX_MB
 from bot.case.detail import ChannelContent
 from bot.case.models import Category
@@ -381,9 +382,29 @@ class Settings(BaseSettings):
         """Where staff report on meldbot's own page; None when it is switched off."""
         return f"{self.public_url}/melden" if self.staff_page else None
 
+    def _check_demo_stays_local(self) -> None:
+        """The demo web chat and the demo sign-in trust a request whose Host is 127.0.0.1.
+        A reverse proxy on this machine that does not pass the Host on makes every visitor
+        look like that, so a public address and the demo never go together."""
+        host = urlsplit(self.public_url).hostname or ""
+        if is_loopback(host):
+            return
+        if self.web_chat_enabled:
+            raise ConfigError(
+                f"MELDBOT_PUBLIC_URL names {host}, beyond this machine, while the demo web "
+                "chat (where anyone can act as anyone) is on: set MELDBOT_WEB_CHAT=off."
+            )
+        if self.signin is None:
+            raise ConfigError(
+                f"[signin] is missing while MELDBOT_PUBLIC_URL names {host}, beyond this "
+                "machine: the demo sign-in lets anyone sign in as anyone, so configure the "
+                "organisation's OpenID Connect provider."
+            )
+
     def check(self) -> None:
         """Cross-field rules that a single field's type cannot express."""
         self._check_scheduled_platforms()
+        self._check_demo_stays_local()
         if self.slack_enabled:
             if not self.slack_signing_secret and not self.slack_app_token:
                 raise ConfigError(

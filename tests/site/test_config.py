@@ -38,7 +38,8 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
 def test_the_file_names_the_provider_and_the_environment_holds_the_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _config(tmp_path, monkeypatch, 'public_url = "https://meldbot.example.org/"\n' + SIGNIN)
+    body = 'public_url = "https://meldbot.example.org/"\nweb_chat = "off"\n' + SIGNIN
+    _config(tmp_path, monkeypatch, body)
     monkeypatch.setenv("MELDBOT_SIGNIN__CLIENT_SECRET", "uit-de-omgeving")
     settings = load_settings()
     assert settings.public_url == "https://meldbot.example.org"
@@ -100,9 +101,11 @@ def test_the_cli_serves_beyond_this_machine_only_behind_a_sign_in(
     assert main(["serve", "--host", "192.0.2.2"]) == 2, "public_url is still plain http"
     assert "MELDBOT_PUBLIC_URL must be an https://" in capsys.readouterr().err
     monkeypatch.setenv("MELDBOT_PUBLIC_URL", "https://meldbot.example.org")
+    monkeypatch.setenv("MELDBOT_WEB_CHAT", "off")
     check_serving(load_settings(), "0.0.0.0")  # noqa: S104 (a sign-in, and https: passes)
     monkeypatch.delenv("MELDBOT_CONFIG")
     monkeypatch.delenv("MELDBOT_PUBLIC_URL")
+    monkeypatch.delenv("MELDBOT_WEB_CHAT")
     for host in ("127.0.0.1", "localhost", "::1"):
         check_serving(load_settings(), host)  # the embedded default on this machine
 
