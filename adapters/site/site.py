@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -32,6 +33,8 @@ from bot.access.service import Access
 from bot.access.sessions import Sessions
 from bot.i18n import LANGUAGES, N_, translator
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PARKED = "parked-form"
 PARKED_TTL = timedelta(hours=1)
@@ -86,8 +89,14 @@ class Site:
         self.uploads: dict[str, int] = {}  # path -> the body a POST there may have (files)
         if settings.signin is not None:
             self.provider = Provider(settings.signin, settings.public_url + "/signin/callback")
-        else:
+        elif settings.on_this_machine:
             self.local = local_personas(settings)
+        else:
+            # The demo sign-in lets anyone be anyone: never at a public address.
+            log.warning(
+                "no [signin] at a public address: nobody can sign in to the console or "
+                "report with their name until the organisation's OpenID provider is set"
+            )
 
     # -- mounting -----------------------------------------------------------------------
 

@@ -154,6 +154,18 @@ async def test_with_a_sign_in_configured_there_is_no_demo_sign_in(make_site: Mak
     assert unreachable.status == 502 and "niet bereikbaar" in await unreachable.text()
 
 
+async def test_at_a_public_address_without_a_sign_in_nobody_can_sign_in(
+    make_site: MakeSite,
+) -> None:
+    """A chat-only deployment keeps running; the demo sign-in, where anyone can be anyone,
+    is just not offered beyond this machine."""
+    site = await make_site(public_url="https://meldbot.example.org")
+    status, html = await site.page("/signin")
+    assert status == 200 and "Inloggen als" not in html, html
+    local = await make_site()  # the same on this machine offers the demo personas
+    assert "Inloggen als" in (await local.page("/signin"))[1]
+
+
 async def test_the_demo_sign_in_needs_its_own_form_token(make_site: MakeSite) -> None:
     site = await make_site()
     await site.token("/signin")
