@@ -127,8 +127,11 @@ class Dialogs:
 
     async def handle(self, event: Event) -> Response:
         event = _cleaned(event)
-        t = await self.ctx.translator_for(event.actor)
+        # Until the person's language is read, the answer to a failure is in the default one:
+        # with the database down, reading it fails too, and the person must still hear.
+        t = self.ctx.coordinator_t
         try:
+            t = await self.ctx.translator_for(event.actor)
             return await self._route(event, t)
         except CaseError as refusal:
             text = t(refusal.reason, **refusal.values)
