@@ -280,7 +280,7 @@ class Dialogs:
                 return await self.manager.consent(event, action == "consent.yes", t)
             case "manager.done" | "manager.not_done" | "manager.help":
                 return self.manager.open_answer(event, t)
-        log.info("ignored unknown action %s", action)
+        log.info("ignored an unknown action")  # its id is input: it could say anything
         return Response()
 
     async def _form(self, event: FormSubmitted, t: Translator) -> Response:

@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.slack import shapes
+
 MAX_AGE = 5 * 60  # seconds: Slack's own bound against a replayed request
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
@@ -51,8 +53,9 @@ def bolt_request(body: bytes, query: str, headers: Mapping[str, str]) -> AsyncBo
     except UnicodeDecodeError:
         raise Unreadable("The body is not UTF-8.") from None
     content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if not isinstance(_payload(text, content_type), dict):
-        raise Unreadable("The body is not a Slack payload.")
+    wrong = shapes.problem(_payload(text, content_type))
+    if wrong is not None:
+        raise Unreadable(wrong)
     try:
         return AsyncBoltRequest(body=text, query=query, headers=dict(headers))
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
