@@ -12,6 +12,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.withheld import Withheld
+
 TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 2
 
@@ -27,21 +29,6 @@ def quiet_logger(name: str) -> logging.Logger:
     if not any(isinstance(f, Withheld) for f in logger.filters):
         logger.addFilter(Withheld())
     return logger
-
-
-class Withheld(logging.Filter):
-    """Keeps what a library's warning or error is about, and withholds its details.
-
-    bolt writes payload values into its warnings ("Unhandled request ({'type': …})") and
-    the texts of exceptions (which can carry a user id) into its errors: the log keeps the
-    sentence before them and the exception's kind only."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        said = str(record.msg).split("\n", 1)[0].split(" (", 1)[0][:80]
-        kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
-        record.msg = f"{said} ({kind}; details withheld)" if kind else f"{said} (details withheld)"
-        record.args, record.exc_info, record.exc_text, record.stack_info = None, None, None, None
-        return True
 
 
 class WebClient(AsyncWebClient):
