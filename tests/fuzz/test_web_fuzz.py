@@ -3,14 +3,13 @@ answer, never a 5xx, a traceback or a log line with what someone typed."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, web
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.app import RUNTIME, create_app
@@ -18,10 +17,10 @@ from bot.settings import Settings
 from storage.sealing import new_key
 from tests.fuzz.conftest import LogWatch, quiet
 from tests.fuzz.hostile import CONTENT_TYPES, MARK, broken_bodies, dumps, mutated
+from tests.fuzz.sending import Sent, send_all, server_errors
 from tests.fuzz.slack_cases import ACTIONS, VALUES
 
 MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
-BATCH = 25
 PERSONAS = ["fatima", "karin", "sanne", "niemand"]
 DEEP = b"[" * 1000 + b"]" * 1000  # the depth that took the measured server down
 
@@ -61,45 +60,22 @@ async def test_broken_web_chat_posts_are_never_a_server_error(
     client = await aiohttp_client(app)
     origin = f"http://{client.host}:{client.port}"
     rng = random.Random(1605)
-    requests: list[tuple[str, bytes, str]] = []
+    requests: list[Sent] = []
     for n in range(1400):
         path, body = _body(rng)
+        headers = {"Origin": origin, "Content-Type": "application/json"}
+        raw = dumps(body).encode("utf-8", "surrogatepass")
         if n % 6 == 0:
             nested = b'{"pane": "chat", "persona": "fatima", "text": ' + DEEP + b"}"
             raw = rng.choice([*broken_bodies(rng, dumps(body)), nested])
-            requests.append((path, raw, rng.choice(CONTENT_TYPES)))
-        else:
-            requests.append(
-                (path, dumps(body).encode("utf-8", "surrogatepass"), "application/json")
-            )
+            headers["Content-Type"] = rng.choice(CONTENT_TYPES)
+        requests.append(Sent(path, "POST", f"/web/api/{path}", raw, headers))
 
-    statuses: list[int] = []
-    for start in range(0, len(requests), BATCH):
-        answers: list[ClientResponse] = await asyncio.gather(
-            *(
-                client.post(
-                    f"/web/api/{path}",
-                    data=raw,
-                    headers={"Content-Type": kind, "Origin": origin}
-                    if kind
-                    else {"Origin": origin},
-                )
-                for path, raw, kind in requests[start : start + BATCH]
-            )
-        )
-        for answer in answers:
-            await answer.read()
-            statuses.append(answer.status)
+    statuses = await send_all(client, requests)
     await quiet()
     await app[RUNTIME].outbox.settle()
 
     problems = log_watch.problems()
-    failed = sorted(
-        {
-            (path, status)
-            for (path, _, _), status in zip(requests, statuses, strict=True)
-            if status >= 500
-        }
-    )
+    failed = server_errors(requests, statuses)
     assert not failed and not problems, "\n".join([str(failed), *problems])
     assert 200 in statuses and 400 in statuses
