@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, ClientSession
 from aiohttp.test_utils import TestClient
 
 BATCH = 25
@@ -21,13 +21,15 @@ class Sent:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-async def send_all(client: TestClient[Any, Any], requests: list[Sent]) -> list[int]:
-    """The status of each answer, in order."""
+async def send_all(
+    client: TestClient[Any, Any] | ClientSession, requests: list[Sent], base: str = ""
+) -> list[int]:
+    """The status of each answer, in order; ``base``: the server's URL for a session."""
     statuses: list[int] = []
     for start in range(0, len(requests), BATCH):
         answers: list[ClientResponse] = await asyncio.gather(
             *(
-                client.request(r.method, r.path, data=r.body or None, headers=r.headers,
+                client.request(r.method, base + r.path, data=r.body or None, headers=r.headers,
                                allow_redirects=False)
                 for r in requests[start : start + BATCH]
             )
