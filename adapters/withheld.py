@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from aiohttp.http_exceptions import HttpProcessingError
+
 SAID_MAX = 80
 
 
@@ -19,9 +21,18 @@ class Withheld(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         said = str(record.msg).split("\n", 1)[0].split(" (", 1)[0].split(":", 1)[0][:SAID_MAX]
         kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
+        if record.exc_info and _clients_fault(record.exc_info[1]):
+            # A request the server could not read (a line too long, a broken header) was
+            # answered with a 4xx already: no fault of the service's.
+            record.levelno, record.levelname = logging.INFO, "INFO"
         record.msg = f"{said} ({kind}; details withheld)" if kind else f"{said} (details withheld)"
         record.args, record.exc_info, record.exc_text, record.stack_info = None, None, None, None
         return True
+
+
+def _clients_fault(error: BaseException | None) -> bool:
+    code = getattr(error, "code", None)  # aiohttp's HttpProcessingError: the status sent
+    return isinstance(error, HttpProcessingError) and isinstance(code, int) and code < 500
 
 
 class _Forward(logging.Handler):
