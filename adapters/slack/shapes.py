@@ -53,6 +53,7 @@ REQUIRED: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "url_verification": (("challenge",),),
 }
 COMMAND = (("command",), ("user_id",))  # a slash command is a form without a type
+EVENT_ID_MAX = 100  # what a delivery key keeps, with room to spare
 NULLABLE = frozenset({"selected_option", "enterprise", "team", "message", "container"})
 
 
@@ -66,6 +67,8 @@ def problem(payload: Any) -> str | None:
     required = REQUIRED.get(kind, ()) if kind else COMMAND if "command" in payload else ()
     if not all(_has(payload, path) for path in required):
         return "The body is not a Slack payload."
+    if len(str(payload.get("event_id") or "")) > EVENT_ID_MAX:
+        return "The body is not a Slack payload."  # Slack's event ids are a dozen characters
     actions = payload.get("actions")
     if kind == "block_actions" and not (actions and all(a.get("action_id") for a in actions)):
         return "The body is not a Slack payload."
