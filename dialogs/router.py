@@ -143,8 +143,11 @@ class Dialogs:
                 limit=too_long.limit,
             )
             return Response(private=[_say(text)])
-        except Exception:
-            log.exception("could not handle %s", type(event).__name__)
+        except Exception as error:
+            # The kind only: an exception's text can carry what it was handling (an id, what
+            # someone typed). Where it failed is logged at DEBUG, for a developer's run.
+            log.error("could not handle %s (%s)", type(event).__name__, type(error).__name__)
+            log.debug("where handling %s failed", type(event).__name__, exc_info=True)
             text = t(
                 "Something went wrong on our side and nothing was saved. "
                 "Please try again in a minute."
