@@ -4,16 +4,29 @@ clear "try again in a moment" (in Dutch first), and works again once it is back.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
 
+from bot.app import RUNTIME, create_app
+from storage.sealing import new_key
 from tests.console.conftest import console_with
+from tests.fakes.bot_connector import FakeBotConnector
+from tests.fakes.teams_payloads import TeamsBot, TeamsPayloads
 from tests.fuzz.conftest import LogWatch
 from tests.site.conftest import MakeSite, free_port, make_site, mock_provider  # noqa: F401
 from tests.staffpage.conftest import MakeStaff, make_staff  # noqa: F401
+from tests.teams.support import MIA, TeamsSender, card_of, text_of
+from tests.teams.support import make_settings as teams_settings
+from tests.waiting import until
+
+MakeClient = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 
 TRY_AGAIN = "Er ging iets mis aan onze kant, dus er is niets opgeslagen. Probeer het zo opnieuw."
 
@@ -92,3 +105,26 @@ async def test_the_console_says_try_again(
     assert status == 503 and "Probeer het zo opnieuw" in html
     assert (await console.get(f"/console/zaken/{case.reference}"))[0] == 200
     assert log_watch.problems(known=_background) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_teams_tells_the_person_to_try_again(
+    database_url: str,
+    tmp_path: Path,
+    aiohttp_client: MakeClient,
+    database_down: Callable[[], AsyncIterator[None]],
+) -> None:
+    async with FakeBotConnector(bot=TeamsBot()) as fake:
+        settings = teams_settings(
+            fake, database_url=database_url, data_dir=tmp_path, seal_key=new_key(), language="nl"
+        )
+        app = await create_app(settings)
+        sender = TeamsSender(await aiohttp_client(app))
+        teams = TeamsPayloads(fake.url)
+        async with database_down():  # type: ignore[attr-defined]
+            answer = await sender.post(teams.personal_message("Een klant schreeuwde.", MIA))
+            said = await until(lambda: fake.activities(teams.personal(MIA)["id"]), "an answer")
+        await app[RUNTIME].database.engine.dispose()
+
+    assert answer.status in (200, 202)
+    assert "er is niets opgeslagen" in text_of(card_of(said[-1]))
