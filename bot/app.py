@@ -16,6 +16,7 @@ from aiohttp import web
 from adapters import console
 from adapters.site import Site
 from adapters.web.store import Conversations
+from adapters.withheld import withhold
 from bot.aangifte import guidance as aangifte_guidance
 from bot.aangifte.service import AangifteService
 from bot.access.links import ROLES_VALID, Links, link_keys
@@ -74,6 +75,9 @@ from storage.migrate import upgrade
 from storage.sealing import Sealer, new_key
 
 log = logging.getLogger(__name__)
+# aiohttp logs a request it cannot read, and a handler's failure, with the request line and
+# the exception's text: the log keeps what happened, never what was sent.
+withhold("aiohttp.server", logging.ERROR)
 
 MAX_REQUEST_BYTES = 256 * 1024
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from bot.consultation.sighting import sight_code
 from bot.i18n import Translator
+from bot.ids import record_id
 from bot.text import TooLong, clean, clean_line
 
 E = TypeVar("E", bound=StrEnum)
@@ -81,4 +82,4 @@ def text_line(
 
 
 def int_state(state: str) -> int | None:
-    return int(state) if state.isdigit() else None
+    return record_id(state)

@@ -127,8 +127,11 @@ class Dialogs:
 
     async def handle(self, event: Event) -> Response:
         event = _cleaned(event)
-        t = await self.ctx.translator_for(event.actor)
+        # Until the person's language is read, the answer to a failure is in the default one:
+        # with the database down, reading it fails too, and the person must still hear.
+        t = self.ctx.coordinator_t
         try:
+            t = await self.ctx.translator_for(event.actor)
             return await self._route(event, t)
         except CaseError as refusal:
             text = t(refusal.reason, **refusal.values)
@@ -140,8 +143,11 @@ class Dialogs:
                 limit=too_long.limit,
             )
             return Response(private=[_say(text)])
-        except Exception:
-            log.exception("could not handle %s", type(event).__name__)
+        except Exception as error:
+            # The kind only: an exception's text can carry what it was handling (an id, what
+            # someone typed). Where it failed is logged at DEBUG, for a developer's run.
+            log.error("could not handle %s (%s)", type(event).__name__, type(error).__name__)
+            log.debug("where handling %s failed", type(event).__name__, exc_info=True)
             text = t(
                 "Something went wrong on our side and nothing was saved. "
                 "Please try again in a minute."
@@ -277,7 +283,7 @@ class Dialogs:
                 return await self.manager.consent(event, action == "consent.yes", t)
             case "manager.done" | "manager.not_done" | "manager.help":
                 return self.manager.open_answer(event, t)
-        log.info("ignored unknown action %s", action)
+        log.info("ignored an unknown action")  # its id is input: it could say anything
         return Response()
 
     async def _form(self, event: FormSubmitted, t: Translator) -> Response:

@@ -99,13 +99,14 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 30})
         _use_immediate_transactions(engine)
         return engine
     # No JIT: meldbot's queries are short, and compiling one costs more than it saves (a
     # list with a rare filter took 300 ms of JIT for 40 ms of work).
     settings = {"server_settings": {"jit": "off"}} if parsed.drivername.endswith("asyncpg") else {}
-    return create_async_engine(url, pool_pre_ping=True, connect_args=settings)
+    # hide_parameters: an error's log line must not carry the values (a reporter's id).
+    return create_async_engine(url, hide_parameters=True, pool_pre_ping=True, connect_args=settings)
 
 
 class Database:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.case.errors import CaseError
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.measures.ban_service import BanService
 
 if TYPE_CHECKING:
@@ -31,10 +32,10 @@ def _bans(a: Acted) -> BanService:
 
 
 def _measure_id(a: Acted) -> int:
-    try:
-        return int(str(a.form.get("verbod_id", "")))
-    except ValueError:
-        raise CaseError(CHOOSE) from None
+    measure_id = record_id(str(a.form.get("verbod_id", "")))
+    if measure_id is None:
+        raise CaseError(CHOOSE)
+    return measure_id
 
 
 async def _outcome(a: Acted) -> None:

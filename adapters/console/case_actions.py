@@ -28,6 +28,7 @@ from bot.access.models import Principal, Role
 from bot.case.errors import CaseError
 from bot.case.models import Case, Category, MeasureKind, Status, Urgency
 from bot.i18n import N_, translator
+from bot.ids import record_id
 from bot.measures.models import Plan, Step
 from bot.text import MESSAGE_MAX, TooLong, clean
 
@@ -164,10 +165,9 @@ async def _advise(a: Acted) -> None:
 
 
 async def _measure_step(a: Acted) -> None:
-    try:
-        measure_id = int(str(a.form.get("maatregel_id", "")))
-    except ValueError:
-        raise CaseError(CHOOSE) from None
+    measure_id = record_id(str(a.form.get("maatregel_id", "")))
+    if measure_id is None:
+        raise CaseError(CHOOSE)
     step = a.choice("stap", Step)
     assert step is not None  # required
     note = a.text("notitie", required=False)

@@ -23,6 +23,7 @@ from bot.case.errors import CaseError
 from bot.case.labels import CATEGORY_LABELS, MEASURE_LABELS, STATUS_LABELS
 from bot.case.models import Case, Status, Urgency, can_transition
 from bot.i18n import N_, translator
+from bot.ids import record_id
 from bot.measures import views as measure_views
 from bot.measures.models import LADDER
 
@@ -149,9 +150,8 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     """A case's file, always as a download of the type its bytes were checked to be."""
     principal = principal_of(request)
     assert principal is not None  # @require
-    try:
-        file_id = int(request.match_info["file"])
-    except ValueError:
+    file_id = record_id(request.match_info["file"])
+    if file_id is None:
         return await error_page(request, 404)
     try:
         stored = await console_of(request).cases.attachment(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.aangifte.models import FiledBy
 from bot.case.errors import CaseError
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.trafficking.models import Body
 
 if TYPE_CHECKING:
@@ -28,10 +29,9 @@ def _raw(a: Acted, name: str) -> str:
 
 async def propose(a: Acted) -> None:
     assert a.console.proposals is not None  # wired by the composition root
-    try:
-        measure_id = int(_raw(a, "voorstel_van"))
-    except ValueError:
-        raise CaseError(CHOOSE) from None
+    measure_id = record_id(_raw(a, "voorstel_van"))
+    if measure_id is None:
+        raise CaseError(CHOOSE)
     message = a.text("bericht", required=False)
     await a.console.proposals.propose(a.by, a.case.id, measure_id, message)
 

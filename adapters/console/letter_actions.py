@@ -23,6 +23,7 @@ from adapters.web.app import download_disposition
 from bot.access.models import Role
 from bot.case.errors import CaseError
 from bot.i18n import translator
+from bot.ids import record_id
 from bot.letters.values import Filled
 
 FAILED = "brief"  # the form a refusal brings back (``failed`` on the case page)
@@ -63,10 +64,9 @@ async def draft(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
     if console.letters is None:
         raise web.HTTPNotFound
-    try:
-        measure_id = int(request.match_info["measure"])
-    except ValueError:
-        raise web.HTTPNotFound from None
+    measure_id = record_id(request.match_info["measure"])
+    if measure_id is None:
+        raise web.HTTPNotFound
     form = await request.post()
     try:
         case = await console.cases.locate(principal, request.match_info["reference"])

@@ -16,6 +16,7 @@ A POST is checked before any handler sees it:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -36,6 +37,7 @@ from adapters.site.site import YEAR_SECONDS, Site
 from bot.access.sessions import Found
 from bot.i18n import N_
 
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PRE_SESSION_POSTS = frozenset({"/signin/local"})
 SIGN_OUT = "/signout"
@@ -49,6 +51,20 @@ def site_middleware(site: Site) -> Middleware:
     async def handle(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not site.owns(request.path):
             return await handler(request)
+        try:
+            return await _handle(request, handler)
+        except web.HTTPException:
+            raise
+        except Exception as error:
+            # Most often the database is out of reach. The kind only: a database error's
+            # text can carry the values it was storing.
+            log.error(
+                "site: %s %s failed (%s)", request.method, route_of(request), type(error).__name__
+            )
+            request[FOUND] = None
+            return await site.unavailable(request)
+
+    async def _handle(request: web.Request, handler: Handler) -> web.StreamResponse:
         request[LANGUAGE] = site.language_of(request)
         # An anonymous page does not look at a session this browser may have: nothing of
         # the visit is tied to who is signed in (not even a session's last activity).
@@ -71,6 +87,12 @@ def site_middleware(site: Site) -> Middleware:
         return response
 
     return handle
+
+
+def route_of(request: web.Request) -> str:
+    """The route's pattern (``/console/zaken/{reference}``), never the address itself."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "(no route)"
 
 
 async def _form(

@@ -48,6 +48,10 @@ ERRORS = {
     413: (N_("That is too much at once"), N_("Send less at a time.")),
     502: (N_("Signing in is not possible now"), N_("Try again in a few minutes.")),
 }
+UNAVAILABLE = (
+    N_("This is not possible right now"),
+    N_("Something went wrong on our side, so nothing was saved. Try again in a moment."),
+)
 
 
 class AnonymousPosts(Protocol):
@@ -162,12 +166,19 @@ class Site:
     # -- pages --------------------------------------------------------------------------
 
     async def render(
-        self, request: web.Request, template: str, *, status: int = 200, **context: Any
+        self,
+        request: web.Request,
+        template: str,
+        *,
+        status: int = 200,
+        restore: bool = True,
+        **context: Any,
     ) -> web.Response:
-        """The page ``template`` (which extends ``site/base.html``) as an HTML response."""
+        """The page ``template`` (which extends ``site/base.html``) as an HTML response;
+        ``restore``: a form kept over a sign-in is filled in again (from the database)."""
         language = request.get(LANGUAGE) or self.language_of(request)
         session = session_of(request)
-        parked, consumed = await self._restore(request, session)
+        parked, consumed = await self._restore(request, session) if restore else (None, False)
         t = translator(language)
         # A page shown in answer to a POST says which page it stands for (``here=``).
         default = request.path_qs if request.method == "GET" else HOME
@@ -196,6 +207,14 @@ class Site:
         title, text = ERRORS.get(status, ERRORS[400])
         return await self.render(
             request, "site/error.html", status=status, title=title, text=reason or text
+        )
+
+    async def unavailable(self, request: web.Request) -> web.Response:
+        """The page when something meldbot needs (its database) cannot be reached: a 503
+        that needs nothing from the database itself."""
+        title, text = UNAVAILABLE
+        return await self.render(
+            request, "site/error.html", status=503, restore=False, title=title, text=text
         )
 
     # -- forms kept over a sign-in ------------------------------------------------------

@@ -6,10 +6,11 @@ import logging
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 
+from adapters.slack import gate
 from adapters.slack.client import quiet_logger, web_client
 from adapters.slack.files import SlackFiles
 from adapters.slack.listeners import Listeners
@@ -69,9 +70,17 @@ class SlackAdapter:
         app.router.add_post(EVENTS_PATH, self.receive)
 
     async def receive(self, request: web.Request) -> web.Response:
-        """One Slack request: bolt verifies the signature (401 otherwise) and acks."""
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        """One Slack request: unsigned is 401, signed but unreadable is 400, and only
+        then does bolt see it (and ack)."""
+        body = await request.read()
+        if not gate.signed(self.settings.slack_signing_secret or "", body, request.headers):
+            return web.Response(status=401, text="The request is not signed by Slack.")
+        try:
+            bolt_request = gate.bolt_request(body, request.query_string, request.headers)
+        except gate.Unreadable as unreadable:
+            log.info("slack: refused an unreadable request")
+            return web.Response(status=400, text=str(unreadable))
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def start(self) -> None:
         """Opens one HTTP session for every Web API call, and connects Socket Mode when

@@ -12,6 +12,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.withheld import Withheld
+
 TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 2
 
@@ -24,6 +26,8 @@ def quiet_logger(name: str) -> logging.Logger:
     """
     logger = logging.getLogger(name)
     logger.setLevel(logging.WARNING)
+    if not any(isinstance(f, Withheld) for f in logger.filters):
+        logger.addFilter(Withheld())
     return logger
 
 

@@ -64,9 +64,15 @@ class Steps:
         message: MessageRef | None = None,
     ) -> tuple[Response | None, Shown]:
         """The form's answers to the core; refused answers come back with what was typed."""
-        form = await self.opened(actor, step, message)
+        opening = Step(step.session, step.path, "press", step.action, step.value, step.message)
+        reopened, _ = await self.press(actor, opening, message)
+        form = reopened.form
         if form is None:
-            return None, Shown(status=409)
+            # What was typed is shown on its own, never dropped. The core answered instead
+            # of opening the form: it could not (its database out of reach), and says so.
+            kept = {k: v for k, v in posted.items() if isinstance(v, str) and k[:1] != "_"}
+            said = [*reopened.private, *reopened.messages]
+            return None, Shown(messages=said, values=kept, status=503 if said else 409)
         typed = answers.typed(form, posted)
         values, errors = answers.check(form, typed, translator(form.language))
         if not errors:

@@ -26,6 +26,7 @@ from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.newcomers import Newcomers
 from adapters.teams.replies import Replies
 from adapters.teams.turns import Turns
+from adapters.withheld import withhold
 from bot.attachments.policy import Limits
 from bot.i18n import translator
 from bot.ports import AddressBook, Handler
@@ -33,10 +34,13 @@ from bot.recent import Recent
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-# The SDK logs conversation ids (INFO, and in its connector's errors) and warns on every
-# anonymous turn; meldbot logs what failed itself, without ids.
-logging.getLogger("microsoft_agents").setLevel(logging.ERROR)
+# The SDK logs conversation ids (INFO, and in its connector's errors), warns on every
+# anonymous turn, and logs an invalid activity with its values; meldbot logs what failed
+# itself, without ids, and of the SDK's errors only what they are about.
+withhold("microsoft_agents", logging.ERROR)
 logging.getLogger("microsoft_agents.hosting.core.connector").setLevel(logging.CRITICAL)
+# An invalid activity is refused with a 400 here; the SDK's ERROR for it says no more.
+logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
 
 MESSAGES_PATH = "/api/messages"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -92,7 +96,7 @@ class TeamsAdapter:
     async def receive(self, request: web.Request) -> web.StreamResponse:
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             return _refuse(400, "The body is not JSON.")
         if not isinstance(body, dict):
             return _refuse(400, "The body is not an activity.")
@@ -106,14 +110,16 @@ class TeamsAdapter:
         except Unauthorized as refusal:
             log.warning("teams: request refused (%s)", refusal)
             return _refuse(401, "Unauthorized.")
-        if self.authenticator.anonymous and urlsplit(service_url).hostname not in LOCAL_HOSTS:
+        if self.authenticator.anonymous and _host(service_url) not in LOCAL_HOSTS:
             # Without credentials anyone could make meldbot call out anywhere.
             log.warning("teams: anonymous mode answers local tools only")
             return _refuse(401, "Unauthorized.")
         try:
             Activity.model_validate(body)
-        except ValidationError:
+        except (ValidationError, RecursionError):
             return _refuse(400, "The body is not a valid activity.")
+        if _host(service_url) is None:
+            return _refuse(400, "The serviceUrl is not a URL.")
         with warnings.catch_warnings():  # the SDK reads this plain key back
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             request["claims_identity"] = identity
@@ -139,6 +145,14 @@ class TeamsAdapter:
 async def _turn_failed(context: TurnContext, error: Exception) -> None:
     # The SDK's default tells the user the exception text; meldbot only logs its kind.
     log.error("teams: turn failed (%s)", type(error).__name__)
+
+
+def _host(url: str) -> str | None:
+    """The host of ``url``; None when it is none (``http://[::1`` makes urlsplit raise)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def _refuse(status: int, reason: str) -> web.Response:

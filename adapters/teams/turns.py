@@ -75,6 +75,9 @@ class Turns:
                 self._on_message(activity)
             case "invoke" if activity.name == CARD_ACTION:
                 await self._on_card_action(context, activity)
+            case "invoke":
+                # An invoke always gets an answer: without one the SDK answers 501.
+                await _answer(context, _message_body(self._t(NOT_OURS)))
             case "conversationUpdate":
                 self._on_members(activity)
             case _:

@@ -5,6 +5,7 @@ may also come as multipart, with files."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +33,7 @@ from bot.attachments.policy import Limits
 from bot.attachments.views import size_text
 from bot.events import IncomingFile
 
+log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
 Body = dict[str, Any]
 Action = Callable[[Body], Awaitable[dict[str, Any]]]
@@ -167,6 +169,11 @@ class Routes:
                 return self._json({"ok": False, "error": self._chrome("error_bad_request")}, 400)
             except Refused as refusal:
                 return self._json({"ok": False, "error": refusal.message}, refusal.status)
+            except Exception as error:
+                # Most often the database is out of reach; what was typed stays in the box.
+                # The kind only: a database error's text can carry what it was storing.
+                log.error("web: %s failed (%s)", request.path, type(error).__name__)
+                return self._json({"ok": False, "error": self._chrome("error_try_again")}, 503)
             status = 422 if result.get("ok") is False else 200
             return self._json(result, status)
 

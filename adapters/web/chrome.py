@@ -91,6 +91,9 @@ _NL: Final[dict[str, str]] = {
     "error_bad_request": (
         "Dit verzoek kon meldbot niet lezen. Vernieuw de pagina en probeer het opnieuw."
     ),
+    "error_try_again": (
+        "Er ging iets mis aan onze kant, dus er is niets opgeslagen. Probeer het zo opnieuw."
+    ),
     "error_cross_origin": "Geweigerd: dit verzoek kwam niet van deze pagina.",
     "error_persona": "Onbekende persoon voor dit paneel. Vernieuw de pagina.",
     "error_stale": "Dit bericht is intussen bijgewerkt. Kijk nog eens en probeer het opnieuw.",
@@ -191,6 +194,9 @@ _EN: Final[dict[str, str]] = {
         "input field. Send it in parts."
     ),
     "error_bad_request": "meldbot could not read this request. Reload the page and try again.",
+    "error_try_again": (
+        "Something went wrong on our side, so nothing was saved. Try again in a moment."
+    ),
     "error_cross_origin": "Refused: this request did not come from this page.",
     "error_persona": "Unknown person for this pane. Reload the page.",
     "error_stale": "This message has changed in the meantime. Have another look and try again.",

@@ -79,6 +79,30 @@ async def read_json(request: web.Request) -> object:
         if len(body) > MAX_BODY:
             raise BodyTooLarge
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        loaded = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        # RecursionError: nested deeper than a reader can follow
         raise BadBody("json") from error
+    if not _encodable(loaded):
+        raise BadBody("text")
+    return loaded
+
+
+def _encodable(node: object) -> bool:
+    """No lone surrogate anywhere: JSON can write one (``\\ud800``), UTF-8 cannot, and so
+    no database could keep the text."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode()
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True

@@ -15,6 +15,7 @@ from bot.case.handling import ALERT, THREAD, CaseHandling
 from bot.case.models import Case, EventKind
 from bot.events import Actor
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.measures.models import Step
 from bot.measures.proposal_models import (
     ANSWER_EVENT,
@@ -28,10 +29,11 @@ from bot.text import MESSAGE_MAX, TooLong, clean
 
 
 def _parsed(value: str) -> tuple[int, int]:
-    case_id, _, event_id = value.partition(":")
-    if not (case_id.isdigit() and event_id.isdigit()):
+    case_text, _, event_text = value.partition(":")
+    case_id, event_id = record_id(case_text), record_id(event_text)
+    if case_id is None or event_id is None:
         raise NotAllowed(NOT_YOURS)
-    return int(case_id), int(event_id)
+    return case_id, event_id
 
 
 def _words(message: str | None) -> str | None:
