@@ -70,7 +70,9 @@ class Steps:
         typed = answers.typed(form, posted)
         values, errors = answers.check(form, typed, translator(form.language))
         if not errors:
-            response = await self.call(FormSubmitted(actor, form.form_id, values, form.state))
+            # The token's nonce: a form sent twice is one, across restarts and instances too.
+            key = f"staffpage:{step.nonce}:{form.form_id}" if step.nonce else None
+            response = await self.call(FormSubmitted(actor, form.form_id, values, form.state, key))
             if not response.errors:
                 result = shown(response, step)
                 result.sent = True

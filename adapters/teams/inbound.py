@@ -108,7 +108,11 @@ def card_event(activity: Activity, action: payloads.CardAction) -> Event | None:
                 actor(activity), address(activity), action_id, value, pressed_message(activity)
             )
         case payloads.FormSent(form_id=form_id, state=state, values=values):
-            return FormSubmitted(actor(activity), form_id, values, state)
+            # The card's message in its conversation and the form: the same when Teams
+            # redelivers the activity or the person sends the same card again.
+            card = pressed_message(activity)
+            key = f"teams:{card.conversation}:{card.message_id}:{form_id}" if card else None
+            return FormSubmitted(actor(activity), form_id, values, state, key)
     return None
 
 
