@@ -46,9 +46,7 @@ class Bot:
     async def modal(self, user: str, opens: Callable[[], Awaitable[object]]) -> dict[str, Any]:
         seen = len(self.fake.calls_to("views.open"))
         await opens()
-        opened = await until(
-            lambda: self.fake.calls_to("views.open")[seen:], "the modal opened"
-        )
+        opened = await until(lambda: self.fake.calls_to("views.open")[seen:], "the modal opened")
         view: dict[str, Any] = opened[0].json_param("view")
         return view
 
