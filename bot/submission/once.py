@@ -24,14 +24,16 @@ MEMORY = timedelta(days=30)
 # An anonymous route's key (it may name the person's chat) is kept one day only.
 ANONYMOUS_MEMORY = timedelta(days=1)
 
-# The key of the submission being handled in this task, until a transaction claims it.
-_pending: ContextVar[str | None] = ContextVar("meldbot_submission", default=None)
+# The keys of the submission being handled in this task, until a transaction claims them:
+# a form, and the draft it sends (a draft can also be sent with a button).
+_pending: ContextVar[tuple[str, ...]] = ContextVar("meldbot_submission", default=())
 
 
 @contextmanager
 def submitting(key: str | None) -> Iterator[None]:
     """What is stored while handling this submission is stored once for ``key``."""
-    token = _pending.set(key)
+    keys = _pending.get()
+    token = _pending.set((*keys, key) if key is not None else keys)
     try:
         yield
     finally:
@@ -41,10 +43,11 @@ def submitting(key: str | None) -> Iterator[None]:
 @dataclass(frozen=True, slots=True)
 class Claim:
     tx: Transaction
-    key: str
+    keys: tuple[str, ...]
 
     async def produced(self, target: int) -> None:
-        await self.tx.submissions.produced(self.key, target)
+        for key in self.keys:
+            await self.tx.submissions.produced(key, target)
 
 
 async def claim(
@@ -53,14 +56,15 @@ async def claim(
     """Claims the submission being handled (None when there is none) inside ``tx``;
     ``AlreadySubmitted`` when it was stored before. One claim per submission: what the
     same handling stores after it belongs to the same submission."""
-    key = _pending.get()
-    if key is None:
+    keys = _pending.get()
+    if not keys:
         return None
-    _pending.set(None)
-    earlier = await tx.submissions.claim(key, kind, now)
-    if earlier is not None:
-        raise AlreadySubmitted(earlier)
-    claimed = Claim(tx, key)
+    _pending.set(())
+    for key in keys:
+        earlier = await tx.submissions.claim(key, kind, now)
+        if earlier is not None:
+            raise AlreadySubmitted(earlier)
+    claimed = Claim(tx, keys)
     if target is not None:
         await claimed.produced(target)
     return claimed

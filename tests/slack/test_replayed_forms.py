@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from bot.app import RUNTIME, Runtime, create_app
 from bot.case.models import Case
+from bot.conversations import ConversationStates
 from bot.i18n import Translator
 from dialogs.report import ReportDialog
 from storage.models import CaseEventRow, CaseRow, ConsultationRow
@@ -26,6 +27,8 @@ from storage.sealing import new_key
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_payloads import (
     block_actions,
+    dm_message,
+    event_callback,
     slash_command,
     submitted_view_values,
     view_submission,
@@ -216,3 +219,44 @@ async def test_a_coordinators_question_again_is_asked_once(bot: Bot) -> None:
     async with bot.runtime.database.engine.connect() as connection:
         kinds = list(await connection.scalars(select(CaseEventRow.kind)))
     assert kinds.count("question") == 1
+
+
+async def test_a_draft_sent_again_after_an_error_is_one_report(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report from a draft was stored, but meldbot failed before it marked the draft
+    sent (as a kill -9 would): the person presses "send" on the same draft again."""
+    put = ConversationStates.put
+    failed: list[bool] = []
+
+    async def fails_once(
+        states: ConversationStates, kind: str, actor: Any, state: dict[str, Any], ttl: Any
+    ) -> None:
+        if "sent_as" in state and not failed:
+            failed.append(True)
+            raise RuntimeError("meldbot stopped here")
+        await put(states, kind, actor, state, ttl)
+
+    monkeypatch.setattr(ConversationStates, "put", fails_once)
+    await bot.sender.post(event_callback(dm_message("UBOB", NARRATIVE), "EvDraft1"))
+    [draft] = await until(lambda: bot.fake.in_channel("DUBOB"), "the draft")
+    value = next(
+        str(element.get("value", ""))
+        for block in draft.blocks
+        for element in block.get("elements", [])
+        if element.get("action_id") == "report.send"
+    )
+    press = block_actions("UBOB", "report.send", value, channel="DUBOB", message_ts=draft.ts)
+    await bot.submit(press)
+    await until(lambda: failed, "the first press handled, up to the failure")
+    assert await bot.count(CaseRow) == 1
+    await bot.submit(press)
+    receipts = await until(
+        lambda: [p for p in bot.fake.in_channel("DUBOB") if REFERENCE.search(p.text)],
+        "the receipt in Bob's chat",
+    )
+    await bot.fake.settle()
+    assert await bot.count(CaseRow) == 1
+    async with bot.runtime.database.engine.connect() as connection:
+        [reference] = list(await connection.scalars(select(CaseRow.reference)))
+    assert all(REFERENCE.findall(p.text) == [reference] for p in receipts)
