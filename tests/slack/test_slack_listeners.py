@@ -162,6 +162,7 @@ async def test_submitted_values_are_mapped_by_block_id(
         form_id="report",
         values={"narrative": "Hij schreeuwde & sloeg", "category": "threat", "location": None},
         state='{"draft": 7}',
+        key="slack:VMODAL:report",  # the modal: the same when Slack sends it again
     )
     [feedback] = await fake_slack.wait_for("chat.postMessage")
     assert feedback.params["channel"] == "DU1"
