@@ -89,7 +89,9 @@ class Steps:
         form = None
         if page.form is not None and page.form_step is not None:
             step = page.form_step
-            kept = Step(session, path, "form", step.action, step.value, step.message)
+            # A form sent and shown again (refused) is the same form: its nonce stays.
+            nonce = step.nonce if step.kind == "form" else ""
+            kept = Step(session, path, "form", step.action, step.value, step.message, nonce)
             token = self.tokens.issue(kept)
             form = views.form(page.form, token, press, page.values, page.errors)
         # Typed text whose form cannot come back is shown on its own, never dropped.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -13,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
 from bot.app import RUNTIME, Runtime, create_app
+from dialogs import consult as consult_dialog
 from storage.sealing import new_key
 from tests.core.conftest import Clock, make_settings
 from tests.site.conftest import free_port
@@ -78,3 +80,30 @@ async def test_an_anonymous_report_sent_to_two_instances_is_one_case(
     assert CODE.search(again.text()) is None, "no new code: it would open nothing"
 
     assert await first.cases() == [reference.group(0)]
+
+
+async def test_sent_again_after_an_error_it_is_received_once(
+    instances: list[Instance], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored, but the answer failed: the page shows the form again with the error, and
+    the visitor sends that form again. One case; no new code."""
+    issued = consult_dialog.views.issued
+    failed: list[bool] = []
+
+    def fails_once(*args: Any) -> Any:
+        if not failed:
+            failed.append(True)
+            raise RuntimeError("the answer was lost")
+        return issued(*args)
+
+    monkeypatch.setattr(consult_dialog.views, "issued", fails_once)
+    page = instances[0]
+    opened = await page.get("/melden/anoniem")
+    form = {"_anon": opened.token(), "narrative": STORY, "danger": "no", "category": ""}
+    refused = await page.post("/melden/anoniem", form)
+    assert refused.status == 400 and STORY in refused.text()  # the text stays in the box
+    again = await page.post("/melden/anoniem", {**form, "_anon": refused.token()})
+    assert again.status == 200, again.text()
+    [reference] = await page.cases()
+    assert reference in again.text() and "was al ontvangen" in again.text()
+    assert CODE.search(again.text()) is None
