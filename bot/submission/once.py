@@ -21,7 +21,8 @@ from bot.submission.models import AlreadySubmitted, Produced, Submitted
 
 # Replays come within minutes and a resubmission soon after the error; a month is ample.
 MEMORY = timedelta(days=30)
-# An anonymous route's key (it may name the person's chat) is kept one day only.
+# Of an anonymous route, even that a form was sent is kept one day only: no longer than a
+# replay or a second try after an error needs.
 ANONYMOUS_MEMORY = timedelta(days=1)
 
 # The keys of the submission being handled in this task, until a transaction claims them:
