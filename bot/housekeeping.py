@@ -19,6 +19,7 @@ from bot.ports import DeliveryError, Messenger, Storage
 from bot.retention.service import Retention
 from bot.schedule.calendar import AMSTERDAM
 from bot.settings import Settings
+from bot.submission import once
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +86,16 @@ class Housekeeper(BackgroundTask):
                 deliveries, states, guesses = await sweep(self._storage, self._clock())
                 files = await self._attachments.forget_held()
                 ended = await self._sessions.purge() if self._sessions else 0
+                submissions = await once.forget(self._storage, self._clock())
                 log.info(
                     "housekeeping: forgot %s delivery keys, %s dialog states, %s guess windows, "
-                    "%s held files, %s ended sessions",
+                    "%s held files, %s ended sessions, %s form submissions",
                     deliveries,
                     states,
                     guesses,
                     files,
                     ended,
+                    submissions,
                 )
                 await forget_consultations(self._consultations, self._messengers, self._settings)
                 await self.retain_once_a_day()

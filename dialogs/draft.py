@@ -22,6 +22,8 @@ from bot.conversations import DRAFT_TTL
 from bot.events import ActionInvoked, Actor, IncomingFile, MessageRef
 from bot.i18n import Translator
 from bot.intake.signals import Signals
+from bot.submission import once
+from bot.submission.models import AlreadySubmitted
 from bot.text import NARRATIVE_MAX
 from bot.ui import Actions, Block, Button, Message, Note, Quote, Response, Strong, Text
 from dialogs.context import DialogContext
@@ -308,7 +310,18 @@ class DraftDialog:
         """Stores the report; the draft is marked sent only once the case is committed.
         The receipt takes the place of ``replacing`` (the draft message) when given."""
         reporter = Reporter(actor.platform, actor.user_id, actor.name)
-        case = await self.ctx.cases.report(report, reporter, replacing=replacing)
+        # The draft as shown is one report, however often it is sent: the answer to the
+        # first press may have been lost before the draft was marked sent.
+        key = f"draft:{actor.platform}:{actor.user_id}:{draft.token}"
+        try:
+            with once.submitting(key):
+                case = await self.ctx.cases.report(report, reporter, replacing=replacing)
+        except AlreadySubmitted as sent:
+            earlier = sent.earlier.target
+            found = await self.ctx.cases.opened_by_submission(earlier) if earlier else None
+            if found is None or found.reporter is None or found.reporter.user_id != actor.user_id:
+                raise
+            case = found
         draft.sent_as, draft.shown, draft.receipt_in = case.reference, None, replacing
         await self.ctx.states.put(DRAFT, actor, draft.state(), DRAFT_TTL)
         return case

@@ -36,6 +36,7 @@ from dialogs.link import LinkDialog, link_code
 from dialogs.manager import ManagerDialog
 from dialogs.menu import MenuDialog
 from dialogs.oncall import OnCallDialog
+from dialogs.once import Once
 from dialogs.report import ReportDialog
 from dialogs.reporter import ReporterDialog
 
@@ -124,6 +125,7 @@ class Dialogs:
         self.oncall = OnCallDialog(ctx)
         self.link = LinkDialog(ctx)
         self.manager = ManagerDialog(ctx)
+        self.once = Once(ctx, self.report.receipt)
 
     async def handle(self, event: Event) -> Response:
         event = _cleaned(event)
@@ -172,7 +174,7 @@ class Dialogs:
             case ActionInvoked():
                 return await self._action(event, t)
             case FormSubmitted():
-                return await self._form(event, t)
+                return await self.once.form(event, t, self._form)
             case MembersJoined():
                 log.info("members joined (%d)", len(event.members))
                 if self.ctx.onboarding is not None:

@@ -43,6 +43,7 @@ from storage.retention import SqlRetention
 from storage.sealing import Sealer
 from storage.search_index import Hashes
 from storage.sessions import SqlIdentityLinks, SqlSessions
+from storage.submissions import SqlSubmissionLedger
 from storage.timers import SqlTimers
 from storage.web_history import SqlWebHistory
 
@@ -73,6 +74,7 @@ class SqlTransaction:
     posts: SqlPosts
     retention: SqlRetention
     persons: SqlPersonRecords
+    submissions: SqlSubmissionLedger
 
 
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
@@ -148,6 +150,7 @@ class Database:
                 posts=SqlPosts(session, self._sealer, outbox),
                 retention=SqlRetention(session, self._sealer),
                 persons=SqlPersonRecords(session, self._sealer, self._hashes),
+                submissions=SqlSubmissionLedger(session, self._hashes),
             )
 
     def _insert(self) -> Any:

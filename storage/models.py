@@ -655,3 +655,15 @@ class WebMemberRow(Base):
     channel: Mapped[str] = mapped_column(String(80), primary_key=True)
     person_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     person_sealed: Mapped[str] = mapped_column(Text)
+
+
+class SubmissionRow(Base):
+    """A form submission already processed: its key as a keyed hash, and what it made
+    (the case or consultation), so the same submission again stores nothing."""
+
+    __tablename__ = "submissions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(index=True)

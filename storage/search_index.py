@@ -26,6 +26,7 @@ PEOPLE = b"people a restricted case is for"  # every person: reporters, handlers
 DIALOGS = b"conversation states"
 ADDRESSES = b"platform addresses"
 WEB_CHAT = b"web chat conversations and people"
+SUBMISSIONS = b"form submissions already processed"
 CHUNK = 500  # rows per INSERT: well within every backend's limit on parameters
 
 
@@ -40,6 +41,7 @@ class Hashes:
         self._dialogs = sealer.derived_keys(DIALOGS)
         self._addresses = sealer.derived_keys(ADDRESSES)
         self._web = sealer.derived_keys(WEB_CHAT)
+        self._submissions = sealer.derived_keys(SUBMISSIONS)
 
     def word(self, word: str) -> int:
         return self.words(word)[0]
@@ -71,6 +73,13 @@ class Hashes:
 
     def webs(self, name: str) -> list[str]:
         return [_hex(one, name) for one in self._web]
+
+    def submission(self, key: str) -> str:
+        """A form submission's key (it names a platform's view, card or form token)."""
+        return _hex(self._submissions[0], key)
+
+    def submissions(self, key: str) -> list[str]:
+        return [_hex(one, key) for one in self._submissions]
 
 
 def _word_hash(key: bytes, word: str) -> int:

@@ -76,7 +76,9 @@ class Steps:
         typed = answers.typed(form, posted)
         values, errors = answers.check(form, typed, translator(form.language))
         if not errors:
-            response = await self.call(FormSubmitted(actor, form.form_id, values, form.state))
+            # The token's nonce: a form sent twice is one, across restarts and instances too.
+            key = f"staffpage:{step.nonce}:{form.form_id}" if step.nonce else None
+            response = await self.call(FormSubmitted(actor, form.form_id, values, form.state, key))
             if not response.errors:
                 result = shown(response, step)
                 result.sent = True
@@ -93,7 +95,9 @@ class Steps:
         form = None
         if page.form is not None and page.form_step is not None:
             step = page.form_step
-            kept = Step(session, path, "form", step.action, step.value, step.message)
+            # A form sent and shown again (refused) is the same form: its nonce stays.
+            nonce = step.nonce if step.kind == "form" else ""
+            kept = Step(session, path, "form", step.action, step.value, step.message, nonce)
             token = self.tokens.issue(kept)
             form = views.form(page.form, token, press, page.values, page.errors)
         # Typed text whose form cannot come back is shown on its own, never dropped.

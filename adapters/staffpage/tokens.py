@@ -63,7 +63,8 @@ class Tokens:
     def issue(self, step: Step) -> str:
         expires = int((self._clock() + TOKEN_TTL).timestamp())
         fields = [step.session, step.path, step.kind, step.action, step.value, step.message]
-        body = json.dumps([*fields, secrets.token_urlsafe(12), expires], separators=(",", ":"))
+        nonce = step.nonce or secrets.token_urlsafe(12)  # kept by a form shown again
+        body = json.dumps([*fields, nonce, expires], separators=(",", ":"))
         payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         return f"{payload}.{self._mac(payload)}"
 

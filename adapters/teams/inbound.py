@@ -23,6 +23,7 @@ from bot.events import (
 
 THREAD_MARK = ";messageid="
 BOT_PREFIX = "28:"  # Teams' ids of bots; people's start with 29:
+RENDERED = "teams:"  # a form submission's key: this prefix, the rendering and the form
 MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 # Where Teams marks a file in a message's text: the file itself comes as an attachment.
 FILE_MARK = re.compile(r"<attachment\b[^>]*>\s*</attachment>", re.IGNORECASE)
@@ -107,9 +108,19 @@ def card_event(activity: Activity, action: payloads.CardAction) -> Event | None:
             return ActionInvoked(
                 actor(activity), address(activity), action_id, value, pressed_message(activity)
             )
-        case payloads.FormSent(form_id=form_id, state=state, values=values):
-            return FormSubmitted(actor(activity), form_id, values, state)
+        case payloads.FormSent(form_id=form_id, state=state, values=values, rendering=shown):
+            # This rendering of the form: the same when Teams redelivers the activity or the
+            # person sends the same card again (a card can show one form twice, for two).
+            key = f"{RENDERED}{shown}:{form_id}" if shown else None
+            return FormSubmitted(actor(activity), form_id, values, state, key)
     return None
+
+
+def rendering(event: FormSubmitted) -> str | None:
+    """The rendering of the form ``event`` sent (see ``card_event``), to show it again."""
+    if event.key is None or not event.key.startswith(RENDERED):
+        return None
+    return event.key.removeprefix(RENDERED).split(":", 1)[0]
 
 
 def members_joined(activity: Activity, bot_id: str) -> MembersJoined | None:

@@ -8,6 +8,7 @@ Everything that comes back is input: ``parse`` checks every key, type and size.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -42,6 +43,7 @@ class FormSent:
     form_id: str
     state: str
     values: dict[str, str | None]
+    rendering: str | None = None  # this rendering of the form: the same when sent again
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +60,10 @@ def button_data(button: ui.Button) -> dict[str, Any]:
     return {MARKER: VERSION, "kind": BUTTON, "action": button.action_id, "value": button.value}
 
 
-def submit_data(form: ui.Form) -> dict[str, Any]:
-    """Also lists the field ids: Teams leaves out inputs that were left empty."""
+def submit_data(form: ui.Form, rendering: str | None = None) -> dict[str, Any]:
+    """Also lists the field ids: Teams leaves out inputs that were left empty.
+    ``rendering`` names this rendering of the form (new unless it is the same form shown
+    again with errors): a card can show the same form twice, for two submissions."""
     _check_id(form.form_id, "form id")
     _check_size(form.state, STATE_MAX, "form state")
     fields = [field.id for field in form.fields]
@@ -75,6 +79,7 @@ def submit_data(form: ui.Form) -> dict[str, Any]:
         "form": form.form_id,
         "state": form.state,
         "fields": fields,
+        "rendering": rendering or secrets.token_urlsafe(12),
     }
 
 
@@ -112,7 +117,8 @@ def parse(data: object) -> CardAction | None:
     values = _values(data)
     if not _is_text(state, STATE_MAX) or values is None:
         return None
-    return FormSent(form_id, state, values)
+    rendering = data.get("rendering")
+    return FormSent(form_id, state, values, rendering if _is_id(rendering) else None)
 
 
 def _values(data: Mapping[Any, Any]) -> dict[str, str | None] | None:

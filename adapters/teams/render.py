@@ -67,6 +67,7 @@ def form_card(
     errors: Mapping[str, str] | None = None,
     values: Mapping[str, str | None] | None = None,
     required_message: str | None = None,
+    rendering: str | None = None,
 ) -> JSON:
     """A form as a card; ``cancel_label`` (translated) unless the form names its own.
 
@@ -75,7 +76,7 @@ def form_card(
     ``required_message`` (translated) is what Teams shows when a required field is empty.
     """
     try:
-        submit, cancel = payloads.submit_data(form), payloads.cancel_data(form)
+        submit, cancel = payloads.submit_data(form, rendering), payloads.cancel_data(form)
     except payloads.PayloadError as error:
         raise RenderError(str(error)) from None
     card = _fit(

@@ -49,7 +49,7 @@ class Replies:
             form = self._forms.get(shown)
             if form is None:
                 return None, " ".join(response.errors.values())
-            return form_card(form, errors=response.errors, values=event.values), ""
+            return form_card(form, errors=response.errors, values=event.values, sent=event), ""
         if response.form is not None:
             self._forms.remember(shown or "", response.form)
             return form_card(response.form), ""
@@ -90,7 +90,7 @@ class Replies:
         if response.errors and isinstance(event, FormSubmitted):
             form = self._forms.get(activity.reply_to_id)
             if form is not None:
-                card = form_card(form, errors=response.errors, values=event.values)
+                card = form_card(form, errors=response.errors, values=event.values, sent=event)
                 await self._post_form(here, form, card)
             else:
                 await self._to_person(event, [_text(" ".join(response.errors.values()))])
@@ -131,7 +131,11 @@ class Replies:
 
 
 def form_card(
-    form: Form, *, errors: dict[str, str] | None = None, values: Any = None
+    form: Form,
+    *,
+    errors: dict[str, str] | None = None,
+    values: Any = None,
+    sent: Event | None = None,
 ) -> dict[str, Any]:
     """The form as a card; Teams' own words on it ("Cancel", "Please fill this in") are in
     the form's language, the person's, not the organisation's."""
@@ -142,6 +146,8 @@ def form_card(
         values=values,
         cancel_label=form.cancel_label or t(CANCEL),
         required_message=t(REQUIRED),
+        # Shown again with errors, it is the same rendering: sent again, it is the same form.
+        rendering=inbound.rendering(sent) if isinstance(sent, FormSubmitted) else None,
     )
 
 

@@ -147,7 +147,9 @@ class Dispatcher:
         if errors:
             self._forms.put_back(opened)
             return self._form_refused(opened, raw, errors)
-        event = FormSubmitted(self._actor(person), opened.form.form_id, values, opened.form.state)
+        form = opened.form  # its token names this opened form: sent again, it is the same
+        key = f"web:{opened.token}:{form.form_id}"
+        event = FormSubmitted(self._actor(person), form.form_id, values, form.state, key)
         try:
             response = await self._call(event)
         except Refused:

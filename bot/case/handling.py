@@ -26,6 +26,8 @@ from bot.i18n import N_
 from bot.intake.signals import Recogniser
 from bot.oncall.page import end_page, page_of, since_last_page
 from bot.ports import CaseWatcher, Messenger, Storage, Transaction
+from bot.submission import once
+from bot.submission.models import Produced
 
 ALERT = "case.alert"
 THREAD = "case.thread"
@@ -134,6 +136,7 @@ class CaseHandling:
         """One coordinator action: role checked on the server, case locked, audit written."""
         async with self.storage.transaction() as tx:
             case = await self._handled_by(tx, actor, case_id, for_update=True)
+            await once.claim(tx, Produced.CHANGE, self.clock(), case.id)
             await self._audit(tx, actor, action, case, detail)
             yield tx, case
         self.wake_outbox()

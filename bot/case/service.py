@@ -37,6 +37,8 @@ from bot.case.reading import CaseReading
 from bot.consultation.models import Receipt
 from bot.events import MessageRef, Platform
 from bot.ports import Transaction
+from bot.submission import once
+from bot.submission.models import Produced
 
 UNDELIVERED = "reporter.undelivered"  # tells the thread that feedback did not arrive
 RECEIPT = "reporter.receipt"  # the confirmation in the reporter's chat, once it is stored
@@ -79,11 +81,16 @@ class CaseService(CaseActions, CaseReading):
         platform: Platform,
         receipt: Receipt | None = None,
     ) -> Case:
-        """Opens the case inside ``tx``: anonymous reports commit it with their receipt."""
+        """Opens the case inside ``tx``: anonymous reports commit it with their receipt.
+        A form submitted before opens nothing: ``AlreadySubmitted`` says which case it made."""
         platform = self.coordination(platform)
         report = self._heard(report)
         now = self.clock()
+        kind = Produced.REPORT if reporter is not None else Produced.ANONYMOUS_REPORT
+        claimed = await once.claim(tx, kind, now)
         case = await tx.cases.create(report, reporter, platform, now, receipt)
+        if claimed is not None:
+            await claimed.produced(case.id)
         event = await tx.cases.add_event(
             case, EventKind.REPORTED, now, category=report.category, urgency=case.urgency
         )
@@ -282,6 +289,7 @@ class CaseService(CaseActions, CaseReading):
             case = await tx.cases.get(case_id, for_update=True)
             if case is None or not _reported_by(case, reporter):
                 raise NotAllowed("This report is not yours, or it no longer exists.")
+            await once.claim(tx, Produced.CHANGE, self.clock(), case.id)
             if settles is not None:
                 await tx.dialogs.delete(settles)
             event = await tx.cases.add_event(
@@ -299,6 +307,7 @@ class CaseService(CaseActions, CaseReading):
             case = await tx.cases.of_receipt(receipt_id, for_update=True)
             if case is None:
                 raise NotAllowed("This report is not yours, or it no longer exists.")
+            await once.claim(tx, Produced.CHANGE, self.clock(), case.id)
             kind = _reply_kind(await tx.cases.events(case.id))
             event = await tx.cases.add_event(case, kind, self.clock(), text=text)
             await tx.outbox.enqueue(THREAD, case_id=case.id, event_id=event.id)
@@ -311,6 +320,12 @@ class CaseService(CaseActions, CaseReading):
             case = await self._handled_by(tx, actor, case_id, for_update=False)
             await self._audit(tx, actor, "read", case, "form")
         return case
+
+    async def opened_by_submission(self, case_id: int) -> Case | None:
+        """The case a form submitted before opened, to answer the same form again as it
+        was answered then (the reporter's own receipt, like ``report``'s, is not audited)."""
+        async with self.storage.transaction() as tx:
+            return await tx.cases.get(case_id)
 
     async def cases_of(self, reporter: Reporter) -> list[Case]:
         async with self.storage.transaction() as tx:

@@ -19,6 +19,8 @@ from bot.case.service import CaseService
 from bot.consultation.models import Consultation, ConsultationStatus, Entry, EntryKind, Receipt
 from bot.i18n import N_
 from bot.ports import Storage, Transaction
+from bot.submission import once
+from bot.submission.models import Produced
 
 ALERT = "consultation.alert"
 THREAD = "consultation.thread"
@@ -125,6 +127,7 @@ class ConsultationHandling:
                 raise CaseNotFound(GONE)
             if not consultation.is_open:
                 raise CaseError("This consultation is closed.")
+            await once.claim(tx, Produced.CHANGE, self.clock(), consultation.id)
             await tx.audit.record(
                 actor.key,
                 f"consultation.{action}",

@@ -33,6 +33,8 @@ from bot.consultation.throttle import GUESS_LIMIT, GUESS_WINDOW, guesser_hash, h
 from bot.events import Actor, MessageRef, Platform
 from bot.i18n import TIMEZONE
 from bot.ports import Storage, Transaction
+from bot.submission import once
+from bot.submission.models import Produced
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +108,13 @@ class ConsultationService(ConsultationHandling):
         secret_hash = await self.hasher.hash(secret)
         now = self.clock()
         async with self.storage.transaction() as tx:
+            claimed = await once.claim(tx, Produced.CONSULTATION, now)
             receipt = await tx.receipts.create(secret_hash, contact)
             consultation = await tx.consultations.create(
                 receipt, self._coordination(platform), language, now
             )
+            if claimed is not None:
+                await claimed.produced(consultation.id)
             entry = await tx.consultations.add_entry(consultation, EntryKind.WROTE, now, text=text)
             await tx.outbox.enqueue(ALERT, consultation_id=consultation.id)
             await tx.outbox.enqueue(THREAD, consultation_id=consultation.id, entry_id=entry.id)
@@ -203,7 +208,7 @@ class ConsultationService(ConsultationHandling):
     ) -> Case:
         """The colleague chose to report: anonymously (the same code follows the case) or
         with their name (feedback comes by name; the thread says who it was)."""
-        async with self._colleague_change(receipt_id) as (tx, consultation):
+        async with self._colleague_change(receipt_id, change=False) as (tx, consultation):
             platform = reporter.platform if reporter else consultation.coordination_platform
             receipt = None if reporter else consultation.receipt
             case = await self.cases.open_in(tx, report, reporter, platform, receipt)
@@ -255,13 +260,17 @@ class ConsultationService(ConsultationHandling):
 
     @asynccontextmanager
     async def _colleague_change(
-        self, receipt_id: int
+        self, receipt_id: int, change: bool = True
     ) -> AsyncIterator[tuple[Transaction, Consultation]]:
+        """``change``: a form submitted here changes the consultation (a report made of
+        it is claimed as the case it opens instead)."""
         async with self.storage.transaction() as tx:
             consultation = await tx.consultations.of_receipt(receipt_id, for_update=True)
             if consultation is None:
                 raise ReceiptRefused("That code does not open anything. Check it and try again.")
             if not consultation.is_open:
                 raise CaseError("This consultation is closed. You can always start a new one.")
+            if change:
+                await once.claim(tx, Produced.CHANGE, self.clock(), consultation.id)
             yield tx, consultation
         self.wake_outbox()

@@ -30,6 +30,7 @@ from bot.ports.messaging import (
 from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 from bot.ports.storage import CaseWatcher, Storage, Transaction
+from bot.ports.submissions import SubmissionLedger
 from bot.ports.web_history import WebHistory
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "SessionStore",
     "Storage",
     "StoredReceipt",
+    "SubmissionLedger",
     "TimerRepository",
     "Transaction",
     "WebHistory",

@@ -20,6 +20,7 @@ from bot.ports.messaging import DialogStates
 from bot.ports.posts import PostRepository
 from bot.ports.registry import RegistryQueries
 from bot.ports.retention import RetentionRepository
+from bot.ports.submissions import SubmissionLedger
 from bot.privacy.ports import PersonRecords
 
 
@@ -92,6 +93,9 @@ class Transaction(Protocol):
 
     @property
     def persons(self) -> PersonRecords: ...
+
+    @property
+    def submissions(self) -> SubmissionLedger: ...
 
 
 class CaseWatcher(Protocol):

@@ -86,6 +86,7 @@ def test_a_sent_form_comes_back_with_its_values() -> None:
             "kind": "een soort",
             "form": None,
         },
+        submit["data"]["rendering"],
     )
     assert parse({**teams_merge(submit["fallback"], typed), "msteams": {}}) == sent
     assert parse(teams_merge(cancel, typed)) == FormCancelled("case.status")
@@ -135,13 +136,16 @@ def test_payload_shape() -> None:
         "action": "case.claim",
         "value": "7",
     }
-    assert payloads.submit_data(form) == {
+    assert payloads.submit_data(form, "R1") == {
         "meldbot": 1,
         "kind": "form",
         "form": "case.status",
         "state": "42",
         "fields": ["status", "message", "note", "kind", "form"],
+        "rendering": "R1",
     }
+    # Each rendering of a form is named anew, so two sendings of one card are told apart.
+    assert payloads.submit_data(form)["rendering"] != payloads.submit_data(form)["rendering"]
     assert payloads.cancel_data(form) == {"meldbot": 1, "kind": "cancel", "form": "case.status"}
     assert payloads.input_id("note") == "field.note"
 

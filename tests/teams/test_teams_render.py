@@ -515,7 +515,7 @@ def test_form_card_fields_and_actions() -> None:
     assert location["isRequired"] is False and "value" not in location
     submit, cancel = card["actions"]
     assert submit["verb"] == render.SUBMIT_VERB == "meldbot.form"
-    assert submit["data"] == payloads.submit_data(form)
+    assert submit["data"] == payloads.submit_data(form, submit["data"]["rendering"])
     assert submit["associatedInputs"] == "auto"
     assert (submit["title"], submit["style"]) == ("Verstuur", "positive")
     assert cancel["verb"] == render.CANCEL_VERB == "meldbot.cancel"

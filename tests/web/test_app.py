@@ -135,6 +135,7 @@ async def test_home_buttons_open_a_form_and_the_form_submits(
         "report",
         {"description": "Hij dreigde", "category": "threat", "location": None},
         "draft-1",
+        f"web:{token}:report",  # the opened form: the same when it is sent again
     )
     assert summaries(adapter, "dm:ahmed") == ["Je melding M-2026-0001 is ontvangen."]
     assert summaries(adapter, "coordinators") == ["Melding M-2026-0001: Nieuw"]
