@@ -154,7 +154,14 @@ class Dialogs:
                 "Something went wrong on our side and nothing was saved. "
                 "Please try again in a minute."
             )
-            field = FIRST_FIELD.get(event.form_id) if isinstance(event, FormSubmitted) else None
+            form = event if isinstance(event, FormSubmitted) else None
+            if form is not None and form.key:
+                # It may have failed after its commit; the ledger makes sending it again safe.
+                text = t(
+                    "Something went wrong on our side. Please send it again in a minute: "
+                    "what already arrived is not saved twice."
+                )
+            field = FIRST_FIELD.get(form.form_id) if form is not None else None
             if field:
                 return Response(errors={field: text})
             return Response(private=[_say(text)])
