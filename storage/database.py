@@ -1,7 +1,18 @@
-"""The database: engine, transactions and the delivery ledger."""
+"""The database: engine, transactions and the delivery ledger.
+
+Durability: every transaction is committed durably (SQLite ``synchronous=FULL``, an fsync
+of the WAL; PostgreSQL's default ``synchronous_commit``) unless it asks not to be. Only
+state that is harmless to lose in a power cut asks (``durable=False``): Slack's delivery
+keys, dialog state (a draft), addresses. Their commit then skips the fsync (SQLite
+``synchronous=NORMAL`` in WAL mode, PostgreSQL ``synchronous_commit=off``): still atomic,
+and durable against a crash of meldbot itself, only the last moments before a power cut may
+be lost. Reports, the outbox, audit and everything else stay durable, so a report is
+never confirmed before it is on disk.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -9,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -75,6 +86,10 @@ class SqlTransaction:
     persons: SqlPersonRecords
 
 
+DURABLE = "meldbot_durable"
+ADDRESSES_KEPT = 10_000  # references remembered in memory, to skip rewriting the same one
+
+
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
     """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking;
     foreign keys, the WAL and secure deletes on every connection."""
@@ -91,6 +106,13 @@ def _use_immediate_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
+        # The safety level can only change outside a transaction: set it before BEGIN,
+        # and only when it differs from the connection's last one.
+        level = "FULL" if connection.get_execution_options().get(DURABLE, True) else "NORMAL"
+        info = connection.connection.info
+        if info.get("synchronous") != level:
+            connection.exec_driver_sql(f"PRAGMA synchronous={level}")
+            info["synchronous"] = level
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -114,13 +136,27 @@ class Database:
     def __init__(self, url: str, sealer: Sealer, clock: Callable[[], datetime]) -> None:
         self.engine = create_engine(url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._light_sessions = async_sessionmaker(
+            self.engine.execution_options(**{DURABLE: False}), expire_on_commit=False
+        )
+        self._postgres = self.engine.dialect.name == "postgresql"
+        self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
         self._sealer = sealer
         self._clock = clock
         self._hashes = Hashes(sealer)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlTransaction]:
-        async with self._sessions() as session, session.begin():
+    async def _session(self, *, durable: bool) -> AsyncIterator[AsyncSession]:
+        sessions = self._sessions if durable else self._light_sessions
+        async with sessions() as session, session.begin():
+            if not durable and self._postgres:
+                await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[SqlTransaction]:
+        """``durable=False`` only for what is harmless to lose in a power cut (see above)."""
+        async with self._session(durable=durable) as session:
             outbox = SqlOutbox(session, self._clock(), self._sealer)
             yield SqlTransaction(
                 session=session,
@@ -153,7 +189,8 @@ class Database:
         return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
-        async with self._sessions() as session, session.begin():
+        # Not durable: lost in a power cut, a redelivery is handled once more at worst.
+        async with self._session(durable=False) as session:
             result = await session.execute(
                 self._insert()(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
             )
@@ -167,13 +204,18 @@ class Database:
     async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None:
         """Keep the newest reference for ``key``; implements ``bot.ports.AddressBook``."""
         newest, *older = self._hashes.addresses(key)
+        kept = (platform, key)
+        # Rewritten once a day even when unchanged: ``seen_on`` keeps it from being purged.
+        reference_json = f"{self._clock().date()} {json.dumps(reference, sort_keys=True)}"
+        if self._addresses_kept.get(kept) == reference_json and not older:
+            return  # the same reference as last time: nothing to write
         values = {
             "key_sealed": self._sealer.seal(key),
             "reference_sealed": self._sealer.seal_json(reference),
             "seen_on": self._clock().date(),
         }
         statement = self._insert()(AddressRow).values(platform=platform, key_hash=newest, **values)
-        async with self._sessions() as session, session.begin():
+        async with self._session(durable=False) as session:
             if older:  # the same address hashed under a key before a rotation
                 await session.execute(
                     delete(AddressRow).where(
@@ -186,6 +228,9 @@ class Database:
                     index_elements=["platform", "key_hash"], set_=values
                 )
             )
+        if len(self._addresses_kept) >= ADDRESSES_KEPT:
+            self._addresses_kept.clear()
+        self._addresses_kept[kept] = reference_json
 
     async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
         hashes = self._hashes.addresses(key)

@@ -106,7 +106,10 @@ class CaseWatcher(Protocol):
 
 
 class Storage(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+    def transaction(self, *, durable: bool = True) -> AbstractAsyncContextManager[Transaction]:
+        """``durable=False``: state harmless to lose in a power cut (a draft), committed
+        without waiting for the disk; everything else (reports) is committed durably."""
+        ...
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
         """True the first time a platform delivery key (Slack ``event_id``) is seen."""
