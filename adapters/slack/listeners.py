@@ -23,11 +23,11 @@ from adapters.slack.files import SlackFiles
 from adapters.slack.inbox import Inbox
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
-from adapters.slack.submissions import FormSubmissions, FormWords
+from adapters.slack.submissions import FormSubmissions, FormWords, said
 from bot.events import CommandInvoked, Event, MessageRef
 from bot.ports import DeliveryError, FirstDelivery, Handler
 from bot.recent import Recent
-from bot.ui import Message, Response
+from bot.ui import Response
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class Listeners:
         except Exception:
             log.exception("slack: message failed in the core")
             # Nothing was kept: the person hears to send it again, not silence.
-            retry = [Message(self.words.try_again)]
+            retry = [said(self.words.try_again)]
             await self.replies.guard("message", self.replies.post(received.address, retry))
             return
         log.info("slack: message handled")

@@ -21,7 +21,7 @@ from adapters.slack.replies import Replies
 from bot.events import FormSubmitted, MessageRef
 from bot.ports import DeliveryError, Handler
 from bot.recent import Recent
-from bot.ui import Message, Response
+from bot.ui import Message, Response, Text
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,10 @@ class FormWords:
     saving: str
     try_again: str
     not_saved: str
+
+
+def said(words: str) -> Message:
+    return Message(words, [Text.of(words)])
 
 
 class FormSubmissions:
@@ -60,7 +64,7 @@ class FormSubmissions:
         work = asyncio.ensure_future(self.handler(submitted))
         done, _ = await asyncio.wait({work}, timeout=self.deadline)
         if not done:
-            saving = render.result_view(Message(self.words.saving), self.replies.note)
+            saving = render.result_view(said(self.words.saving), self.replies.note)
             await ack(response_action="update", view=saving)
             log.info("slack: form still being saved after its ack (%s)", submitted.form_id)
             late = asyncio.create_task(self._finish_late(work, submitted, view_id))
@@ -82,7 +86,7 @@ class FormSubmissions:
             first = next(iter(submitted.values))
             await ack(response_action="errors", errors={first: self.words.try_again})
         else:
-            view = render.result_view(Message(self.words.try_again), self.replies.note)
+            view = render.result_view(said(self.words.try_again), self.replies.note)
             await ack(response_action="update", view=view)
 
     async def _answer(
@@ -147,7 +151,7 @@ class FormSubmissions:
         except DeliveryError as error:
             log.error("slack: form reply failed (%s)", error)
             return
-        await self.replies.guard("form", self.replies.post(address, [Message(words)]))
+        await self.replies.guard("form", self.replies.post(address, [said(words)]))
 
     async def settle(self) -> None:
         """Until every answer that came after its ack has been carried out."""
