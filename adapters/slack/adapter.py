@@ -9,6 +9,10 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack.client import quiet_logger, web_client
 from adapters.slack.files import SlackFiles
@@ -26,7 +30,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SHORTENED = N_("(Shortened: the rest did not fit in one Slack message.)")
 SAVING = N_(
-    "Your report is being saved. The confirmation follows in your chat with meldbot in a moment."
+    "What you sent is being saved. The confirmation follows in your chat with meldbot in a moment."
 )
 TRY_AGAIN = N_("That did not work just now, nothing was kept. Please try again in a moment.")
 NOT_SAVED = N_(
@@ -90,6 +94,7 @@ class SlackAdapter:
             # for every message.
             self.client.session = aiohttp.ClientSession()
         self.listeners.inbox.open()
+        await self._warm_up()
         if not self.settings.slack_app_token or self._socket is not None:
             return
         self._socket = AsyncSocketModeHandler(
@@ -100,6 +105,19 @@ class SlackAdapter:
         )
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("slack: connected in Socket Mode")
+
+    async def _warm_up(self) -> None:
+        """bolt asks Slack who the bot is (``auth.test``) on the first request, which made
+        that request wait over a second: ask now. If Slack cannot be reached, bolt asks
+        later itself."""
+        for middleware in self.app._async_middleware_list:  # bolt has no public hook
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                try:
+                    middleware.auth_test_result = await self.client.auth_test()
+                except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                    log.warning(
+                        "slack: who the bot is stays to be asked (%s)", type(error).__name__
+                    )
 
     async def settle(self) -> None:
         """Until every event and every late form answer has been handled."""
