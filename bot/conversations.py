@@ -44,7 +44,7 @@ class ConversationStates:
     # power cut is asked for again; a report made from it is committed durably.
 
     async def get(self, kind: str, actor: Someone) -> dict[str, Any] | None:
-        async with self.storage.transaction(durable=False) as tx:
+        async with self.storage.transaction(read_only=True) as tx:
             return await tx.dialogs.get(self.key(kind, actor), self.clock())
 
     async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:

@@ -87,6 +87,7 @@ class SqlTransaction:
 
 
 DURABLE = "meldbot_durable"
+READ_ONLY = "meldbot_read_only"
 ADDRESSES_KEPT = 10_000  # references remembered in memory, to skip rewriting the same one
 
 
@@ -106,9 +107,14 @@ def _use_immediate_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY, False):
+            # Reads take no write lock: in WAL mode they run beside the one writer.
+            connection.exec_driver_sql("BEGIN")
+            return
         # The safety level can only change outside a transaction: set it before BEGIN,
         # and only when it differs from the connection's last one.
-        level = "FULL" if connection.get_execution_options().get(DURABLE, True) else "NORMAL"
+        level = "FULL" if options.get(DURABLE, True) else "NORMAL"
         info = connection.connection.info
         if info.get("synchronous") != level:
             connection.exec_driver_sql(f"PRAGMA synchronous={level}")
@@ -139,6 +145,9 @@ class Database:
         self._light_sessions = async_sessionmaker(
             self.engine.execution_options(**{DURABLE: False}), expire_on_commit=False
         )
+        self._reading_sessions = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
         self._postgres = self.engine.dialect.name == "postgresql"
         self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
         self._sealer = sealer
@@ -146,17 +155,26 @@ class Database:
         self._hashes = Hashes(sealer)
 
     @asynccontextmanager
-    async def _session(self, *, durable: bool) -> AsyncIterator[AsyncSession]:
-        sessions = self._sessions if durable else self._light_sessions
+    async def _session(
+        self, *, durable: bool, read_only: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        if read_only:
+            sessions = self._reading_sessions
+        else:
+            sessions = self._sessions if durable else self._light_sessions
         async with sessions() as session, session.begin():
-            if not durable and self._postgres:
+            if not durable and not read_only and self._postgres:
                 await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield session
 
     @asynccontextmanager
-    async def transaction(self, *, durable: bool = True) -> AsyncIterator[SqlTransaction]:
-        """``durable=False`` only for what is harmless to lose in a power cut (see above)."""
-        async with self._session(durable=durable) as session:
+    async def transaction(
+        self, *, durable: bool = True, read_only: bool = False
+    ) -> AsyncIterator[SqlTransaction]:
+        """``durable=False`` only for what is harmless to lose in a power cut (see above);
+        ``read_only`` only for a transaction that writes nothing: on SQLite it takes no
+        write lock, so a write in it could fail when another writer came first."""
+        async with self._session(durable=durable, read_only=read_only) as session:
             outbox = SqlOutbox(session, self._clock(), self._sealer)
             yield SqlTransaction(
                 session=session,
