@@ -7,6 +7,10 @@ channel, or the person for Home and joins) events are handled one after the othe
 order they came; ``workers`` conversations at a time overall. Above ``capacity`` waiting
 events a new one is refused, unacked, so that Slack delivers it again later: nothing is
 lost and nothing is answered twice (a redelivery is recognised by its ``event_id``).
+
+A stop handles every accepted event first. A crash loses the ones still waiting (a DM then
+goes unanswered, and the person writes again); reports are no events: a form submission
+is answered only once the core has it (``submissions``).
 """
 
 from __future__ import annotations
