@@ -17,7 +17,7 @@ from bot.ui import Message, Response, Text
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_payloads import dm_message, event_callback, view_submission
 from tests.slack.conftest import MakeClient
-from tests.slack.support import SeenKeys, SlackSender
+from tests.slack.support import SeenKeys, SlackSender, make_settings
 from tests.waiting import until
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
@@ -200,3 +200,29 @@ async def test_a_dm_while_the_database_is_down_is_answered_with_try_again(
     assert (await slack.post(event_callback(dm_message("U1", "hallo"), "EvDown"))).status == 200
     [told] = await fake_slack.wait_for("chat.postMessage")
     assert told.params["channel"] == "DU1" and "try again in a moment" in told.params["text"]
+
+
+async def test_socket_mode_acks_the_envelope_while_the_core_is_still_busy(
+    fake_slack: FakeSlack, seen: SeenKeys
+) -> None:
+    settings = make_settings(fake_slack, slack_signing_secret=None, slack_app_token="xapp-test")
+    core = GatedCore(lambda event: Response(messages=[Message("Dank je", [Text.of("Dank je.")])]))
+    adapter = SlackAdapter(settings, core, seen)
+    await adapter.start()
+    try:
+        await fake_slack.wait_for_socket()
+        body = json.loads(event_callback(dm_message("U1", "via socket"), "EvSocketGate"))
+        await fake_slack.socket_send(
+            {"envelope_id": "env-g", "type": "events_api", "payload": body}
+        )
+
+        def acked() -> list[dict[str, Any]]:
+            return [m for m in fake_slack.socket_received if m.get("envelope_id") == "env-g"]
+
+        await until(acked, "the envelope's ack")
+        assert core.handled == [], "acked before the core answered"
+        core.gate.set()
+        [posted] = await fake_slack.wait_for("chat.postMessage")
+        assert posted.params["channel"] == "DU1"
+    finally:
+        await adapter.stop()
