@@ -24,7 +24,7 @@ from adapters.slack.inbox import Inbox
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
 from adapters.slack.submissions import FormSubmissions, FormWords, said
-from bot.events import CommandInvoked, Event, MessageRef
+from bot.events import CommandInvoked, Event, MembersJoined, MessageRef
 from bot.ports import DeliveryError, FirstDelivery, Handler
 from bot.recent import Recent
 from bot.ui import Response
@@ -77,9 +77,29 @@ class Listeners:
         if body.get("type") != "event_callback":
             await next_()
             return None
+        if not self.wanted(body.get("event") or {}, context.bot_user_id):
+            return BoltResponse(status=200, body="")  # nothing to do, nothing to keep
         if self.inbox.accept(body, context.bot_user_id):
             return BoltResponse(status=200, body="")
         return BoltResponse(status=503, body="busy, deliver again later")
+
+    def wanted(self, event: Body, bot_user_id: str | None) -> bool:
+        """Whether meldbot does anything with the event: the rest (a message in a channel,
+        an edit, a join elsewhere) is acked without a queue or a database write."""
+        kind = event.get("type")
+        if kind == "message":
+            return inbound.message_received(event) is not None
+        if kind == "app_home_opened":
+            return inbound.home_opened(event) is not None
+        if kind == "team_join":
+            return inbound.workspace_joined(event, bot_user_id) is not None
+        if kind == "member_joined_channel":
+            joined = inbound.channel_joined(event, bot_user_id)
+            return joined is not None and self._welcomes(joined)
+        return False
+
+    def _welcomes(self, joined: MembersJoined) -> bool:
+        return bool({joined.address.conversation, joined.team} & self.welcomed_in)
 
     async def on_event(self, body: Body, bot_user_id: str | None) -> None:
         """One event from the inbox, after its ack."""
@@ -131,7 +151,7 @@ class Listeners:
 
     async def on_member_joined_channel(self, event: Body, bot_user_id: str | None) -> None:
         joined = inbound.channel_joined(event, bot_user_id)
-        if joined is None or not {joined.address.conversation, joined.team} & self.welcomed_in:
+        if joined is None or not self._welcomes(joined):
             return
         if await self._a_person(self.messenger.client, joined.members[0].user_id):
             await self._handle("channel join", joined)

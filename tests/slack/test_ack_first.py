@@ -226,3 +226,21 @@ async def test_socket_mode_acks_the_envelope_while_the_core_is_still_busy(
         assert posted.params["channel"] == "DU1"
     finally:
         await adapter.stop()
+
+
+async def test_events_meldbot_does_nothing_with_are_acked_without_a_delivery_key(
+    settings: Settings, seen: SeenKeys, fake_slack: FakeSlack, aiohttp_client: MakeClient
+) -> None:
+    core = GatedCore()
+    core.gate.set()
+    slack = await serve(SlackAdapter(settings, core, seen), aiohttp_client)
+    in_a_channel = dm_message("U1", "in een kanaal") | {"channel": "C1", "channel_type": "channel"}
+    edited = dm_message("U1", "gewijzigd") | {"subtype": "message_changed"}
+    joined_elsewhere = {"type": "member_joined_channel", "user": "U2", "channel": "C0OTHER"}
+    for n, event in enumerate([in_a_channel, edited, joined_elsewhere]):
+        assert (await slack.post(event_callback(event, f"EvIgnored{n}"))).status == 200
+    assert (await slack.post(event_callback(dm_message("U1", "hallo"), "EvWanted"))).status == 200
+    await until(lambda: core.handled, "the DM handled")
+    await fake_slack.settle()
+    assert seen.keys == ["slack:EvWanted"]
+    assert texts(core.handled) == ["hallo"]
