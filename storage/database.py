@@ -3,7 +3,7 @@
 Durability: every transaction is committed durably (SQLite ``synchronous=FULL``, an fsync
 of the WAL; PostgreSQL's default ``synchronous_commit``) unless it asks not to be. Only
 state that is harmless to lose in a power cut asks (``durable=False``): Slack's delivery
-keys, dialog state (a draft), addresses. Their commit then skips the fsync (SQLite
+keys and dialog state (a draft). Their commit then skips the fsync (SQLite
 ``synchronous=NORMAL`` in WAL mode, PostgreSQL ``synchronous_commit=off``): still atomic,
 and durable against a crash of meldbot itself, only the last moments before a power cut may
 be lost. Reports, the outbox, audit and everything else stay durable, so a report is
@@ -12,6 +12,7 @@ never confirmed before it is on disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -222,10 +223,12 @@ class Database:
     async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None:
         """Keep the newest reference for ``key``; implements ``bot.ports.AddressBook``."""
         newest, *older = self._hashes.addresses(key)
-        kept = (platform, key)
-        # Rewritten once a day even when unchanged: ``seen_on`` keeps it from being purged.
-        reference_json = f"{self._clock().date()} {json.dumps(reference, sort_keys=True)}"
-        if self._addresses_kept.get(kept) == reference_json and not older:
+        # Rewritten once a day even when unchanged (``seen_on`` keeps it from being purged);
+        # kept in memory by its hash only.
+        kept = (platform, newest)
+        written = f"{self._clock().date()} {json.dumps(reference, sort_keys=True)}"
+        digest = hashlib.sha256(written.encode()).hexdigest()
+        if self._addresses_kept.get(kept) == digest and not older:
             return  # the same reference as last time: nothing to write
         values = {
             "key_sealed": self._sealer.seal(key),
@@ -233,7 +236,8 @@ class Database:
             "seen_on": self._clock().date(),
         }
         statement = self._insert()(AddressRow).values(platform=platform, key_hash=newest, **values)
-        async with self._session(durable=False) as session:
+        # Durable: a page to an on-call person needs it; written about once a day anyway.
+        async with self._session(durable=True) as session:
             if older:  # the same address hashed under a key before a rotation
                 await session.execute(
                     delete(AddressRow).where(
@@ -248,7 +252,7 @@ class Database:
             )
         if len(self._addresses_kept) >= ADDRESSES_KEPT:
             self._addresses_kept.clear()
-        self._addresses_kept[kept] = reference_json
+        self._addresses_kept[kept] = digest
 
     async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
         hashes = self._hashes.addresses(key)
