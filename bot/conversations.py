@@ -40,17 +40,21 @@ class ConversationStates:
     def key(kind: str, actor: Someone) -> str:
         return f"{kind}:{actor.platform}:{actor.user_id}"
 
+    # Conversation state is not durable (see ``Storage.transaction``): a draft lost in a
+    # power cut is asked for again; a report made from it is committed durably.
+
     async def get(self, kind: str, actor: Someone) -> dict[str, Any] | None:
-        async with self.storage.transaction() as tx:
+        async with self.storage.transaction(read_only=True) as tx:
             return await tx.dialogs.get(self.key(kind, actor), self.clock())
 
     async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:
         """Kept until the whole hour after ``ttl``: an exact expiry would tell the moment
         it was written, to be lined up with an anonymous consultation written just after."""
-        async with self.storage.transaction() as tx:
+        async with self.storage.transaction(durable=False) as tx:
             await tx.dialogs.put(self.key(kind, actor), state, _whole_hour(self.clock() + ttl))
 
     async def delete(self, kind: str, actor: Someone) -> None:
+        # Durable: a draft that came back after a power cut could be sent a second time.
         async with self.storage.transaction() as tx:
             await tx.dialogs.delete(self.key(kind, actor))
 

@@ -1,7 +1,19 @@
-"""The database: engine, transactions and the delivery ledger."""
+"""The database: engine, transactions and the delivery ledger.
+
+Durability: every transaction is committed durably (SQLite ``synchronous=FULL``, an fsync
+of the WAL; PostgreSQL's default ``synchronous_commit``) unless it asks not to be. Only
+state that is harmless to lose in a power cut asks (``durable=False``): Slack's delivery
+keys and dialog state (a draft). Their commit then skips the fsync (SQLite
+``synchronous=NORMAL`` in WAL mode, PostgreSQL ``synchronous_commit=off``): still atomic,
+and durable against a crash of meldbot itself, only the last moments before a power cut may
+be lost. Reports, the outbox, audit and everything else stay durable, so a report is
+never confirmed before it is on disk.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -9,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -77,6 +89,11 @@ class SqlTransaction:
     submissions: SqlSubmissionLedger
 
 
+DURABLE = "meldbot_durable"
+READ_ONLY = "meldbot_read_only"
+ADDRESSES_KEPT = 10_000  # references remembered in memory, to skip rewriting the same one
+
+
 def _use_immediate_transactions(engine: AsyncEngine) -> None:
     """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking;
     foreign keys, the WAL and secure deletes on every connection."""
@@ -93,6 +110,18 @@ def _use_immediate_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY, False):
+            # Reads take no write lock: in WAL mode they run beside the one writer.
+            connection.exec_driver_sql("BEGIN")
+            return
+        # The safety level can only change outside a transaction: set it before BEGIN,
+        # and only when it differs from the connection's last one.
+        level = "FULL" if options.get(DURABLE, True) else "NORMAL"
+        info = connection.connection.info
+        if info.get("synchronous") != level:
+            connection.exec_driver_sql(f"PRAGMA synchronous={level}")
+            info["synchronous"] = level
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -117,13 +146,39 @@ class Database:
     def __init__(self, url: str, sealer: Sealer, clock: Callable[[], datetime]) -> None:
         self.engine = create_engine(url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._light_sessions = async_sessionmaker(
+            self.engine.execution_options(**{DURABLE: False}), expire_on_commit=False
+        )
+        self._reading_sessions = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        self._postgres = self.engine.dialect.name == "postgresql"
+        self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
         self._sealer = sealer
         self._clock = clock
         self._hashes = Hashes(sealer)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlTransaction]:
-        async with self._sessions() as session, session.begin():
+    async def _session(
+        self, *, durable: bool, read_only: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        if read_only:
+            sessions = self._reading_sessions
+        else:
+            sessions = self._sessions if durable else self._light_sessions
+        async with sessions() as session, session.begin():
+            if not durable and not read_only and self._postgres:
+                await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            yield session
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, durable: bool = True, read_only: bool = False
+    ) -> AsyncIterator[SqlTransaction]:
+        """``durable=False`` only for what is harmless to lose in a power cut (see above);
+        ``read_only`` only for a transaction that writes nothing: on SQLite it takes no
+        write lock, so a write in it could fail when another writer came first."""
+        async with self._session(durable=durable, read_only=read_only) as session:
             outbox = SqlOutbox(session, self._clock(), self._sealer)
             yield SqlTransaction(
                 session=session,
@@ -157,7 +212,8 @@ class Database:
         return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
-        async with self._sessions() as session, session.begin():
+        # Not durable: lost in a power cut, a redelivery is handled once more at worst.
+        async with self._session(durable=False) as session:
             result = await session.execute(
                 self._insert()(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
             )
@@ -171,13 +227,21 @@ class Database:
     async def remember(self, platform: Platform, key: str, reference: dict[str, Any]) -> None:
         """Keep the newest reference for ``key``; implements ``bot.ports.AddressBook``."""
         newest, *older = self._hashes.addresses(key)
+        # Rewritten once a day even when unchanged (``seen_on`` keeps it from being purged);
+        # kept in memory by its hash only.
+        kept = (platform, newest)
+        written = f"{self._clock().date()} {json.dumps(reference, sort_keys=True)}"
+        digest = hashlib.sha256(written.encode()).hexdigest()
+        if self._addresses_kept.get(kept) == digest and not older:
+            return  # the same reference as last time: nothing to write
         values = {
             "key_sealed": self._sealer.seal(key),
             "reference_sealed": self._sealer.seal_json(reference),
             "seen_on": self._clock().date(),
         }
         statement = self._insert()(AddressRow).values(platform=platform, key_hash=newest, **values)
-        async with self._sessions() as session, session.begin():
+        # Durable: a page to an on-call person needs it; written about once a day anyway.
+        async with self._session(durable=True) as session:
             if older:  # the same address hashed under a key before a rotation
                 await session.execute(
                     delete(AddressRow).where(
@@ -190,6 +254,9 @@ class Database:
                     index_elements=["platform", "key_hash"], set_=values
                 )
             )
+        if len(self._addresses_kept) >= ADDRESSES_KEPT:
+            self._addresses_kept.clear()
+        self._addresses_kept[kept] = digest
 
     async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
         hashes = self._hashes.addresses(key)

@@ -9,6 +9,10 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.middleware.authorization.async_single_team_authorization import (
+    AsyncSingleTeamAuthorization,
+)
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import gate
 from adapters.slack.client import quiet_logger, web_client
@@ -16,6 +20,7 @@ from adapters.slack.files import SlackFiles
 from adapters.slack.listeners import Listeners
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
+from adapters.slack.submissions import FormWords
 from bot.attachments.policy import Limits
 from bot.i18n import N_, translator
 from bot.ports import FirstDelivery, Handler
@@ -25,6 +30,13 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 SHORTENED = N_("(Shortened: the rest did not fit in one Slack message.)")
+SAVING = N_(
+    "What you sent is being saved. The confirmation follows in your chat with meldbot in a moment."
+)
+TRY_AGAIN = N_("That did not work just now, nothing was kept. Please try again in a moment.")
+NOT_SAVED = N_(
+    "Saving what you sent did not work, nothing was kept. Please send it again in a moment."
+)
 
 
 class SlackAdapter:
@@ -41,16 +53,15 @@ class SlackAdapter:
             )
         self.settings = settings
         self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
-        self.messenger = SlackMessenger(
-            self.client, settings, shortened_note=translator(settings.language)(SHORTENED)
-        )
+        t = translator(settings.language)
+        self.messenger = SlackMessenger(self.client, settings, shortened_note=t(SHORTENED))
         self.app = AsyncApp(
             name="meldbot",
             client=self.client,
             signing_secret=settings.slack_signing_secret or "",
             logger=quiet_logger("meldbot.slack.bolt"),
         )
-        Listeners(
+        self.listeners = Listeners(
             handler,
             first_delivery,
             self.messenger,
@@ -58,8 +69,10 @@ class SlackAdapter:
             SlackFiles(
                 self.client, settings.slack_api_url, Limits.of_mb(settings.attachment_max_mb)
             ),
+            FormWords(saving=t(SAVING), try_again=t(TRY_AGAIN), not_saved=t(NOT_SAVED)),
             welcomed_in=[o.channel for o in settings.onboarding if o.platform == "slack"],
-        ).register(self.app)
+        )
+        self.listeners.register(self.app)
         self._socket: AsyncSocketModeHandler | None = None
 
     def mount(self, app: web.Application) -> None:
@@ -89,6 +102,8 @@ class SlackAdapter:
             # Without it slack_sdk opens (and closes) a connection per call: a TLS handshake
             # for every message.
             self.client.session = aiohttp.ClientSession()
+        self.listeners.inbox.open()
+        await self._warm_up()
         if not self.settings.slack_app_token or self._socket is not None:
             return
         self._socket = AsyncSocketModeHandler(
@@ -100,7 +115,29 @@ class SlackAdapter:
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("slack: connected in Socket Mode")
 
+    async def _warm_up(self) -> None:
+        """bolt asks Slack who the bot is (``auth.test``) on the first request, which made
+        that request wait over a second: ask now. If Slack cannot be reached, bolt asks
+        later itself."""
+        for middleware in self.app._async_middleware_list:  # bolt has no public hook
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                try:
+                    middleware.auth_test_result = await self.client.auth_test()
+                except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+                    log.warning(
+                        "slack: who the bot is stays to be asked (%s)", type(error).__name__
+                    )
+
+    async def settle(self) -> None:
+        """Until every event and every late form answer has been handled."""
+        await self.listeners.inbox.settle()
+        await self.listeners.forms.settle()
+
     async def stop(self) -> None:
+        """Stops taking events (Slack delivers what comes now again later), and handles
+        what was already acked before the connections close."""
+        await self.listeners.inbox.stop()
+        await self.listeners.forms.settle()
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]

@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -20,9 +20,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound, render
 from adapters.slack.errors import delivering
 from adapters.slack.files import SlackFiles
+from adapters.slack.inbox import Inbox
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
-from bot.events import Address, CommandInvoked, Event, MessageRef
+from adapters.slack.submissions import FormSubmissions, FormWords, said
+from bot.events import CommandInvoked, Event, MembersJoined, MessageRef
 from bot.ports import DeliveryError, FirstDelivery, Handler
 from bot.recent import Recent
 from bot.ui import Response
@@ -35,7 +37,6 @@ REPORT_SHORTCUT = "meld_report"
 ANY = re.compile(r".+")
 
 Body = dict[str, Any]
-T = TypeVar("T")
 
 
 class Listeners:
@@ -46,37 +47,72 @@ class Listeners:
         messenger: SlackMessenger,
         replies: Replies,
         files: SlackFiles,
+        words: FormWords,
         welcomed_in: Collection[str] = (),
     ) -> None:
         self.handler = handler
         self.files = files
         # Configured onboarding channels (and teams): joins elsewhere need no users.info.
         self.welcomed_in = frozenset(welcomed_in)
-        self.first_delivery = first_delivery
         self.messenger = messenger
         self.replies = replies
+        self.words = words
         # Which message opened which modal, so a submission can replace that message.
         self.openers: Recent[MessageRef] = Recent(OPENERS_KEPT)
+        self.inbox = Inbox(self.on_event, first_delivery)
+        self.forms = FormSubmissions(handler, replies, self.openers, words)
 
     def register(self, app: AsyncApp) -> None:
-        app.use(self.dedupe)
-        app.event("message")(self.on_message)
-        app.event("app_home_opened")(self.on_home_opened)
-        app.event("team_join")(self.on_team_join)
-        app.event("member_joined_channel")(self.on_member_joined_channel)
+        app.use(self.ack_events_first)
         app.command(REPORT_COMMAND)(self.on_command)
         app.shortcut(REPORT_SHORTCUT)(self.on_shortcut)
         app.block_action(ANY)(self.on_action)
-        app.view_submission(ANY)(self.on_view_submission)
+        app.view_submission(ANY)(self.forms.on_view_submission)
 
-    async def dedupe(self, body: Body, next_: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        """Slack redelivers un-acked events with the same ``event_id``: handle each once."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await self.first_delivery(f"slack:{event_id}"):
-            log.info("slack: repeated delivery ignored")
+    async def ack_events_first(
+        self, body: Body, context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Events are acked at once and handled after, in the inbox; a full inbox answers
+        503 without an ack, so Slack delivers the event again later."""
+        if body.get("type") != "event_callback":
+            await next_()
+            return None
+        if not self.wanted(body.get("event") or {}, context.bot_user_id):
+            return BoltResponse(status=200, body="")  # nothing to do, nothing to keep
+        if self.inbox.accept(body, context.bot_user_id):
             return BoltResponse(status=200, body="")
-        await next_()
-        return None
+        return BoltResponse(status=503, body="busy, deliver again later")
+
+    def wanted(self, event: Body, bot_user_id: str | None) -> bool:
+        """Whether meldbot does anything with the event: the rest (a message in a channel,
+        an edit, a join elsewhere) is acked without a queue or a database write."""
+        kind = event.get("type")
+        if kind == "message":
+            return inbound.message_received(event) is not None
+        if kind == "app_home_opened":
+            return inbound.home_opened(event) is not None
+        if kind == "team_join":
+            return inbound.workspace_joined(event, bot_user_id) is not None
+        if kind == "member_joined_channel":
+            joined = inbound.channel_joined(event, bot_user_id)
+            return joined is not None and self._welcomes(joined)
+        return False
+
+    def _welcomes(self, joined: MembersJoined) -> bool:
+        return bool({joined.address.conversation, joined.team} & self.welcomed_in)
+
+    async def on_event(self, body: Body, bot_user_id: str | None) -> None:
+        """One event from the inbox, after its ack."""
+        event = body.get("event") or {}
+        kind = event.get("type")
+        if kind == "message":
+            await self.on_message(event)
+        elif kind == "app_home_opened":
+            await self.on_home_opened(event)
+        elif kind == "team_join":
+            await self.on_team_join(event, bot_user_id)
+        elif kind == "member_joined_channel":
+            await self.on_member_joined_channel(event, bot_user_id)
 
     async def on_message(self, event: Body) -> None:
         received = inbound.message_received(event)
@@ -84,14 +120,21 @@ class Listeners:
             return
         shared = inbound.shared_files(event)
         if shared:
-            # After the ack (bolt acks events first), so a slow download keeps Slack waiting
-            # for nothing; what could not be fetched still reaches the core, with its reason.
+            # After the ack, so a slow download keeps Slack waiting for nothing; what
+            # could not be fetched still reaches the core, with its reason.
             received = replace(received, files=await self.files.fetch(shared))
-        response = await self._handle("message", received)
-        if response is not None:
-            await self._carry_out(
-                "message", response, received.address, user_id=received.actor.user_id
-            )
+        try:
+            response = await self.handler(received)
+        except Exception:
+            log.exception("slack: message failed in the core")
+            # Nothing was kept: the person hears to send it again, not silence.
+            retry = [said(self.words.try_again)]
+            await self.replies.guard("message", self.replies.post(received.address, retry))
+            return
+        log.info("slack: message handled")
+        await self.replies.carry_out(
+            "message", response, received.address, user_id=received.actor.user_id
+        )
 
     async def on_home_opened(self, event: Body) -> None:
         opened = inbound.home_opened(event)
@@ -99,20 +142,18 @@ class Listeners:
             return
         response = await self._handle("home", opened)
         if response is not None:
-            await self._carry_out("home", response, None, user_id=opened.actor.user_id)
+            await self.replies.carry_out("home", response, None, user_id=opened.actor.user_id)
 
-    async def on_team_join(self, event: Body, context: AsyncBoltContext) -> None:
-        joined = inbound.workspace_joined(event, context.bot_user_id)
+    async def on_team_join(self, event: Body, bot_user_id: str | None) -> None:
+        joined = inbound.workspace_joined(event, bot_user_id)
         if joined is not None:
             await self._handle("team join", joined)  # a welcome goes through the outbox
 
-    async def on_member_joined_channel(
-        self, event: Body, context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        joined = inbound.channel_joined(event, context.bot_user_id)
-        if joined is None or not {joined.address.conversation, joined.team} & self.welcomed_in:
+    async def on_member_joined_channel(self, event: Body, bot_user_id: str | None) -> None:
+        joined = inbound.channel_joined(event, bot_user_id)
+        if joined is None or not self._welcomes(joined):
             return
-        if await self._a_person(client, joined.members[0].user_id):
+        if await self._a_person(self.messenger.client, joined.members[0].user_id):
             await self._handle("channel join", joined)
 
     async def _a_person(self, client: AsyncWebClient, user_id: str) -> bool:
@@ -147,10 +188,10 @@ class Listeners:
         if response is None:
             return
         if response.form is not None:
-            await self._guard(kind, self.replies.open_form(trigger_id, response.form))
+            await self.replies.guard(kind, self.replies.open_form(trigger_id, response.form))
         # Whatever else the core says goes to the person's DM, never to the
         # channel the command was typed in: reporting is confidential.
-        await self._carry_out(kind, response, None, user_id=invoked.actor.user_id)
+        await self.replies.carry_out(kind, response, None, user_id=invoked.actor.user_id)
 
     async def on_action(self, ack: AsyncAck, body: Body) -> None:
         await ack()
@@ -171,53 +212,21 @@ class Listeners:
             return
         if response.form is not None:
             if origin.in_modal and origin.view_id:
-                await self._guard("action", self.replies.update_form(origin.view_id, response.form))
+                await self.replies.guard(
+                    "action", self.replies.update_form(origin.view_id, response.form)
+                )
             else:
                 trigger_id = str(body.get("trigger_id") or "")
-                opened = await self._guard(
+                opened = await self.replies.guard(
                     "action", self.replies.open_form(trigger_id, response.form)
                 )
                 if opened and origin.message is not None:
                     self.openers.remember(opened, origin.message)
         if response.replace is not None and origin.message is not None:
-            await self._guard("action", self.replies.replace(origin.message, response.replace))
-        await self._carry_out("action", response, address, user_id=user_id)
-
-    async def on_view_submission(self, ack: AsyncAck, body: Body) -> None:
-        """The core commits before it answers, so the ack (closing the modal) comes last."""
-        submitted = inbound.form_submitted(body)
-        try:
-            response = await self.handler(submitted)
-        except Exception:
-            log.error("slack: form submission failed in the core (%s)", submitted.form_id)
-            raise  # bolt answers 500: Slack keeps the modal open with an error
-        if response.errors:
-            await ack(response_action="errors", errors=dict(response.errors))
-            log.info("slack: form returned with errors (%s)", submitted.form_id)
-            return
-        view_id = inbound.view_id(body)
-        opener = self.openers.get(view_id)
-        if response.form is not None:
-            view = render.modal_view(response.form, self.replies.note)
-            await ack(response_action="update", view=view)
-            log.info("slack: form replaced (%s)", submitted.form_id)
-        elif response.result is not None:
-            # The answer to this very request: it reaches the person even while Slack's
-            # Web API is failing (the chat copy follows through the outbox).
-            await ack(
-                response_action="update",
-                view=render.result_view(response.result, self.replies.note),
+            await self.replies.guard(
+                "action", self.replies.replace(origin.message, response.replace)
             )
-            self.openers.forget(view_id)
-            log.info("slack: form answered in place (%s)", submitted.form_id)
-        else:
-            await ack()
-            self.openers.forget(view_id)
-            log.info("slack: form submitted (%s)", submitted.form_id)
-        if response.replace is not None and opener is not None:
-            # The message whose button opened this form, as for a button press.
-            await self._guard("form", self.replies.replace(opener, response.replace))
-        await self._carry_out("form", response, None, user_id=submitted.actor.user_id)
+        await self.replies.carry_out("action", response, address, user_id=user_id)
 
     async def _handle(self, kind: str, event: Event) -> Response | None:
         try:
@@ -227,34 +236,3 @@ class Listeners:
             return None
         log.info("slack: %s handled", kind)
         return response
-
-    async def _carry_out(
-        self, kind: str, response: Response, address: Address | None, *, user_id: str
-    ) -> None:
-        """Messages to ``address`` (or, without one, the person's DM); then Home.
-
-        ``private`` messages are seen only by the person: ephemeral in a channel (in the
-        thread, if any), ordinary messages in their DM.
-        """
-        if (response.messages or response.private) and address is None:
-            try:
-                address = await self.messenger.personal_address(user_id)
-            except DeliveryError as error:
-                log.error("slack: %s reply failed (%s)", kind, error)
-        if address is not None:
-            if response.messages:
-                await self._guard(kind, self.replies.post(address, response.messages))
-            if response.private:
-                private = self.replies.post_private(address, user_id, response.private)
-                await self._guard(kind, private)
-        if response.home is not None:
-            await self._guard(kind, self.replies.publish_home(user_id, response.home))
-
-    async def _guard(self, kind: str, step: Awaitable[T]) -> T | None:
-        try:
-            return await step
-        except DeliveryError as error:
-            log.error("slack: %s reply failed (%s)", kind, error)
-        except Exception:
-            log.exception("slack: %s reply failed", kind)
-        return None

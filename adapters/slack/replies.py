@@ -1,9 +1,13 @@
-"""Carrying out what the core answered: open a form, publish Home, post, replace."""
+"""Carrying out what the core answered: open a form, publish Home, post, replace.
+
+Log lines name event kinds and outcomes only, never a user id next to any text.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
+from typing import TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -11,9 +15,11 @@ from adapters.slack import render
 from adapters.slack.errors import delivering
 from adapters.slack.messenger import SlackMessenger
 from bot.events import Address, MessageRef
-from bot.ui import Form, Message
+from bot.ports import DeliveryError
+from bot.ui import Form, Message, Response
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Replies:
@@ -42,6 +48,13 @@ class Replies:
             await self.client.views_update(view_id=view_id, view=view)
         log.info("slack: form updated (%s)", form.form_id)
 
+    async def show_result(self, view_id: str, message: Message) -> None:
+        """A modal that is still open shows the answer that came after its ack."""
+        view = render.result_view(message, self.note)
+        async with delivering():
+            await self.client.views_update(view_id=view_id, view=view)
+        log.info("slack: form answered in place after its ack")
+
     async def publish_home(self, user_id: str, message: Message) -> None:
         view = render.home_view(message, self.note)
         async with delivering():
@@ -60,3 +73,34 @@ class Replies:
 
     async def replace(self, ref: MessageRef, message: Message) -> None:
         await self.messenger.update(ref, message)
+
+    async def carry_out(
+        self, kind: str, response: Response, address: Address | None, *, user_id: str
+    ) -> None:
+        """Messages to ``address`` (or, without one, the person's DM); then Home.
+
+        ``private`` messages are seen only by the person: ephemeral in a channel (in the
+        thread, if any), ordinary messages in their DM.
+        """
+        if (response.messages or response.private) and address is None:
+            try:
+                address = await self.messenger.personal_address(user_id)
+            except DeliveryError as error:
+                log.error("slack: %s reply failed (%s)", kind, error)
+        if address is not None:
+            if response.messages:
+                await self.guard(kind, self.post(address, response.messages))
+            if response.private:
+                await self.guard(kind, self.post_private(address, user_id, response.private))
+        if response.home is not None:
+            await self.guard(kind, self.publish_home(user_id, response.home))
+
+    async def guard(self, kind: str, step: Awaitable[T]) -> T | None:
+        """A reply that failed is logged, and does not stop the ones after it."""
+        try:
+            return await step
+        except DeliveryError as error:
+            log.error("slack: %s reply failed (%s)", kind, error)
+        except Exception:
+            log.exception("slack: %s reply failed", kind)
+        return None

@@ -110,7 +110,13 @@ class CaseWatcher(Protocol):
 
 
 class Storage(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+    def transaction(
+        self, *, durable: bool = True, read_only: bool = False
+    ) -> AbstractAsyncContextManager[Transaction]:
+        """``durable=False``: state harmless to lose in a power cut (a draft), committed
+        without waiting for the disk; everything else (reports) is committed durably.
+        ``read_only``: writes nothing, so it need not wait for a writer."""
+        ...
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
         """True the first time a platform delivery key (Slack ``event_id``) is seen."""

@@ -68,7 +68,8 @@ async def test_a_retried_event_reaches_the_core_once(
     await fake_slack.settle()
     assert len(core.events) == 1
     assert isinstance(core.events[0], MessageReceived)
-    assert seen.keys == ["slack:Ev0DUPLICATE", "slack:Ev0DUPLICATE"]
+    # The retry was recognised in memory; the key was kept once for later instances.
+    assert seen.keys == ["slack:Ev0DUPLICATE"]
 
 
 async def test_different_events_both_reach_the_core(slack: SlackSender, core: StubCore) -> None:

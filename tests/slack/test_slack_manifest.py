@@ -29,6 +29,7 @@ SCOPES = {
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),
+    "auth_test": set(),  # who the bot is, asked at start (bolt asks it too)
 }
 # Scopes for what Slack sends rather than what the code calls (files:read: downloading
 # the private URL of a file someone shared in their DM).

@@ -1,0 +1,107 @@
+"""What each kind of transaction asks of the disk: a report's commit waits for it; a draft's
+or a delivery key's does not; a read takes no write lock. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event, text
+
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.sealing import Sealer, new_key
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+LATER = datetime(2026, 5, 5, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url, Sealer(new_key()), lambda: NOW)
+    await upgrade(db.engine)
+    yield db
+    await db.close()
+
+
+async def setting(database: Database, *, durable: bool) -> str:
+    postgres = database.engine.dialect.name == "postgresql"
+    query = "SHOW synchronous_commit" if postgres else "PRAGMA synchronous"
+    async with database.transaction(durable=durable) as tx:
+        return str((await tx.session.execute(text(query))).scalar_one())
+
+
+async def test_a_durable_commit_waits_for_the_disk_and_a_light_one_does_not(
+    database: Database,
+) -> None:
+    if database.engine.dialect.name == "postgresql":
+        assert await setting(database, durable=True) == "on"
+        assert await setting(database, durable=False) == "off"
+        assert await setting(database, durable=True) == "on", "only for that transaction"
+    else:  # SQLite: 2 is FULL (an fsync per commit), 1 NORMAL (WAL mode: at checkpoints)
+        assert await setting(database, durable=True) == "2"
+        assert await setting(database, durable=False) == "1"
+        assert await setting(database, durable=True) == "2", "only for that transaction"
+        async with database.engine.connect() as connection:
+            mode = await connection.exec_driver_sql("PRAGMA journal_mode")
+            assert mode.scalar_one() == "wal"
+
+
+async def test_what_a_light_transaction_wrote_is_kept(database: Database) -> None:
+    async with database.transaction(durable=False) as tx:
+        await tx.dialogs.put("draft:slack:U1", {"text": "Hij schreeuwde."}, LATER)
+    assert await database.first_delivery("slack:Ev1", NOW)
+    assert not await database.first_delivery("slack:Ev1", NOW)
+    async with database.transaction(read_only=True) as tx:
+        assert await tx.dialogs.get("draft:slack:U1", NOW) == {"text": "Hij schreeuwde."}
+
+
+async def test_a_read_does_not_wait_for_a_writer(database: Database) -> None:
+    async with database.transaction(durable=False) as tx:
+        await tx.dialogs.put("draft:slack:U1", {"text": "eerst"}, LATER)
+    writing = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with database.transaction() as tx:
+            await tx.dialogs.put("draft:slack:U1", {"text": "daarna"}, LATER)
+            writing.set()
+            await release.wait()
+
+    held = asyncio.create_task(writer())
+    await writing.wait()
+    # The writer holds its transaction open; the read sees what was committed before it.
+    async with database.transaction(read_only=True) as tx:
+        assert await tx.dialogs.get("draft:slack:U1", NOW) == {"text": "eerst"}
+    release.set()
+    await held
+    async with database.transaction(read_only=True) as tx:
+        assert await tx.dialogs.get("draft:slack:U1", NOW) == {"text": "daarna"}
+
+
+async def test_an_address_is_written_again_only_when_it_changed_or_a_day_passed(
+    database_url: str,
+) -> None:
+    today = [NOW]
+    database = Database(database_url, Sealer(new_key()), lambda: today[0])
+    await upgrade(database.engine)
+    try:
+        written: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "INSERT INTO platform_addresses" in statement:
+                written.append(statement)
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+        await database.remember("teams", "user:1", {"id": "a"})
+        await database.remember("teams", "user:1", {"id": "a"})
+        assert len(written) == 1
+        await database.remember("teams", "user:1", {"id": "b"})
+        assert await database.recall("teams", "user:1") == {"id": "b"}
+        today[0] = LATER  # a new day: the row's day stamp is renewed
+        await database.remember("teams", "user:1", {"id": "b"})
+        assert len(written) == 3
+    finally:
+        await database.close()
