@@ -8,11 +8,13 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.access.config import is_loopback
 from bot.observability.logs import REQUEST_ID, request_id_from
 from bot.observability.metrics import Metrics
 from bot.observability.readiness import Readiness
@@ -60,11 +62,16 @@ def observing(metrics: Metrics) -> Middleware:
     return observe
 
 
-def _loopback(remote: str | None) -> bool:
+def on_this_machine(request: web.Request) -> bool:
+    """Asked from this machine, for this machine: a reverse proxy on the same host
+    connects from loopback too, but passes the public Host (or forwarding headers) on."""
     try:
-        return remote is not None and ip_address(remote).is_loopback
+        peer = request.remote is not None and ip_address(request.remote).is_loopback
+        host = urlsplit(f"//{request.host}").hostname or ""
     except ValueError:
         return False
+    forwarded = any(h in request.headers for h in ("Forwarded", "X-Forwarded-For", "X-Real-IP"))
+    return peer and is_loopback(host) and not forwarded
 
 
 def mount(
@@ -87,7 +94,7 @@ def mount(
                     text="/metrics asks for the bearer token in MELDBOT_METRICS_TOKEN.",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
-        elif not _loopback(request.remote):
+        elif not on_this_machine(request):
             raise web.HTTPForbidden(
                 text="/metrics answers on this machine only; set MELDBOT_METRICS_TOKEN to "
                 "read it from elsewhere."

@@ -122,3 +122,17 @@ async def test_metrics_asks_for_its_token_when_one_is_set(
         "/metrics", headers={"Authorization": "Bearer a-long-random-metrics-token"}
     )
     assert answer.status == 200 and "meldbot_pages_total" in await answer.text()
+
+
+async def test_metrics_without_a_token_answers_this_machine_only(
+    database_url: str, tmp_path: Path, aiohttp_client: MakeClient
+) -> None:
+    """A reverse proxy on the same machine connects from loopback as well: what it passes
+    on (the public Host, forwarding headers) keeps /metrics closed to the world."""
+    _bot, client = await served(database_url, tmp_path, aiohttp_client)
+    assert (await client.get("/metrics")).status == 200
+    proxied = await client.get("/metrics", headers={"Host": "meldbot.gemeente-voorbeeld.nl"})
+    assert proxied.status == 403
+    assert "MELDBOT_METRICS_TOKEN" in await proxied.text()
+    forwarded = await client.get("/metrics", headers={"X-Forwarded-For": "192.0.2.7"})
+    assert forwarded.status == 403
