@@ -18,7 +18,11 @@ from bot.observability.logs import configure_logging
 from bot.settings import Settings
 from storage.sealing import new_key
 from tests.core.conftest import Clock
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import dm_message, event_callback
 from tests.privacy import _found
+from tests.slack.support import COORDINATOR_CHANNEL, SlackSender, make_settings
+from tests.waiting import until
 from tests.web.test_anonymity import MakeClient
 from tests.web.webchat import WebChat
 
@@ -95,3 +99,37 @@ async def test_json_lines_carry_the_request_id_and_nobody_s_data(
     text = written.getvalue()
     assert _found(text, [STAFF, NAME, DM, NARRATIVE, PLACE]) == []
     assert "Lotte" not in text and "Logregel" not in text
+
+
+async def test_the_work_after_a_slack_ack_carries_the_request_s_id(
+    written: io.StringIO, database_url: str, tmp_path: Path, aiohttp_client: MakeClient
+) -> None:
+    """Slack is answered first and replied to afterwards: the reply's log lines still say
+    which request they belong to."""
+    async with FakeSlack(members={COORDINATOR_CHANNEL: ["UCOORD1", "UBOT"]}) as slack:
+        settings = make_settings(
+            slack,
+            database_url=database_url,
+            data_dir=tmp_path,
+            seal_key=new_key(),
+            log_format="json",
+        )
+        meldbot = SlackSender(await aiohttp_client(await create_app(settings, clock=Clock())))
+        event = event_callback(dm_message("ULOGGED1", "hoi"), "Ev0LOGGED01")
+        acked = await meldbot.post(event, headers={"X-Request-Id": "slack-event-0001"})
+        assert acked.status == 200
+        await slack.wait_for("chat.postMessage")
+        await until(
+            lambda: [
+                line
+                for line in _lines(written)
+                if line["request_id"] == "slack-event-0001"
+                and line["logger"].startswith("adapters.slack")
+            ],
+            "the reply's log line, with the event's request id",
+        )
+        assert "ULOGGED1" not in written.getvalue() and "hoi" not in _messages(written)
+
+
+def _messages(stream: io.StringIO) -> list[str]:
+    return [line["message"] for line in _lines(stream)]

@@ -70,6 +70,8 @@ async def test_a_page_to_someone_meldbot_cannot_reach_is_said_in_the_thread_and_
     assert "could not be delivered either" in text_of(card_of(backup))
     assert bot.chat(CHRIS) == [] and bot.chat(NOOR) == [], "no personal chat was made up"
 
+    ready = await bot.sender.client.get("/readyz")  # a token from the authority: Teams is up
+    assert (await ready.json())["checks"] == {"database": "ok", "teams": "ok"}
     answer = await bot.sender.client.get("/metrics")
     pages = _pages(await answer.text())
     assert pages["failed"] == 2 and pages["escalated"] == 1 and pages["sent"] == 0
