@@ -49,13 +49,16 @@ def formatter(log_format: LogFormat) -> logging.Formatter:
     return logging.Formatter(TEXT)
 
 
-def configure_logging(log_format: LogFormat) -> None:
+def configure_logging(log_format: LogFormat, *, force: bool = False) -> None:
     """The root logger writes to standard error in ``log_format``; called again (once the
-    settings are read), it replaces the handler it set before."""
+    settings are read), it replaces the handler it set before. Like ``basicConfig``, it
+    leaves a root logger that someone else set up alone (a test runner's), unless forced."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "meldbot", False):
-            root.removeHandler(handler)
+    ours = [h for h in root.handlers if getattr(h, "meldbot", False)]
+    if len(ours) < len(root.handlers) and not force:
+        return
+    for handler in ours:
+        root.removeHandler(handler)
     handler = logging.StreamHandler()
     handler.meldbot = True  # type: ignore[attr-defined]
     handler.addFilter(RequestIdFilter())

@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,7 @@ def written(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     """What ``meldbot serve`` writes with MELDBOT_LOG_FORMAT=json, to standard error."""
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
-    configure_logging("json")
+    configure_logging("json", force=True)  # beside the test runner's own handlers
     yield stream
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "meldbot", False)]:
@@ -133,3 +136,33 @@ async def test_the_work_after_a_slack_ack_carries_the_request_s_id(
 
 def _messages(stream: io.StringIO) -> list[str]:
     return [line["message"] for line in _lines(stream)]
+
+
+def test_the_meldbot_command_writes_json_lines_when_told(tmp_path: Path) -> None:
+    environment = {
+        **os.environ,
+        "MELDBOT_LOG_FORMAT": "json",
+        "MELDBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}",
+        "MELDBOT_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert lines, "the migrations say what they do"
+    assert all(line["request_id"] == "-" and line["level"] for line in lines)
+    plain = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        env={**environment, "MELDBOT_LOG_FORMAT": "text"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert plain.stdout.strip() == "meldbot: database is up to date"
+    assert not [line for line in plain.stderr.splitlines() if line.startswith("{")]
