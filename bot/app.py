@@ -55,6 +55,7 @@ from bot.measures.proposal import ReporterSay
 from bot.measures.reaction_clock import ReactionClock
 from bot.measures.service import MeasureService
 from bot.notifications import OutboxDispatcher
+from bot.observability.metrics import Metrics
 from bot.onboarding import Onboarding, person_key
 from bot.oncall.service import OnCall
 from bot.ports import Messenger
@@ -107,6 +108,7 @@ class Runtime:
     managers: ManagerService | None = None
     retention: Retention | None = None
     privacy: PrivacyDesk | None = None  # inzage and erasure (bot/privacy)
+    metrics: Metrics | None = None  # /metrics reads it
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -153,8 +155,11 @@ async def create_app(
     await upgrade(database.engine, seal_key=seal_key)
 
     messengers: dict[Platform, Messenger] = {}
-    outbox = OutboxDispatcher(database, messengers, settings, clock)
-    scheduler = Scheduler(database, clock, outbox.wake, settings.scheduler_interval_seconds)
+    metrics = Metrics()
+    outbox = OutboxDispatcher(database, messengers, settings, clock, metrics=metrics)
+    scheduler = Scheduler(
+        database, clock, outbox.wake, settings.scheduler_interval_seconds, metrics=metrics
+    )
     features = FeatureContext(
         settings,
         database,
@@ -165,7 +170,7 @@ async def create_app(
     )
     onboarding = Onboarding(features)
     scheduled: list[Feature] = [
-        OnCall(features),
+        OnCall(features, metrics),
         CaseClocks(features),
         Aftercare(features),
         Awareness(features),
@@ -229,7 +234,7 @@ async def create_app(
         scheduler,
         AuditTrail(database, clock, access),
     )
-    runtime.links, runtime.sessions = links, sessions
+    runtime.links, runtime.sessions, runtime.metrics = links, sessions, metrics
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[RUNTIME] = runtime
@@ -286,6 +291,7 @@ async def create_app(
         return web.json_response({"status": "ok", "platforms": sorted(messengers)})
 
     app.router.add_get("/healthz", healthz)
+    _mount_operations(app, runtime, metrics, clock)
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         for adapter in adapters:
@@ -353,6 +359,25 @@ def _mount_staff_page(
         clock,
     )
     page.mount(app)
+
+
+def _mount_operations(
+    app: web.Application, runtime: Runtime, metrics: Metrics, clock: Callable[[], datetime]
+) -> None:
+    """/metrics and /readyz; readiness asks each platform that can check its credentials."""
+    from bot.observability import http
+    from bot.observability.readiness import Readiness
+    from bot.ports.readiness import CredentialCheck
+    from storage.observed import Observed
+
+    observed = Observed(runtime.database.engine)
+    platforms = {
+        str(platform): messenger.check_credentials
+        for platform, messenger in runtime.messengers.items()
+        if isinstance(messenger, CredentialCheck)
+    }
+    readiness = Readiness(observed.ping, platforms)
+    http.mount(app, metrics, readiness, observed, clock, runtime.settings.metrics_token)
 
 
 def _intake(settings: Settings) -> Recogniser:

@@ -13,6 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.access.config import is_loopback
+from bot.observability.logs import configure_logging
 from bot.retention import command as retention_command
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -192,9 +193,7 @@ def _teams_package(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging("text")  # until the settings say otherwise
     # Its DEBUG lines carry SQL parameters, among them the platform ids in state keys.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
     if args.command == "seal-key":
@@ -214,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"meldbot: {error}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_format)
     if args.command == "export" or (args.command == "db" and args.action == "copy"):
         try:
             if args.command == "export":

@@ -20,6 +20,7 @@ from bot.case.service import ALERT, PASSED_ON, RECEIPT, REPORTER, THREAD, UNDELI
 from bot.consultation import delivery as consultation
 from bot.events import Address, MessageRef, Platform
 from bot.i18n import translator
+from bot.observability.metrics import Metrics
 from bot.ports import DeliveryError, Messenger, Notification, Storage
 from bot.retraction.delivery import Retraction
 from bot.retraction.models import RETRACT
@@ -60,8 +61,11 @@ class OutboxDispatcher(Loop):
         messengers: dict[Platform, Messenger],
         settings: Settings,
         clock: Callable[[], datetime],
+        *,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__("meldbot-outbox", retry_pause=POLL_SECONDS)
+        self._metrics = metrics or Metrics()
         self._storage = storage
         self._messengers = messengers
         self._settings = settings
@@ -124,6 +128,7 @@ class OutboxDispatcher(Loop):
         async with self._storage.transaction() as tx:
             await tx.outbox.delivered(notification.id, self._clock())
             await remember(tx, notification, posted, self._clock())
+        self._metrics.delivered.labels(notification.kind).inc()
         log.info("delivered %s #%s", notification.kind, notification.id)
 
     async def _failed(
@@ -133,6 +138,8 @@ class OutboxDispatcher(Loop):
         if not error.permanent:
             delay = error.retry_after or min(2.0**notification.attempts, MAX_BACKOFF)
             retry_at = self._clock() + timedelta(seconds=delay)
+        counter = self._metrics.abandoned if retry_at is None else self._metrics.retried
+        counter.labels(notification.kind).inc()
         log.warning(
             "delivery of %s #%s failed (%s); %s",
             notification.kind,

@@ -229,6 +229,14 @@ class Settings(BaseSettings):
     )
 
     web_chat: Literal["auto", "on", "off"] = "auto"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object a line, with the request id."
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="The bearer token /metrics asks for; without one, /metrics answers "
+        "on loopback only.",
+    )
     staff_page: bool = Field(
         default=True,
         description="The meldpagina for staff at {public_url}/melden: report with a name "

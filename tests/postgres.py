@@ -29,9 +29,40 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+class Server:
+    """A running throwaway server that a test may stop and start again (the database down)."""
+
+    def __init__(self, ctl: list[str], port: int) -> None:
+        self._ctl = ctl
+        self.url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+
+    def start(self) -> None:
+        subprocess.run(
+            _as_postgres([*self._ctl, "start"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_postgres([*self._ctl, "-m", "immediate", "stop"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
 @contextmanager
 def throwaway_server() -> Iterator[str | None]:
     """Yields a base URL ``postgresql+asyncpg://postgres@127.0.0.1:PORT``, or None."""
+    with stoppable_server() as server:
+        yield server.url if server else None
+
+
+@contextmanager
+def stoppable_server() -> Iterator[Server | None]:
+    """A new server of its own, or None where PostgreSQL is not installed."""
     bindir = _bindir()
     if bindir is None:
         yield None
@@ -45,7 +76,6 @@ def throwaway_server() -> Iterator[str | None]:
         shutil.chown(data, "postgres")
         shutil.chown(sockets, "postgres")
     port = _free_port()
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT, "check": True}
     subprocess.run(
         _as_postgres(
             [
@@ -61,18 +91,16 @@ def throwaway_server() -> Iterator[str | None]:
                 "UTF8",
             ]
         ),
-        **quiet,  # type: ignore[arg-type]
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        check=True,
     )
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
     ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", options]
-    subprocess.run(_as_postgres([*ctl, "start"]), **quiet)  # type: ignore[arg-type]
+    server = Server(ctl, port)
+    server.start()
     try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+        yield server
     finally:
-        subprocess.run(
-            _as_postgres([*ctl, "-m", "immediate", "stop"]),
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server.stop()
         shutil.rmtree(root, ignore_errors=True)

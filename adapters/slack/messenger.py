@@ -51,6 +51,10 @@ class SlackMessenger:
         self._members_until = 0.0
         self._dms: dict[str, str] = {}
 
+    async def check_credentials(self) -> None:
+        """Readiness: Slack still accepts meldbot's token (auth.test)."""
+        await self.client.auth_test()
+
     async def send(self, address: Address, message: Message) -> MessageRef:
         _check_platform(address.platform)
         blocks = render.message_blocks(message, self.shortened_note)

@@ -38,6 +38,9 @@ INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif"})
 INLINE_IMAGE_BYTES = 1024 * 1024  # Teams' limit for an inline image
 
 
+READY_SERVICE_URL = "https://smba.trafficmanager.net/teams/"  # any: the token is per app
+
+
 class TeamsMessenger:
     platform: Platform = "teams"
 
@@ -60,6 +63,11 @@ class TeamsMessenger:
         self._clock = clock
         self._members: frozenset[str] | None = None
         self._members_until = 0.0
+
+    async def check_credentials(self) -> None:
+        """Readiness: the configured authority still gives meldbot a token (none is asked
+        for when running anonymously, for local development)."""
+        await self._connector.token(READY_SERVICE_URL)
 
     async def send(self, address: Address, message: Message) -> MessageRef:
         card = render.message_card(message)

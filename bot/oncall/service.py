@@ -3,7 +3,8 @@
 An urgent report pages the person the rota names (a personal message and a mention in
 the case thread) and sets a timer. Unless someone answers with “Ik bel nu” (or records
 the call back) before it is due, the timer pages the backup and the whole coordinator
-channel, once. With nobody on the rota, the whole channel is paged at once.
+channel, once. With nobody on the rota, the whole channel is paged at once. A personal
+page that cannot be delivered is said in the thread at once, and escalates at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.case.page_notes import Paging
 from bot.case.views import thread_note
 from bot.i18n import translator
 from bot.notifications import Sender, case_thread
+from bot.observability.metrics import Metrics
 from bot.oncall.page import (
     ESCALATE,
     Page,
@@ -25,24 +27,34 @@ from bot.oncall.page import (
     page_of,
     since_last_page,
 )
-from bot.oncall.views import page_message
+from bot.oncall.rota import OnCallPerson
+from bot.oncall.views import page_message, unreachable_note
 from bot.ports import DeliveryError, Notification, Transaction
-from bot.schedule.feature import Feature
+from bot.schedule.feature import Feature, FeatureContext
 from bot.schedule.models import Timer
 from bot.schedule.scheduler import SENT, TimerHandler
 from bot.ui import Mention
 
 PAGE_DM = "oncall.dm"  # the page (or its escalation) in a person's personal chat
 PAGE_THREAD = "oncall.thread"  # the page (or its escalation) in the case thread
+PAGE_FAILED = "oncall.failed"  # in the case thread: a personal page could not be delivered
 ANSWERED = frozenset({EventKind.ON_IT, EventKind.CALLED_BACK})
 
 
 class OnCall(Feature):
+    def __init__(self, context: FeatureContext, metrics: Metrics | None = None) -> None:
+        super().__init__(context)
+        self._metrics = metrics or Metrics()
+
     def timer_handlers(self) -> dict[str, TimerHandler]:
         return {ESCALATE: self._escalate}
 
     def senders(self) -> dict[str, Sender]:
-        return {PAGE_DM: self._send_dm, PAGE_THREAD: self._send_thread}
+        return {
+            PAGE_DM: self._send_dm,
+            PAGE_THREAD: self._send_thread,
+            PAGE_FAILED: self._send_unreachable,
+        }
 
     async def opened(self, tx: Transaction, case: Case, now: datetime) -> None:
         # A report to the vertrouwenspersoon stays theirs: the meldpunt's piket is not paged.
@@ -50,6 +62,8 @@ class OnCall(Feature):
             await self._page(tx, case, now, round_=0)
 
     async def changed(self, tx: Transaction, case: Case, event: CaseEvent, now: datetime) -> None:
+        if event.kind in ANSWERED:
+            self._metrics.page("acknowledged")
         if event.kind is EventKind.CLOSED or event.urgency is Urgency.NORMAL:
             await end_page(tx, case.id, now)  # a closed or calmed case pages nobody
         elif case.is_open and not case.for_confidant and _newly_urgent(case, event):
@@ -80,8 +94,11 @@ class OnCall(Feature):
             return "skipped: the case no longer exists"
         if not case.is_open:
             return "skipped: closed"
-        if any(e.kind in ANSWERED for e in since_last_page(await tx.cases.events(case.id))):
+        since = since_last_page(await tx.cases.events(case.id))
+        if any(e.kind in ANSWERED for e in since):
             return "skipped: acknowledged"
+        if any(e.kind is EventKind.ESCALATED for e in since):
+            return "skipped: escalated already (the page could not be delivered)"
         page = Page.of(timer.payload)
         backup = page.backup if page else None
         name = backup.shown if backup else None
@@ -89,6 +106,7 @@ class OnCall(Feature):
         if backup is not None:
             await self._enqueue_dm(tx, event, timer.id)
         await tx.outbox.enqueue(PAGE_THREAD, case_id=case.id, event_id=event.id, timer_id=timer.id)
+        self._metrics.page("escalated")
         return SENT
 
     @staticmethod
@@ -132,27 +150,72 @@ class OnCall(Feature):
         t = translator(self.context.settings.language)
         paging = self._paging(case, event, None)
         messenger = self.context.messenger(page.platform)
-        address = await messenger.personal_address(person.id)
         detail = detail_on(messenger.platform, self.context.settings)
         message = page_message(case, t, detail, paging.call_back_by, backup=escalated)
-        await messenger.send(address, message)
+        try:
+            address = await messenger.personal_address(person.id)
+            await messenger.send(address, message)
+        except DeliveryError as error:
+            if error.permanent:
+                await self._unreachable(notification, event, escalated)
+            raise
+        self._metrics.page("sent")
+
+    async def _unreachable(
+        self, notification: Notification, event: CaseEvent, escalated: bool
+    ) -> None:
+        """Nobody is woken by a page that cannot be delivered: the thread hears it now,
+        and the first page escalates now instead of when its timer is due."""
+        self._metrics.page("failed")
+        now = self.context.clock()
+        async with self.context.storage.transaction() as tx:
+            await tx.outbox.enqueue(
+                PAGE_FAILED,
+                case_id=event.case_id,
+                event_id=event.id,
+                timer_id=notification.timer_id,
+            )
+            timer = await tx.timers.get(notification.timer_id) if notification.timer_id else None
+            if not escalated and timer is not None and timer.done_at is None:
+                # The timer stays: when due, it finds the escalation and skips.
+                await self._escalate(tx, timer, now)
+        self.context.wake_outbox()
 
     async def _send_thread(self, notification: Notification) -> None:
         case, event, page, _ = await self._load(notification)
         thread = case_thread(case)
         escalated = event.kind is EventKind.ESCALATED
         person = None if page is None else page.backup if escalated else page.on_call
-        shown: Mention | str | None = event.actor_name  # the page's record may be gone
-        if person is not None and page is not None:
-            same_platform = page.platform == case.coordination_platform
-            named = not case.restricted or f"{page.platform}:{person.id}" in case.restricted_to
-            mention = same_platform and named  # a mention would call them into the thread
-            shown = Mention(person.id, person.name) if mention else person.shown
+        shown = _shown(case, page, person, event.actor_name)
         t = translator(self.context.settings.language)
         messenger = self.context.messenger(case.coordination_platform)
         detail = detail_on(messenger.platform, self.context.settings)
         note = thread_note(case, event, t, detail, self._paging(case, event, shown))
         await messenger.send(thread, note)
+
+    async def _send_unreachable(self, notification: Notification) -> None:
+        case, event, page, _ = await self._load(notification)
+        thread = case_thread(case)
+        escalated = event.kind is EventKind.ESCALATED
+        person = None if page is None else page.backup if escalated else page.on_call
+        t = translator(self.context.settings.language)
+        shown = _shown(case, page, person, event.actor_name) or t("the person on call")
+        platform = page.platform if page else case.coordination_platform
+        note = unreachable_note(shown, platform, t, backup=escalated)
+        await self.context.messenger(case.coordination_platform).send(thread, note)
+
+
+def _shown(
+    case: Case, page: Page | None, person: OnCallPerson | None, fallback: str | None
+) -> Mention | str | None:
+    """The paged person in the thread: a mention where it would call them into it (the
+    same platform, and named on a restricted case), else their name; once the page's
+    record is gone, the name its event kept."""
+    if person is None or page is None:
+        return fallback
+    same_platform = page.platform == case.coordination_platform
+    named = not case.restricted or f"{page.platform}:{person.id}" in case.restricted_to
+    return Mention(person.id, person.name) if same_platform and named else person.shown
 
 
 def _newly_urgent(case: Case, event: CaseEvent) -> bool:

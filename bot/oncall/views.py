@@ -1,4 +1,5 @@
-"""The page in a personal chat: for the person on call, or for their backup."""
+"""The page in a personal chat (for the person on call, or for their backup), and the
+note in the case thread when it could not be delivered."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ from bot.case.detail import Detail
 from bot.case.labels import category_label
 from bot.case.models import Case
 from bot.case.views import summarise
+from bot.events import Platform
 from bot.i18n import Translator
-from bot.ui import Actions, Block, Button, Facts, Heading, Message, Note, Quote, Text
+from bot.ui import (
+    Actions,
+    Block,
+    Button,
+    Facts,
+    Heading,
+    Inline,
+    Mention,
+    Message,
+    Note,
+    Quote,
+    Text,
+)
 
 
 def page_message(
@@ -58,3 +72,46 @@ def page_message(
             Actions([on_it, detail.open_case(t, case.reference)]),
         ]
     return Message(summary=heading, blocks=blocks)
+
+
+def unreachable_note(
+    person: Mention | str, platform: Platform, t: Translator, *, backup: bool
+) -> Message:
+    """A personal page that could not be delivered, said in the case thread at once, with
+    what happens now and what a coordinator reading it should do."""
+    if backup:
+        text = t(
+            "The page to the backup, {person}, could not be delivered either. Call the "
+            "person on call or the backup by phone now.",
+            person="{person}",
+        )
+    else:
+        text = t(
+            "The page to {person} could not be delivered. meldbot pages the backup and "
+            "everyone here now, without waiting. Call {person} by phone if you can.",
+            person="{person}",
+        )
+    blocks: list[Block] = [Text(_with_person(text, person))]
+    if platform == "teams":
+        blocks.append(
+            Note(
+                t(
+                    "Teams lets meldbot send a personal message only to someone who has "
+                    "chatted with it once; ask them to open meldbot's chat in Teams. Teams "
+                    "also does not let meldbot notify everyone in a channel: whoever reads "
+                    "this, call."
+                )
+            )
+        )
+    return Message(summary=t("A page could not be delivered"), blocks=blocks)
+
+
+def _with_person(text: str, person: Mention | str) -> list[Inline]:
+    """Every ``{person}`` in ``text`` filled in (as a mention where it is one)."""
+    parts: list[Inline] = []
+    for i, piece in enumerate(text.split("{person}")):
+        if i:
+            parts.append(person)
+        if piece:
+            parts.append(piece)
+    return parts

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.background import Loop
+from bot.observability.metrics import Metrics
 from bot.ports import Storage, Transaction
 from bot.schedule.calendar import Schedule
 from bot.schedule.models import Timer
@@ -54,8 +55,11 @@ class Scheduler(Loop):
         clock: Callable[[], datetime],
         wake_outbox: Callable[[], None],
         interval: float,
+        *,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__("meldbot-scheduler", retry_pause=interval)
+        self._metrics = metrics or Metrics()
         self._storage = storage
         self._clock = clock
         self._wake_outbox = wake_outbox
@@ -138,9 +142,14 @@ class Scheduler(Loop):
             log.exception("timer %s #%s failed", timer.kind, timer.id)
             async with self._storage.transaction() as tx:
                 await tx.timers.done(timer.id, now, "failed")
+            self._fired(timer, "failed", now)
             return True
+        self._fired(timer, outcome, now)
         log.info("timer %s #%s: %s", timer.kind, timer.id, outcome)
         return True
+
+    def _fired(self, timer: Timer, outcome: str, now: datetime) -> None:
+        self._metrics.timer_fired(timer.kind, outcome, (now - timer.due_at).total_seconds())
 
     async def _outcome(self, tx: Transaction, timer: Timer, now: datetime) -> str:
         job = self._jobs.get(timer.job or "")

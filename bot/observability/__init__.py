@@ -1,0 +1,1 @@
+"""What an operator sees of a running meldbot: metrics, readiness, request ids in logs."""
