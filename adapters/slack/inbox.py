@@ -16,6 +16,7 @@ is answered only once the core has it (``submissions``).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -69,7 +70,8 @@ class Inbox:
         self._first_delivery = first_delivery
         self._workers = workers
         self._capacity = capacity
-        self._waiting: dict[str, deque[tuple[Body, str | None]]] = {}
+        # Each event keeps the context of the request that brought it (its request id).
+        self._waiting: dict[str, deque[tuple[Body, str | None, contextvars.Context]]] = {}
         self._ready: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._pending = 0  # events accepted and not yet handled
@@ -106,7 +108,7 @@ class Inbox:
         if queue is None:
             queue = self._waiting[key] = deque()
             self._ready.put_nowait(key)
-        queue.append((body, bot_user_id))
+        queue.append((body, bot_user_id, contextvars.copy_context()))
         self._pending += 1
         self._idle.clear()
         self.counts.accepted += 1
@@ -120,9 +122,9 @@ class Inbox:
         while True:
             key = await self._ready.get()
             queue = self._waiting[key]
-            body, bot_user_id = queue.popleft()
+            body, bot_user_id, context = queue.popleft()
             try:
-                await self._one(body, bot_user_id)
+                await asyncio.create_task(self._one(body, bot_user_id), context=context)
             finally:
                 self._pending -= 1
                 if queue:

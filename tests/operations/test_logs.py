@@ -119,9 +119,13 @@ async def test_the_work_after_a_slack_ack_carries_the_request_s_id(
         )
         meldbot = SlackSender(await aiohttp_client(await create_app(settings, clock=Clock())))
         event = event_callback(dm_message("ULOGGED1", "hoi"), "Ev0LOGGED01")
+        first = event_callback(dm_message("ULOGGED0", "eerst"), "Ev0LOGGED00")
+        assert (await meldbot.post(first, headers={"X-Request-Id": "slack-event-0000"})).ok
+        await slack.wait_for("chat.postMessage")
+        # A later event is handled by the same workers: it must carry its own id.
         acked = await meldbot.post(event, headers={"X-Request-Id": "slack-event-0001"})
         assert acked.status == 200
-        await slack.wait_for("chat.postMessage")
+        await slack.wait_for("chat.postMessage", count=2)
         await until(
             lambda: [
                 line
