@@ -302,6 +302,8 @@ async def create_app(
         yield
         await housekeeper.stop()
         await scheduler.stop()
+        for adapter in adapters:
+            await adapter.drain()  # what was acked is handled while the outbox still sends
         await outbox.stop()
         for adapter in adapters:
             await adapter.stop()
@@ -398,6 +400,8 @@ def _install(features: list[Feature], scheduler: Scheduler, outbox: OutboxDispat
 
 class _Lifecycle(Protocol):
     async def start(self) -> None: ...
+
+    async def drain(self) -> None: ...
 
     async def stop(self) -> None: ...
 

@@ -133,11 +133,14 @@ class SlackAdapter:
         await self.listeners.inbox.settle()
         await self.listeners.forms.settle()
 
-    async def stop(self) -> None:
+    async def drain(self) -> None:
         """Stops taking events (Slack delivers what comes now again later), and handles
-        what was already acked before the connections close."""
+        what was already acked."""
         await self.listeners.inbox.stop()
         await self.listeners.forms.settle()
+
+    async def stop(self) -> None:
+        await self.drain()  # nothing is left when the lifecycle drained first
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]

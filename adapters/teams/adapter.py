@@ -134,11 +134,15 @@ class TeamsAdapter:
                 "tools only. Never run like this in production."
             )
 
-    async def stop(self) -> None:
+    async def drain(self) -> None:
+        """The replies of turns already answered are sent while the outbox still runs."""
         try:
             await asyncio.wait_for(self.turns.settle(), SETTLE_ON_STOP)
         except TimeoutError:
             log.warning("teams: stopped with replies still being sent")
+
+    async def stop(self) -> None:
+        await self.drain()
         await self.files.close()
 
 

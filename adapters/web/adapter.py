@@ -73,6 +73,9 @@ class WebChatAdapter:
     async def start(self) -> None:
         await self.conversations.load()
 
+    async def drain(self) -> None:
+        """Nothing waits: a web chat request is answered once it is handled."""
+
     async def stop(self) -> None:
         """Nothing to let go: every change was committed when it was made."""
 
