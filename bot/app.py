@@ -420,6 +420,8 @@ def _mount_adapters(
 
         slack = SlackAdapter(settings, handler, first_delivery)
         runtime.messengers["slack"] = slack.messenger
+        if runtime.metrics is not None:
+            runtime.metrics.queues.watched["slack"] = slack.listeners.inbox
         slack.mount(app)
         started.append(slack)
     if settings.teams_enabled:

@@ -8,11 +8,12 @@ scrape time (``State``); what happens (deliveries, timers fired, pages) is count
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 # No ``*_created`` series beside each counter: they double what a scrape carries and no
@@ -84,6 +85,45 @@ class State(Collector):
         yield from (backlog, oldest, cases, due, lag)
 
 
+class EventQueue(Protocol):
+    """A platform's events acked and waiting to be handled (the Slack inbox)."""
+
+    @property
+    def pending(self) -> int: ...
+
+    @property
+    def counts(self) -> Any: ...  # a dataclass of counts: accepted, repeated, shed, ...
+
+
+class Queues(Collector):
+    """Each platform's event queue, read at scrape time."""
+
+    def __init__(self) -> None:
+        self.watched: dict[str, EventQueue] = {}
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())
+
+    def collect(self) -> Iterator[Metric]:
+        if not self.watched:
+            return
+        waiting = GaugeMetricFamily(
+            "meldbot_events_waiting",
+            "Events acked and not yet handled, per platform.",
+            labels=["platform"],
+        )
+        events = CounterMetricFamily(
+            "meldbot_events",
+            "Platform events after their ack, per outcome (shed: refused for a redelivery).",
+            labels=["platform", "outcome"],
+        )
+        for platform, queue in sorted(self.watched.items()):
+            waiting.add_metric([platform], queue.pending)
+            for outcome, count in asdict(queue.counts).items():
+                events.add_metric([platform, outcome], count)
+        yield from (waiting, events)
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -138,6 +178,8 @@ class Metrics:
             self.pages.labels(outcome)  # present at 0, so an alert rule sees the series
         self.state = State()
         r.register(self.state)
+        self.queues = Queues()
+        r.register(self.queues)
 
     def timer_fired(self, kind: str, outcome: str, lag_seconds: float) -> None:
         """``skipped: <why>`` is counted as ``skipped``: the why is for the timer's record."""

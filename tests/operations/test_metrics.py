@@ -3,17 +3,24 @@ label that could name a person, a case or a path someone typed."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from bot.app import create_app
 from bot.events import Address
 from bot.oncall.rota import OnCallPerson, OnCallRota
 from bot.ports import DeliveryError
 from bot.ui import Message
-from tests.core.conftest import JAN, SANNE
+from storage.sealing import new_key
+from tests.core.conftest import JAN, SANNE, Clock
 from tests.core.test_oncall import KARIN, _report
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_payloads import dm_message, event_callback
 from tests.operations.support import MakeClient, families, samples, served, value
+from tests.slack.support import COORDINATOR_CHANNEL, SlackSender
+from tests.slack.support import make_settings as slack_settings
 
 ROTA = OnCallRota(
     rotation=[OnCallPerson(id=KARIN.user_id, name=KARIN.name)],
@@ -136,3 +143,33 @@ async def test_metrics_without_a_token_answers_this_machine_only(
     assert "MELDBOT_METRICS_TOKEN" in await proxied.text()
     forwarded = await client.get("/metrics", headers={"X-Forwarded-For": "192.0.2.7"})
     assert forwarded.status == 403
+
+
+async def test_metrics_counts_the_slack_events_after_their_ack(
+    database_url: str, tmp_path: Path, aiohttp_client: MakeClient
+) -> None:
+    """What the inbox did with the events it acked: handled, repeated, still waiting."""
+    async with FakeSlack(members={COORDINATOR_CHANNEL: ["UCOORD1", "UBOT"]}) as slack:
+        settings = slack_settings(
+            slack, database_url=database_url, data_dir=tmp_path, seal_key=new_key()
+        )
+        client = await aiohttp_client(await create_app(settings, clock=Clock()))
+        meldbot = SlackSender(client)
+        for n in range(3):
+            event = event_callback(dm_message(f"UMETRIC{n}", "hoi"), f"Ev0METRIC0{n}")
+            assert (await meldbot.post(event)).status == 200
+        again = event_callback(dm_message("UMETRIC0", "hoi"), "Ev0METRIC00")
+        assert (await meldbot.post(again)).status == 200
+        await slack.wait_for("chat.postMessage", count=3)
+
+        for _ in range(100):  # the replies are out; the inbox counts each when it is done
+            found = samples(await (await client.get("/metrics")).text())
+            if value(found, "meldbot_events_total", platform="slack", outcome="handled") == 3:
+                break
+            await asyncio.sleep(0.05)
+        assert value(found, "meldbot_events_total", platform="slack", outcome="handled") == 3
+        assert value(found, "meldbot_events_total", platform="slack", outcome="repeated") == 1
+        assert value(found, "meldbot_events_total", platform="slack", outcome="shed") == 0
+        assert value(found, "meldbot_events_waiting", platform="slack") == 0
+        labels = {v for _name, pairs in found for _k, v in pairs}
+        assert not [v for v in labels if "UMETRIC" in v or "METRIC0" in v]
