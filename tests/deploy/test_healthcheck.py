@@ -83,8 +83,8 @@ async def test_a_real_meldbot_serve_answers_it(tmp_path: Path) -> None:
     del meldbot.env["MELDBOT_SEAL_KEY"]  # the embedded default: its own key in the data dir
     await meldbot.start()
     try:
-        alive = await _check(meldbot.port, f"{meldbot.base}/healthz")
-        assert alive.returncode == 0, alive.stdout
+        ready = await _check(meldbot.port)  # the default: /readyz on MELDBOT_PORT
+        assert ready.returncode == 0, ready.stdout
         missing = await _check(meldbot.port, f"{meldbot.base}/no-such-page")
         assert missing.returncode == 1 and "answered 404" in missing.stdout
     finally:
