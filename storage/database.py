@@ -12,10 +12,12 @@ never confirmed before it is on disk.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +40,7 @@ from storage.audit import SqlAuditLog
 from storage.bans import SqlBanRepository
 from storage.cases import SqlCaseRepository
 from storage.consultations import SqlConsultationRepository
+from storage.deliveries import DeliveryKeys
 from storage.dialogs import SqlDialogStates
 from storage.follow_up import SqlAangifte, SqlExternalReports, SqlProposals
 from storage.guesses import SqlCodeGuesses
@@ -153,6 +156,11 @@ class Database:
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
         self._postgres = self.engine.dialect.name == "postgresql"
+        # SQLite has one writer at a time. Writers that wait for each other here take turns
+        # at once; writers that meet at SQLite's lock back off in its busy handler, sleeping
+        # up to 100 ms a time, which under a burst cost more than the writing did.
+        self._one_writer = None if self._postgres else asyncio.Lock()
+        self._deliveries = DeliveryKeys(self._new_deliveries)
         self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
         self._sealer = sealer
         self._clock = clock
@@ -166,10 +174,16 @@ class Database:
             sessions = self._reading_sessions
         else:
             sessions = self._sessions if durable else self._light_sessions
-        async with sessions() as session, session.begin():
+        async with self._turn(read_only), sessions() as session, session.begin():
             if not durable and not read_only and self._postgres:
                 await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield session
+
+    def _turn(self, read_only: bool) -> AbstractAsyncContextManager[object]:
+        """This process's turn to write (SQLite); reads and PostgreSQL need none."""
+        if read_only or self._one_writer is None:
+            return nullcontext()
+        return self._one_writer
 
     @asynccontextmanager
     async def transaction(
@@ -212,15 +226,17 @@ class Database:
         return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
+        return await self._deliveries.first(key, now)
+
+    async def _new_deliveries(self, keys: list[tuple[str, datetime]]) -> set[str]:
         # Not durable: lost in a power cut, a redelivery is handled once more at worst.
         async with self._session(durable=False) as session:
-            result = await session.execute(
-                self._insert()(DeliveryRow).values(key=key, seen_at=now).on_conflict_do_nothing()
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            rows = [{"key": key, "seen_at": seen_at} for key, seen_at in keys]
+            statement = self._insert()(DeliveryRow).values(rows).on_conflict_do_nothing()
+            return set(await session.scalars(statement.returning(DeliveryRow.key)))
 
     async def forget_deliveries(self, before: datetime) -> int:
-        async with self._sessions() as session, session.begin():
+        async with self._session(durable=True) as session:
             result = await session.execute(delete(DeliveryRow).where(DeliveryRow.seen_at < before))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -260,7 +276,7 @@ class Database:
 
     async def recall(self, platform: Platform, key: str) -> dict[str, Any] | None:
         hashes = self._hashes.addresses(key)
-        async with self._sessions() as session:
+        async with self._session(durable=True, read_only=True) as session:
             rows = await session.execute(
                 select(AddressRow.key_hash, AddressRow.reference_sealed).where(
                     AddressRow.platform == platform, AddressRow.key_hash.in_(hashes)
@@ -272,13 +288,15 @@ class Database:
 
     def web_history(self) -> SqlWebHistory:
         """The web chat's history; implements ``bot.ports.WebHistory``."""
-        return SqlWebHistory(self._sessions, self._sealer, self._hashes)
+        return SqlWebHistory(
+            functools.partial(self._session, durable=True), self._sealer, self._hashes
+        )
 
     async def reindex(self) -> int:
         """Rebuilds the blind index and the restricted cases' hashes under the current
         key (after the first sealing key was rotated, or for cases from before 0009);
         returns how many cases. One transaction per case, so it can run beside meldbot."""
-        async with self._sessions() as session:
+        async with self._session(durable=True, read_only=True) as session:
             ids = list(await session.scalars(select(CaseRow.id).order_by(CaseRow.id)))
         for case_id in ids:
             async with self.transaction() as tx:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ports.web_history import Attachment, AuthorKind, Entry, Kept
 from bot.ui_json import message_json, message_of
@@ -20,14 +21,18 @@ from storage.upsert import upsert
 
 class SqlWebHistory:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, hashes: Hashes
+        self,
+        session: Callable[..., AbstractAsyncContextManager[AsyncSession]],
+        sealer: Sealer,
+        hashes: Hashes,
     ) -> None:
-        self._sessions = sessions
+        # ``session(read_only=...)``: a transaction of the database's (its turn to write).
+        self._session = session
         self._sealer = sealer
         self._hashes = hashes
 
     async def load(self) -> Kept:
-        async with self._sessions() as session:
+        async with self._session(read_only=True) as session:
             rows = await session.scalars(
                 select(WebEntryRow).order_by(WebEntryRow.seq, WebEntryRow.id)
             )
@@ -40,7 +45,7 @@ class SqlWebHistory:
 
     async def add(self, entry: Entry) -> None:
         file = entry.file
-        async with self._sessions() as session, session.begin():
+        async with self._session() as session:
             session.add(
                 WebEntryRow(
                     entry_id=entry.id,
@@ -56,7 +61,7 @@ class SqlWebHistory:
             )
 
     async def change(self, entry: Entry) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self._session() as session:
             await session.execute(
                 update(WebEntryRow)
                 .where(WebEntryRow.entry_id == entry.id)
@@ -66,12 +71,12 @@ class SqlWebHistory:
     async def remove(self, entry_ids: Sequence[str]) -> None:
         if not entry_ids:
             return
-        async with self._sessions() as session, session.begin():
+        async with self._session() as session:
             await session.execute(delete(WebEntryRow).where(WebEntryRow.entry_id.in_(entry_ids)))
 
     async def join(self, channel: str, person: str) -> None:
         newest, *older = self._hashes.webs(person)
-        async with self._sessions() as session, session.begin():
+        async with self._session() as session:
             if older:  # the same person hashed under a key from before a rotation
                 await session.execute(self._membership(channel, older))
             statement = upsert(session)(WebMemberRow).values(
@@ -80,7 +85,7 @@ class SqlWebHistory:
             await session.execute(statement.on_conflict_do_nothing())
 
     async def leave(self, channel: str, person: str) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self._session() as session:
             await session.execute(self._membership(channel, self._hashes.webs(person)))
 
     @staticmethod
