@@ -23,16 +23,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 import tempfile
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.slack_load import processes
+from benchmarks.slack_load.arrivals import Arrivals
 from benchmarks.slack_load.databases import NAMES, Missing, database
 from benchmarks.slack_load.events import dms
 from benchmarks.slack_load.figures import Row, row
-from benchmarks.slack_load.load import Arrivals, Sent, closed_loop, open_loop, session
+from benchmarks.slack_load.load import Sent, closed_loop, open_loop, session
 from benchmarks.slack_load.table import duration, goals, table
 from tests.slack.support import SECRET
 
@@ -47,6 +49,7 @@ class Plan:
     burst: int
     in_flight: int
     grace: float
+    retries: bool
 
 
 async def _measure(
@@ -67,10 +70,10 @@ async def _measure(
 
         for run in range(1, plan.runs + 1):
             sending = dms(f"O{run}", round(plan.rate * plan.seconds), SECRET)
-            sent = await open_loop(http, served.events_url, sending, plan.rate)
+            sent = await open_loop(http, served.events_url, sending, plan.rate, plan.retries)
             await scenario(f"open {plan.rate:g}/s × {plan.seconds:g} s, run {run}", sent)
         sending = dms("B", plan.burst, SECRET)
-        sent = await closed_loop(http, served.events_url, sending, plan.in_flight)
+        sent = await closed_loop(http, served.events_url, sending, plan.in_flight, plan.retries)
         await scenario(f"burst, {plan.in_flight} in flight", sent)
     first = scenarios[0][0]
     return rows, first.answered - first.due
@@ -113,6 +116,9 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--burst", type=int, help="closed loop: DMs in the burst (1,000)")
     parser.add_argument("--in-flight", type=int, default=50, help="closed loop: limit (50)")
     parser.add_argument("--grace", type=float, help="seconds to wait for replies (60)")
+    parser.add_argument(
+        "--no-retries", action="store_true", help="do not send a DM again after 3 s unacked"
+    )
     parser.add_argument("--databases", default=",".join(NAMES), help="sqlite,postgresql")
     options = parser.parse_args()
     unknown = set(options.databases.split(",")) - set(NAMES)
@@ -132,6 +138,7 @@ def _plan(options: argparse.Namespace) -> Plan:
         burst=options.burst or (200 if short else 1000),
         in_flight=options.in_flight,
         grace=options.grace or (30.0 if short else 60.0),
+        retries=not options.no_retries,
     )
 
 
@@ -156,4 +163,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     logging.disable(logging.WARNING)
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("slack_load: interrupted (its processes are stopped)")

@@ -19,6 +19,11 @@ class Delivery:
     body: bytes
     headers: dict[str, str]
 
+    @property
+    def retry_headers(self) -> dict[str, str]:
+        """Slack's second try: the same signed body, marked as a retry."""
+        return {**self.headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+
 
 def dms(scenario: str, count: int, secret: str) -> list[Delivery]:
     """``count`` DMs with unique event ids; ``scenario`` (letters and digits) keeps their

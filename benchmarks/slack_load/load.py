@@ -1,59 +1,76 @@
-"""Sending the DMs: open loop (on a fixed schedule, whatever the answers) and closed loop
-(a burst with a limit on requests in flight); and collecting the replies from the fake."""
+"""Sending the DMs as Slack does: open loop (on a fixed schedule, whatever the answers) or
+closed loop (a burst with a limit on requests in flight). Like Slack, a delivery not
+acked within 3 s is sent once more, marked as a retry, while the first request is still
+awaited for its ack time."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiohttp
 
 from benchmarks.slack_load.events import Delivery
-from benchmarks.slack_load.processes import TOKEN
 
-REQUEST_SECONDS = 30.0  # a request still unanswered by then counts as failed
-POLL_SECONDS = 0.5
+REQUEST_SECONDS = 30.0  # a request still unanswered by then counts as not acked
+SLACK_RETRIES_AFTER = 3.0
 
 
 @dataclass(frozen=True)
 class Sent:
     """One DM: when it was due (open loop) or sent (closed loop), when the app answered
-    and with which HTTP status (None: no answer)."""
+    the first delivery and with which HTTP status (None: no answer); the status of the
+    retry, if Slack would have sent one."""
 
     channel: str
     due: float
     answered: float
     status: int | None
+    retry_status: int | None = None
+    retried: bool = False
 
     @property
     def acked(self) -> bool:
-        return self.status == 200
+        return self.status == 200 or self.retry_status == 200
 
 
 def session() -> aiohttp.ClientSession:
     # Slack opens as many connections as it needs; a limit here would queue in the sender.
-    connector = aiohttp.TCPConnector(limit=2000)
+    connector = aiohttp.TCPConnector(limit=4000)
     return aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=REQUEST_SECONDS)
     )
 
 
-async def _post(http: aiohttp.ClientSession, url: str, dm: Delivery, due: float) -> Sent:
+async def _post(
+    http: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int | None, float]:
     status: int | None = None
     try:
-        async with http.post(url, data=dm.body, headers=dm.headers) as answer:
+        async with http.post(url, data=body, headers=headers) as answer:
             await answer.read()
             status = answer.status
     except (aiohttp.ClientError, TimeoutError):
         pass
-    return Sent(dm.channel, due, time.monotonic(), status)
+    return status, time.monotonic()
+
+
+async def _deliver(
+    http: aiohttp.ClientSession, url: str, dm: Delivery, due: float, retries: bool
+) -> Sent:
+    first = asyncio.create_task(_post(http, url, dm.body, dm.headers))
+    done, _ = await asyncio.wait({first}, timeout=SLACK_RETRIES_AFTER)
+    if not retries or (done and first.result()[0] == 200):
+        status, answered = await first
+        return Sent(dm.channel, due, answered, status)
+    retry_status, _ = await _post(http, url, dm.body, dm.retry_headers)
+    status, answered = await first
+    return Sent(dm.channel, due, answered, status, retry_status, retried=True)
 
 
 async def open_loop(
-    http: aiohttp.ClientSession, url: str, dms: list[Delivery], rate: float
+    http: aiohttp.ClientSession, url: str, dms: list[Delivery], rate: float, retries: bool
 ) -> list[Sent]:
     """Each DM at its moment (start + n / rate): latency counts from that moment, so a
     server that stalls cannot hide the queue it causes (coordinated omission)."""
@@ -64,53 +81,18 @@ async def open_loop(
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        sending.append(asyncio.create_task(_post(http, url, dm, due)))
+        sending.append(asyncio.create_task(_deliver(http, url, dm, due, retries)))
     return list(await asyncio.gather(*sending))
 
 
 async def closed_loop(
-    http: aiohttp.ClientSession, url: str, dms: list[Delivery], in_flight: int
+    http: aiohttp.ClientSession, url: str, dms: list[Delivery], in_flight: int, retries: bool
 ) -> list[Sent]:
     """All DMs at once, at most ``in_flight`` unanswered at a time."""
     slots = asyncio.Semaphore(in_flight)
 
     async def one(dm: Delivery) -> Sent:
         async with slots:
-            return await _post(http, url, dm, time.monotonic())
+            return await _deliver(http, url, dm, time.monotonic(), retries)
 
     return list(await asyncio.gather(*(one(dm) for dm in dms)))
-
-
-Replies = dict[str, list[tuple[float, str]]]  # channel: (when, digest) per message
-
-
-class Arrivals:
-    """What the fake Slack received, fetched as it comes."""
-
-    def __init__(self, http: aiohttp.ClientSession, api_url: str) -> None:
-        self.http = http
-        self.url = f"{api_url}bench.arrivals"
-        self.replies: Replies = defaultdict(list)
-        self._seen = 0
-
-    async def fetch(self) -> None:
-        params = {"since": str(self._seen)}
-        headers = {"Authorization": f"Bearer {TOKEN}"}
-        async with self.http.post(self.url, data=params, headers=headers) as answer:
-            body = await answer.json()
-        for channel, when, digest in body["arrivals"]:
-            self.replies[channel].append((float(when), str(digest)))
-        self._seen += len(body["arrivals"])
-
-    async def wait(self, channels: Collection[str], grace: float, settle: float) -> None:
-        """Until every channel has a reply, or ``grace`` seconds passed; then ``settle``
-        seconds more, for replies that come twice."""
-        deadline = time.monotonic() + grace
-        while True:
-            await self.fetch()
-            waiting = any(not self.replies.get(channel) for channel in channels)
-            if not waiting or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(POLL_SECONDS)
-        await asyncio.sleep(settle)
-        await self.fetch()

@@ -21,7 +21,7 @@ HEADER = (
     "lost",
     "doubled",
     "not acked",
-    "acked > 3 s",
+    "retried (not acked in 3 s)",
 )
 
 
@@ -61,7 +61,7 @@ def table(rows: list[Row]) -> str:
             _count(r.lost),
             _count(r.doubled),
             _count(r.not_acked),
-            _count(r.late_acks),
+            _count(r.retried),
         )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

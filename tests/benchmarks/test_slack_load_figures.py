@@ -3,8 +3,9 @@ answers, replies per second, the ratio to the echo app and the goals' verdicts."
 
 from __future__ import annotations
 
+from benchmarks.slack_load.arrivals import Replies
 from benchmarks.slack_load.figures import Row, percentile, row
-from benchmarks.slack_load.load import Replies, Sent
+from benchmarks.slack_load.load import Sent
 from benchmarks.slack_load.table import goals, table
 
 
@@ -20,9 +21,10 @@ def test_percentiles_are_nearest_rank() -> None:
 def test_a_row_counts_from_when_each_dm_was_due() -> None:
     sent = [
         Sent("D1", due=10.0, answered=10.002, status=200),
-        Sent("D2", due=10.5, answered=14.0, status=200),  # Slack would have retried it
-        Sent("D3", due=11.0, answered=11.010, status=500),
-        Sent("D4", due=11.5, answered=11.6, status=None),
+        Sent("D2", due=10.5, answered=14.0, status=200, retry_status=200, retried=True),
+        Sent("D3", due=11.0, answered=11.010, status=500, retry_status=500, retried=True),
+        Sent("D4", due=11.5, answered=41.5, status=None, retry_status=None, retried=True),
+        Sent("D5", due=12.0, answered=42.0, status=None, retry_status=200, retried=True),
     ]
     replies: Replies = {
         "D1": [(10.1, "greeting"), (10.3, "question")],  # a conversation, not a double
@@ -31,11 +33,11 @@ def test_a_row_counts_from_when_each_dm_was_due() -> None:
         "D9": [(10.2, "greeting")],  # another scenario's DM: not counted here
     }
     figures = row("meldbot", "open", sent, replies)
-    assert figures.dms == 4
-    assert figures.ack_max == 14.0 - 10.5
-    assert figures.not_acked == 2
-    assert figures.late_acks == 1
-    assert figures.lost == 1  # D4
+    assert figures.dms == 5
+    assert figures.ack_max == 41.5 - 11.5  # the first delivery's, however long it took
+    assert figures.not_acked == 2  # D3 and D4; D5's retry was acked
+    assert figures.retried == 4
+    assert figures.lost == 2  # D4, D5
     assert figures.doubled == 1  # D2
     assert figures.replies_per_second == 3 / (14.5 - 10.0)
     waits = sorted([10.1 - 10.0, 14.5 - 10.5, 12.0 - 11.0])
