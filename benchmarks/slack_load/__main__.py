@@ -10,8 +10,11 @@ app that only acks, a bolt app that acks and replies once (the echo app), and a 
 - burst: N DMs at once, at most ``--in-flight`` unanswered; replies/s is the DMs answered
   over the time until the last first reply reached the fake.
 
-Lost: no reply within ``--grace`` seconds after the last DM was sent. Doubled: a DM
-answered with the same message twice. Prints the figures and the goals; asserts nothing.
+As Slack does, a DM not acked within 3 s is sent once more (``--no-retries``: never);
+its ack time is still the first delivery's. Not acked: neither got HTTP 200 within 30 s.
+Lost: no reply within ``--grace`` seconds after the scenario's last DM was answered.
+Doubled: a DM answered with the same message twice. Prints the figures and the goals
+beside them; asserts nothing.
 
     python -m benchmarks.slack_load                    # 200 DMs/s for 10 s twice, 1,000 burst
     python -m benchmarks.slack_load --short            # a few seconds per scenario
