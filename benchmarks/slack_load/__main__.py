@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
 from contextlib import AbstractContextManager
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from benchmarks.slack_load import processes
 from benchmarks.slack_load.arrivals import Arrivals
-from benchmarks.slack_load.databases import NAMES, Missing, database
+from benchmarks.slack_load.databases import NAMES, Missing, database, describe
 from benchmarks.slack_load.events import dms
 from benchmarks.slack_load.figures import Row, row
 from benchmarks.slack_load.load import Sent, closed_loop, open_loop, session
@@ -149,6 +150,8 @@ def main() -> None:
     options = _options()
     plan = _plan(options)
     for name in options.databases.split(","):
+        # Other work on the machine shares the cores: the figures are only as quiet as it.
+        load_average = os.getloadavg()[0]
         with tempfile.TemporaryDirectory(prefix="meldbot-slack-load-") as folder:
             try:
                 with database(name, Path(folder)) as url:
@@ -156,7 +159,10 @@ def main() -> None:
             except Missing as missing:
                 print(f"\nslack_load on {name}: skipped, {missing}")
                 continue
-        print(f"\nslack_load on {name}: signed DMs, real `meldbot serve`, fake Slack Web API")
+        print(
+            f"\nslack_load on {describe(name)}: signed DMs, real `meldbot serve`, fake Slack "
+            f"Web API; {os.cpu_count()} cores, load average {load_average:.1f} at the start"
+        )
         print(table(rows))
         firsts = ", ".join(f"{app} {duration(ack)}" for app, ack in first_acks.items())
         print(f"  first DM after a start, acked in: {firsts}")

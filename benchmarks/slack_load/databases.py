@@ -41,6 +41,12 @@ def database(name: str, workdir: Path) -> Iterator[str]:
         yield asyncio.run(_created(base))
 
 
+def describe(name: str) -> str:
+    if name == "sqlite" or os.environ.get("MELDBOT_TEST_POSTGRES_URL"):
+        return name
+    return f"{name} (a throwaway server with fsync=off)"
+
+
 async def _created(server: str) -> str:
     name = f"meldbot_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql") + "/postgres")
