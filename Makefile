@@ -27,6 +27,7 @@ test: install-test check
 	$(BIN)/python -m benchmarks.report_latency
 	$(BIN)/python -m benchmarks.scheduled_posts --seconds 20
 	$(BIN)/python -m benchmarks.web_history
+	$(BIN)/python -m benchmarks.slack_load --short
 
 bench: install-test
 	$(BIN)/python -m benchmarks.intake_signals
@@ -35,6 +36,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.scheduled_posts
 	$(BIN)/python -m benchmarks.console
 	$(BIN)/python -m benchmarks.letters
+	$(BIN)/python -m benchmarks.slack_load
 
 # Re-extract the messages and merge them into the Dutch catalog (then translate the new ones).
 translations: install-test
