@@ -132,9 +132,6 @@ def _rotate(settings: Settings) -> int:
     return 0
 
 
-ACCESS_LOG = '"%r" %s %b %Tfs'
-
-
 def check_serving(settings: Settings, host: str) -> None:
     """meldbot's own pages show cases: beyond this machine only behind a real sign-in."""
     if is_loopback(host):
@@ -152,6 +149,7 @@ def check_serving(settings: Settings, host: str) -> None:
 
 def _serve(settings: Settings, host: str, port: int) -> None:
     from bot.app import create_app
+    from bot.observability.access import AccessLog
 
     check_serving(settings, host)
     if settings.web_chat_enabled and not is_loopback(host):
@@ -159,10 +157,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
             "the web chat lets anyone act as anyone; it is now reachable beyond this machine"
         )
     print(f"meldbot: http://{host}:{port}/", flush=True)
-    # No client address or user agent in the access log: they could name a staff member.
-    web.run_app(
-        create_app(settings), host=host, port=port, print=None, access_log_format=ACCESS_LOG
-    )
+    web.run_app(create_app(settings), host=host, port=port, print=None, access_log_class=AccessLog)
 
 
 def _teams_package(args: argparse.Namespace) -> None:

@@ -43,7 +43,7 @@ class LogWatch(logging.Handler):
                 # Where it failed: the last lines of a traceback.
                 found.append(f"{record.levelname} from {record.name}: {text[:120]} … {text[-700:]}")
             # The access log of the test servers (the fakes' too) has the request line; the
-            # one of ``meldbot serve`` is checked in its own tests.
+            # one of ``meldbot serve`` (``AccessLog``) is checked in its own tests.
             if record.name != "aiohttp.access" and (MARK in text or ID_MARK in text):
                 found.append(f"payload content in {record.name}: {text[:300]}")
         return sorted(set(found))[:20]  # the kinds: thousands of one failure say no more

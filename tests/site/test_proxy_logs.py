@@ -13,9 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.app import create_app
-from bot.cli import ACCESS_LOG
+from bot.observability.access import AccessLog
 from tests.core.conftest import make_settings
 from tests.privacy import log_lines_holding
 from tests.site.conftest import free_port
@@ -24,7 +25,8 @@ ADDRESS = "203.0.113.77"
 IPV6 = "2001:db8::1:77"
 BROWSER = "Mozilla/5.0 (Windows NT 10.0) Werkplek-BALIE-07 Edg/131"
 CAME_FROM = "https://intranet.gemeente-voorbeeld.nl/collegas/sanne-de-vries"
-WHO = (ADDRESS, IPV6, BROWSER, "BALIE-07", CAME_FROM, "sanne-de-vries")
+SEARCHED = "Bakkerzoekterm"  # a name typed into the console's search
+WHO = (ADDRESS, IPV6, BROWSER, "BALIE-07", CAME_FROM, "sanne-de-vries", SEARCHED)
 FORWARDED = {
     "X-Forwarded-For": f"{ADDRESS}, 10.0.0.2",
     "Forwarded": f'for={ADDRESS};proto=https, for="[{IPV6}]"',
@@ -44,12 +46,15 @@ ASKED = [
     ("GET", "/bestaat-niet"),
     ("POST", "/melden/anoniem"),
     ("POST", "/signin/local"),
+    ("GET", f"/console/zaken?zoek={SEARCHED}"),
 ]
 
 
 @asynccontextmanager
-async def served(app: web.Application, access_log: str) -> AsyncIterator[str]:
-    runner = web.AppRunner(app, access_log_format=access_log)
+async def served(
+    app: web.Application, access_log: type[AbstractAccessLogger] = AccessLog, **options: str
+) -> AsyncIterator[str]:
+    runner = web.AppRunner(app, access_log_class=access_log, **options)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -81,11 +86,12 @@ async def test_no_address_browser_or_referrer_reaches_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}", tmp_path)
-    async with served(await create_app(settings), ACCESS_LOG) as url:
+    async with served(await create_app(settings)) as url:
         await ask_everything(url)
     access = [r for r in caplog.records if r.name == "aiohttp.access"]
     assert len(access) == len(ASKED), "every request was logged, as meldbot serve logs it"
-    assert '"GET /melden/melding HTTP/1.1" ' in access[1].getMessage()
+    assert access[1].getMessage().startswith('"GET /melden/melding" ')
+    assert access[5].getMessage().startswith('"GET unmatched" 404 ')
     assert traces(caplog.records) == []
 
 
@@ -96,7 +102,10 @@ async def test_the_search_finds_them_in_a_log_that_keeps_them(
     would have found them."""
     caplog.set_level(logging.DEBUG)
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'meldbot.db'}", tmp_path)
-    async with served(await create_app(settings), web.AccessLogger.LOG_FORMAT) as url:
+    default = web.AccessLogger.LOG_FORMAT
+    async with served(
+        await create_app(settings), web.AccessLogger, access_log_format=default
+    ) as url:
         await ask_everything(url)
     found = "\n".join(traces(caplog.records))
     assert BROWSER in found and CAME_FROM in found

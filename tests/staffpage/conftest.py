@@ -18,8 +18,8 @@ from aiohttp.test_utils import TestServer
 
 from adapters.web.store import COORDINATORS, Conversations
 from bot.app import RUNTIME, WEB_CONVERSATIONS, Runtime, create_app
-from bot.cli import ACCESS_LOG
 from bot.events import ActionInvoked, Actor, Address, FormSubmitted, MessageRef
+from bot.observability.access import AccessLog
 from bot.ui import Actions, Button
 from tests.core.conftest import Clock, make_settings
 from tests.site.conftest import free_port, mock_provider  # noqa: F401 (sign-in tests)
@@ -118,7 +118,7 @@ async def make_staff(database_url: str, tmp_path: Path) -> AsyncIterator[MakeSta
         app: web.Application = await create_app(config, clock=clock)
         # The access log as ``meldbot serve`` writes it (no client address, no browser).
         server = TestServer(app, host="127.0.0.1", port=port)
-        await server.start_server(access_log_format=ACCESS_LOG)
+        await server.start_server(access_log_class=AccessLog)
         servers.append(server)
         # No cookie jar that could hide a Set-Cookie: every answer is looked at as it came.
         session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
