@@ -88,3 +88,23 @@ def filename(name: str | None, limit: int = FILENAME_MAX) -> str:
     if not dot or not stem or len(extension) > 10:
         return text[: limit - 1].rstrip() + "…"
     return stem[: limit - len(extension) - 2].rstrip() + "…." + extension
+
+
+def encodable(node: object) -> bool:
+    """No lone surrogate anywhere in a parsed JSON value: JSON can write one (``\\ud800``),
+    UTF-8 cannot, and so no database could keep the text."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode()
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.text import encodable
+
 # key: the type its value must have when present (None counts as absent); a dict: an
 # object whose keys are checked the same way; a list of one dict: a list of such objects.
 Shape = Mapping[str, Any]
@@ -72,7 +74,7 @@ def problem(payload: Any) -> str | None:
     actions = payload.get("actions")
     if kind == "block_actions" and not (actions and all(a.get("action_id") for a in actions)):
         return "The body is not a Slack payload."
-    if not _encodable(payload):
+    if not encodable(payload):
         return "The body holds text that is not UTF-8."
     return None
 
@@ -119,23 +121,4 @@ def _state_fits(payload: Mapping[str, Any]) -> bool:
             chosen = element.get("selected_option")
             if chosen is not None and not isinstance(chosen.get("value"), str):
                 return False  # a choice without its value
-    return True
-
-
-def _encodable(node: Any) -> bool:
-    """No lone surrogate anywhere (JSON can write one, as ``\\ud800``; UTF-8 cannot)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if not item.isascii():
-                try:
-                    item.encode()
-                except UnicodeEncodeError:
-                    return False
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
     return True

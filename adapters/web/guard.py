@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.text import encodable
+
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_BODY = 64 * 1024
 
@@ -83,26 +85,6 @@ async def read_json(request: web.Request) -> object:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         # RecursionError: nested deeper than a reader can follow
         raise BadBody("json") from error
-    if not _encodable(loaded):
+    if not encodable(loaded):
         raise BadBody("text")
     return loaded
-
-
-def _encodable(node: object) -> bool:
-    """No lone surrogate anywhere: JSON can write one (``\\ud800``), UTF-8 cannot, and so
-    no database could keep the text."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if not item.isascii():
-                try:
-                    item.encode()
-                except UnicodeEncodeError:
-                    return False
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return True
