@@ -62,6 +62,9 @@ class Turns:
         self._files = files
         self.invoke_budget = INVOKE_BUDGET
         self._later: set[asyncio.Task[None]] = set()
+        # The newest message's work per conversation: the next one waits for it, so what a
+        # person sends is handled in the order they sent it (their draft, their answers).
+        self._newest: dict[str, asyncio.Task[None]] = {}
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -88,12 +91,14 @@ class Turns:
             action = payloads.parse(activity.value)
             event = inbound.card_event(activity, action) if action is not None else None
         elif self._files is not None and listed(activity) and inbound.address(activity).personal:
-            self._run_later("message with files", self._with_files(self._files, activity))
+            work = self._with_files(self._files, activity)
+            self._run_later("message with files", work, after=_conversation(activity))
             return
         else:
             event = inbound.typed(activity)
         if event is not None:
-            self._run_later("message", self._handle_and_deliver(event, activity))
+            work = self._handle_and_deliver(event, activity)
+            self._run_later("message", work, after=_conversation(activity))
 
     async def _on_card_action(self, context: TurnContext, activity: Activity) -> None:
         value = activity.value if isinstance(activity.value, dict) else {}
@@ -176,8 +181,14 @@ class Turns:
             )
             return None
 
-    def _run_later(self, what: str, work: Any) -> None:
+    def _run_later(self, what: str, work: Any, *, after: str | None = None) -> None:
+        """``work`` after the HTTP answer; with ``after`` (a conversation), after the work
+        of that conversation's earlier messages."""
+        earlier = self._newest.get(after) if after else None
+
         async def guarded() -> None:
+            if earlier is not None:
+                await asyncio.wait([earlier])  # its failure is its own
             try:
                 await work
             except Exception as error:
@@ -186,11 +197,22 @@ class Turns:
         task = asyncio.get_running_loop().create_task(guarded())
         self._later.add(task)
         task.add_done_callback(self._later.discard)
+        if after:
+            self._newest[after] = task
+            task.add_done_callback(lambda done: self._forget(after, done))
+
+    def _forget(self, conversation: str, done: asyncio.Task[None]) -> None:
+        if self._newest.get(conversation) is done:
+            del self._newest[conversation]
 
     async def settle(self) -> None:
         """Waits for the work begun after earlier answers (tests, and a clean stop)."""
         while self._later:
             await asyncio.gather(*list(self._later), return_exceptions=True)
+
+
+def _conversation(activity: Activity) -> str:
+    return str(activity.conversation.id) if activity.conversation else ""
 
 
 async def _answer(context: TurnContext, body: dict[str, Any]) -> None:

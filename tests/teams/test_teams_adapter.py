@@ -172,3 +172,36 @@ def test_buttons_render_as_execute_actions_with_a_submit_fallback() -> None:
     assert card["version"] == "1.5"
     with_button = render.message_card(Message("x", [Actions([Button("Ja", "a.b", "1")])]))
     assert "Action.Execute" in str(with_button) and "Action.Submit" in str(with_button)
+
+
+async def test_a_persons_messages_are_handled_in_the_order_they_sent_them(
+    adapter: TeamsAdapter,
+    teams: TeamsSender,
+    issuer: OpenIdIssuer,
+    fake: FakeBotConnector,
+    payloads: TeamsPayloads,
+    core: StubCore,
+) -> None:
+    """Each message is answered at once (202) and handled after; while the first is still
+    in the core, the second waits for it, and another person's does not."""
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def core_slow_for_the_first(event: Any) -> Response:
+        text = getattr(event, "text", "")
+        order.append(f"start {text}")
+        if text == "eerste":
+            await release.wait()
+        order.append(f"end {text}")
+        return await core(event)
+
+    adapter.turns._handler = core_slow_for_the_first  # the handler the composition root gives
+    authorization = issuer.authorization(BOT_APP_ID, service_url=fake.url)
+    for text, user in (("eerste", MIA), ("tweede", MIA), ("van noor", NOOR)):
+        response = await teams.post(payloads.personal_message(text, user=user), authorization)
+        assert response.status == 202
+    await until(lambda: "end van noor" in order or None, "another person's message, meanwhile")
+    assert "start tweede" not in order, "Mia's second message waits for her first"
+    release.set()
+    await until(lambda: "end tweede" in order or None, "her second message, after")
+    assert order.index("end eerste") < order.index("start tweede")
