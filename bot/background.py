@@ -9,6 +9,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from bot.observability.logs import log_failure
+
 log = logging.getLogger(__name__)
 
 
@@ -69,7 +71,7 @@ class Loop(BackgroundTask, ABC):
             try:
                 pause = await self.step()
             except Exception:
-                log.exception("%s failed; trying again shortly", self._name)
+                log_failure(log, "%s failed; trying again shortly", self._name)
                 pause = self._retry_pause
             if self.stopping:
                 break

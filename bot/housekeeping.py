@@ -15,6 +15,7 @@ from bot.consultation.throttle import GUESS_WINDOW
 from bot.consultation.views import forgotten_card
 from bot.events import Platform
 from bot.i18n import translator
+from bot.observability.logs import log_failure
 from bot.ports import DeliveryError, Messenger, Storage
 from bot.retention.service import Retention
 from bot.schedule.calendar import AMSTERDAM
@@ -100,7 +101,7 @@ class Housekeeper(BackgroundTask):
                 await forget_consultations(self._consultations, self._messengers, self._settings)
                 await self.retain_once_a_day()
             except Exception:
-                log.exception("housekeeping failed; trying again later")
+                log_failure(log, "housekeeping failed; trying again later")
             await asyncio.sleep(INTERVAL_SECONDS)
 
     async def retain_once_a_day(self) -> bool:

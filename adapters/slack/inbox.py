@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.observability.logs import log_failure
 from bot.ports import FirstDelivery
 from bot.recent import Recent
 
@@ -146,7 +147,7 @@ class Inbox:
             self.counts.handled += 1
         except Exception:
             self.counts.failed += 1
-            log.exception("slack: event failed after its ack")
+            log_failure(log, "slack: event failed after its ack")
 
     async def _first(self, event_id: str) -> bool:
         """With the database down the event is handled all the same: the core then fails
@@ -154,7 +155,7 @@ class Inbox:
         try:
             return await self._first_delivery(f"slack:{event_id}")
         except Exception:
-            log.exception("slack: delivery key not kept")
+            log_failure(log, "slack: delivery key not kept")
             return True
 
     async def settle(self) -> None:

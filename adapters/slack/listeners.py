@@ -25,6 +25,7 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.replies import Replies
 from adapters.slack.submissions import FormSubmissions, FormWords, said
 from bot.events import CommandInvoked, Event, MembersJoined, MessageRef
+from bot.observability.logs import log_failure
 from bot.ports import DeliveryError, FirstDelivery, Handler
 from bot.recent import Recent
 from bot.ui import Response
@@ -126,7 +127,7 @@ class Listeners:
         try:
             response = await self.handler(received)
         except Exception:
-            log.exception("slack: message failed in the core")
+            log_failure(log, "slack: message failed in the core")
             # Nothing was kept: the person hears to send it again, not silence.
             retry = [said(self.words.try_again)]
             await self.replies.guard("message", self.replies.post(received.address, retry))
@@ -232,7 +233,7 @@ class Listeners:
         try:
             response = await self.handler(event)
         except Exception:
-            log.exception("slack: %s failed in the core", kind)
+            log_failure(log, "slack: %s failed in the core", kind)
             return None
         log.info("slack: %s handled", kind)
         return response

@@ -15,6 +15,7 @@ from adapters.slack import render
 from adapters.slack.errors import delivering
 from adapters.slack.messenger import SlackMessenger
 from bot.events import Address, MessageRef
+from bot.observability.logs import log_failure
 from bot.ports import DeliveryError
 from bot.ui import Form, Message, Response
 
@@ -102,5 +103,5 @@ class Replies:
         except DeliveryError as error:
             log.error("slack: %s reply failed (%s)", kind, error)
         except Exception:
-            log.exception("slack: %s reply failed", kind)
+            log_failure(log, "slack: %s reply failed", kind)
         return None

@@ -18,6 +18,7 @@ from adapters.teams import inbound, render
 from adapters.teams.messenger import TeamsMessenger
 from bot.events import Address, Event, FormSubmitted
 from bot.i18n import N_, Translator, translator
+from bot.observability.logs import log_failure
 from bot.ports import DeliveryError
 from bot.recent import Recent
 from bot.ui import Form, Message, Response, Text
@@ -126,7 +127,7 @@ class Replies:
         except DeliveryError as error:
             log.error("teams: reply failed (%s)", error)
         except Exception:
-            log.exception("teams: reply failed")
+            log_failure(log, "teams: reply failed")
         return None
 
 

@@ -28,6 +28,7 @@ from bot.events import (
     MessageReceived,
     MessageRef,
 )
+from bot.observability.logs import log_failure
 from bot.ports import Handler
 from bot.text import MESSAGE_MAX, NARRATIVE_MAX, filename
 from bot.ui import Actions, Button, Form, Message, Response, Text
@@ -202,7 +203,7 @@ class Dispatcher:
             return await self._handler(event)
         except Exception:
             # No user text or name in the log line: only what kind of event failed.
-            log.exception("web chat: the core failed on a %s", type(event).__name__)
+            log_failure(log, "web chat: the core failed on a %s", type(event).__name__)
             raise Refused(500, self._chrome("error_handler")) from None
 
     async def _apply(

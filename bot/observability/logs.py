@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import sys
 from contextvars import ContextVar
 from typing import Literal
 
@@ -65,3 +66,12 @@ def configure_logging(log_format: LogFormat, *, force: bool = False) -> None:
     handler.setFormatter(formatter(log_format))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+def log_failure(logger: logging.Logger, message: str, *args: object) -> None:
+    """``message`` and the kind of the exception being handled, at ERROR; where it failed,
+    at DEBUG. Never the exception's text at ERROR: it can carry what was being handled (an
+    id, what someone typed, a database row)."""
+    kind = type(sys.exc_info()[1]).__name__
+    logger.error(f"{message} (%s)", *args, kind)
+    logger.debug(message, *args, exc_info=True)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.background import Loop
+from bot.observability.logs import log_failure
 from bot.observability.metrics import Metrics
 from bot.ports import Storage, Transaction
 from bot.schedule.calendar import Schedule
@@ -139,7 +140,7 @@ class Scheduler(Loop):
             if timer is None:
                 raise
             # Its transaction rolled back; end it in a new one so the others go on.
-            log.exception("timer %s #%s failed", timer.kind, timer.id)
+            log_failure(log, "timer %s #%s failed", timer.kind, timer.id)
             async with self._storage.transaction() as tx:
                 await tx.timers.done(timer.id, now, "failed")
             self._fired(timer, "failed", now)

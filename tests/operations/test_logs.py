@@ -17,7 +17,7 @@ import pytest
 
 from adapters.web import personas
 from bot.app import create_app
-from bot.observability.logs import configure_logging
+from bot.observability.logs import configure_logging, log_failure
 from bot.settings import Settings
 from storage.sealing import new_key
 from tests.core.conftest import Clock
@@ -170,3 +170,22 @@ def test_the_meldbot_command_writes_json_lines_when_told(tmp_path: Path) -> None
     )
     assert plain.stdout.strip() == "meldbot: database is up to date"
     assert not [line for line in plain.stderr.splitlines() if line.startswith("{")]
+
+
+def test_a_failure_is_logged_by_its_kind_and_its_text_only_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An exception's text can carry what was being handled: ERROR says only its kind."""
+    logger = logging.getLogger("meldbot.test.failure")
+    caplog.set_level(logging.DEBUG, logger.name)
+    try:
+        raise KeyError(f"dm:{STAFF}")
+    except KeyError:
+        log_failure(logger, "timer %s failed", "case.reminder")
+    error, debug = caplog.records
+    assert (error.levelno, error.getMessage()) == (
+        logging.ERROR,
+        "timer case.reminder failed (KeyError)",
+    )
+    assert error.exc_info is None and STAFF not in error.getMessage()
+    assert debug.levelno == logging.DEBUG and debug.exc_info is not None
