@@ -97,6 +97,7 @@ LONG_LIVED = (
     "Outbox",
     "_loop",
     "Housekeeper",
+    "Inbox._worker",  # Slack's: each event it handles is a task of its own (``Inbox._one``)
 )
 
 
