@@ -47,7 +47,9 @@ async def urgent_report(meldbot: SlackSender, fake: FakeSlack, user: str, count:
     view = opened[count - 1].json_param("view")
     answers = {"narrative": f"{user}: iemand dreigt met een mes.", "danger": "yes"}
     values = submitted_view_values(view, answers)
-    assert (await meldbot.post(view_submission(user, "report", values), form=True)).status == 200
+    view_id = list(fake.views)[count - 1]  # each opened modal has its own id, as in Slack
+    submitted = view_submission(user, "report", values, view_id=view_id)
+    assert (await meldbot.post(submitted, form=True)).status == 200
     return await new_case(fake, count)
 
 

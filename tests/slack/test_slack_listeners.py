@@ -199,8 +199,28 @@ async def test_a_failing_core_keeps_the_modal_and_confirms_nothing(
         raise RuntimeError("database is down")
 
     core.answer = broken
-    response = await slack.post(view_submission("U1", "report", {}), form=True)
-    assert response.status == 500
+    values = {"narrative": {"narrative": {"type": "plain_text_input", "value": "Hij sloeg"}}}
+    response = await slack.post(view_submission("U1", "report", values), form=True)
+    assert response.status == 200
+    answer = await response.json()
+    # The modal stays open with the text in it, and says to try again in a moment.
+    assert answer["response_action"] == "errors"
+    assert "try again in a moment" in answer["errors"]["narrative"]
+    await fake_slack.settle()
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_failing_core_without_fields_says_to_try_again(
+    slack: SlackSender, core: StubCore, fake_slack: FakeSlack
+) -> None:
+    def broken(event: Event) -> Response:
+        raise RuntimeError("database is down")
+
+    core.answer = broken
+    response = await slack.post(view_submission("U1", "confirm", {}), form=True)
+    answer = await response.json()
+    assert answer["response_action"] == "update"
+    assert "try again in a moment" in json.dumps(answer["view"])
     await fake_slack.settle()
     assert fake_slack.calls_to("chat.postMessage") == []
 
