@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -12,7 +15,24 @@ from bot.ports import Storage
 
 DRAFT_TTL = timedelta(hours=24)
 ANSWER_TTL = timedelta(days=14)
+LANGUAGE = "language"
 LANGUAGE_TTL = timedelta(days=365)
+
+
+@dataclass(slots=True)
+class _ReadAhead:
+    """One person's states as read at the start of an event, kept up to date by what the
+    event itself writes. ``live`` ends with the event: work it started and left running
+    (a form past its deadline) reads the database again."""
+
+    states: dict[str, dict[str, Any] | None]
+    live: bool = True
+
+    def holds(self, key: str) -> bool:
+        return self.live and key in self.states
+
+
+_READ_AHEAD: ContextVar[_ReadAhead | None] = ContextVar("conversation_read_ahead", default=None)
 
 
 class Someone(Protocol):
@@ -43,20 +63,52 @@ class ConversationStates:
     # Conversation state is not durable (see ``Storage.transaction``): a draft lost in a
     # power cut is asked for again; a report made from it is committed durably.
 
-    async def get(self, kind: str, actor: Someone) -> dict[str, Any] | None:
+    @asynccontextmanager
+    async def read_ahead(self, actor: Someone, kinds: Sequence[str]) -> AsyncIterator[None]:
+        """Within the block, ``actor``'s states of these ``kinds`` come from one read at its
+        start instead of a transaction each: a message reads its language, a pending
+        question and a draft. Only this person's own states, which only their own events
+        (handled in order) change through here."""
+        keys = [self.key(kind, actor) for kind in kinds]
         async with self.storage.transaction(read_only=True) as tx:
-            return await tx.dialogs.get(self.key(kind, actor), self.clock())
+            ahead = _ReadAhead(await tx.dialogs.get_many(keys, self.clock()))
+        token = _READ_AHEAD.set(ahead)
+        try:
+            yield
+        finally:
+            ahead.live = False
+            _READ_AHEAD.reset(token)
+
+    def settled(self, kind: str, actor: Someone) -> None:
+        """The state was deleted in another transaction (an answer closes its question)."""
+        self._note(self.key(kind, actor), None)
+
+    def _note(self, key: str, state: dict[str, Any] | None) -> None:
+        ahead = _READ_AHEAD.get()
+        if ahead is not None and ahead.holds(key):
+            ahead.states[key] = copy.deepcopy(state)
+
+    async def get(self, kind: str, actor: Someone) -> dict[str, Any] | None:
+        key = self.key(kind, actor)
+        ahead = _READ_AHEAD.get()
+        if ahead is not None and ahead.holds(key):
+            # A copy: a caller that changes what it got must not change what was read.
+            return copy.deepcopy(ahead.states[key])
+        async with self.storage.transaction(read_only=True) as tx:
+            return await tx.dialogs.get(key, self.clock())
 
     async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:
         """Kept until the whole hour after ``ttl``: an exact expiry would tell the moment
         it was written, to be lined up with an anonymous consultation written just after."""
         async with self.storage.transaction(durable=False) as tx:
             await tx.dialogs.put(self.key(kind, actor), state, _whole_hour(self.clock() + ttl))
+        self._note(self.key(kind, actor), state)
 
     async def delete(self, kind: str, actor: Someone) -> None:
         # Durable: a draft that came back after a power cut could be sent a second time.
         async with self.storage.transaction() as tx:
             await tx.dialogs.delete(self.key(kind, actor))
+        self._note(self.key(kind, actor), None)
 
     async def choose_language(self, actor: Someone, language: str) -> None:
         """Kept by platform id (it is a person's own setting) but only to the day: an exact
@@ -64,9 +116,10 @@ class ConversationStates:
         today = self.clock().replace(hour=0, minute=0, second=0, microsecond=0)
         async with self.storage.transaction() as tx:
             await tx.dialogs.put(
-                self.key("language", actor), {"language": language}, today + LANGUAGE_TTL
+                self.key(LANGUAGE, actor), {"language": language}, today + LANGUAGE_TTL
             )
+        self._note(self.key(LANGUAGE, actor), {"language": language})
 
     async def language(self, actor: Someone, default: str) -> str:
-        state = await self.get("language", actor)
+        state = await self.get(LANGUAGE, actor)
         return str(state["language"]) if state else default

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
 
 from bot.case.models import EventKind
 from bot.case.service import CaseError
 from bot.consultation.sighting import sight_code
+from bot.conversations import LANGUAGE
 from bot.events import (
     ActionInvoked,
     CommandInvoked,
@@ -30,8 +32,10 @@ from dialogs.consult import ConsultDialog
 from dialogs.consultation import FORM_ANSWER as FORM_CONSULT_ANSWER
 from dialogs.consultation import ConsultationDialog
 from dialogs.context import DialogContext
-from dialogs.coordinator import CoordinatorDialog
+from dialogs.coordinator import ANSWERING, CoordinatorDialog
+from dialogs.draft import DRAFT
 from dialogs.forms import int_state, required_text
+from dialogs.held import HELD
 from dialogs.link import LinkDialog, link_code
 from dialogs.manager import ManagerDialog
 from dialogs.menu import MenuDialog
@@ -41,6 +45,8 @@ from dialogs.report import ReportDialog
 from dialogs.reporter import ReporterDialog
 
 log = logging.getLogger(__name__)
+
+PERSONAL_STATES = (LANGUAGE, ANSWERING, DRAFT, HELD)
 
 GREETINGS = {
     "hoi",
@@ -133,8 +139,9 @@ class Dialogs:
         # with the database down, reading it fails too, and the person must still hear.
         t = self.ctx.coordinator_t
         try:
-            t = await self.ctx.translator_for(event.actor)
-            return await self._route(event, t)
+            async with self._read_ahead(event):
+                t = await self.ctx.translator_for(event.actor)
+                return await self._route(event, t)
         except CaseError as refusal:
             text = t(refusal.reason, **refusal.values)
             return Response(private=[_say(text)])
@@ -165,6 +172,13 @@ class Dialogs:
             if field:
                 return Response(errors={field: text})
             return Response(private=[_say(text)])
+
+    def _read_ahead(self, event: Event) -> AbstractAsyncContextManager[None]:
+        """A personal message reads the person's language, open question, draft and held
+        messages: in one round trip rather than one transaction each."""
+        if isinstance(event, MessageReceived) and event.address.personal:
+            return self.ctx.states.read_ahead(event.actor, PERSONAL_STATES)
+        return nullcontext()
 
     async def _route(self, event: Event, t: Translator) -> Response:
         match event:

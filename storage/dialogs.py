@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,20 +25,28 @@ class SqlDialogStates:
         self._hashes = hashes
 
     async def get(self, key: str, now: datetime) -> dict[str, Any] | None:
-        # Under every configured key, the first first: a state from before a rotation counts.
-        hashes = self._hashes.dialogs(key)
+        return (await self.get_many([key], now))[key]
+
+    async def get_many(
+        self, keys: Sequence[str], now: datetime
+    ) -> dict[str, dict[str, Any] | None]:
+        """Each key's state (None: none, or expired), in one round trip."""
+        hashes = {key: self._hashes.dialogs(key) for key in keys}
         rows = {
             row.key_hash: row
             for row in await self._session.scalars(
                 select(DialogStateRow)
-                .where(DialogStateRow.key_hash.in_(hashes))
+                .where(DialogStateRow.key_hash.in_([h for each in hashes.values() for h in each]))
                 .execution_options(populate_existing=True)
             )
         }
-        row = next((rows[one] for one in hashes if one in rows), None)
-        if row is None or row.expires_at <= now:
-            return None
-        return self._sealer.unseal_json(row.state_sealed)
+        states: dict[str, dict[str, Any] | None] = {}
+        for key, under in hashes.items():
+            # Under every configured key, the first first: a state from before a rotation counts.
+            row = next((rows[one] for one in under if one in rows), None)
+            live = row is not None and row.expires_at > now
+            states[key] = self._sealer.unseal_json(row.state_sealed) if row and live else None
+        return states
 
     async def put(self, key: str, state: dict[str, Any], expires: datetime) -> None:
         newest, *older = self._hashes.dialogs(key)

@@ -3,7 +3,7 @@ the state of a conversation between two messages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -90,6 +90,10 @@ class DialogStates(Protocol):
     """Short-lived conversation state (a draft report, a pending question)."""
 
     async def get(self, key: str, now: datetime) -> dict[str, Any] | None: ...
+
+    async def get_many(
+        self, keys: Sequence[str], now: datetime
+    ) -> dict[str, dict[str, Any] | None]: ...
 
     async def put(self, key: str, state: dict[str, Any], expires: datetime) -> None: ...
 
