@@ -130,7 +130,6 @@ class ReporterDialog:
         case = await self.ctx.cases.reporter_adds(reporter, case_id, text, kind, answering)
         if kind is EventKind.ANSWER:
             self.ctx.states.settled(ANSWERING, actor)
-        if kind is EventKind.ANSWER:
             reply = t("Thank you, your answer has been passed on for {ref}.", ref=case.reference)
         else:
             reply = t("Thank you, your information has been added to {ref}.", ref=case.reference)
