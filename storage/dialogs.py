@@ -44,8 +44,10 @@ class SqlDialogStates:
         for key, under in hashes.items():
             # Under every configured key, the first first: a state from before a rotation counts.
             row = next((rows[one] for one in under if one in rows), None)
-            live = row is not None and row.expires_at > now
-            states[key] = self._sealer.unseal_json(row.state_sealed) if row and live else None
+            if row is not None and row.expires_at > now:
+                states[key] = self._sealer.unseal_json(row.state_sealed)
+            else:
+                states[key] = None
         return states
 
     async def put(self, key: str, state: dict[str, Any], expires: datetime) -> None:
