@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.events import Platform
+from storage import sqlite
 from storage.attachments import SqlAttachmentRepository
 from storage.audit import SqlAuditLog
 from storage.bans import SqlBanRepository
@@ -58,6 +59,7 @@ from storage.retention import SqlRetention
 from storage.sealing import Sealer
 from storage.search_index import Hashes
 from storage.sessions import SqlIdentityLinks, SqlSessions
+from storage.sqlite import DURABLE, READ_ONLY
 from storage.submissions import SqlSubmissionLedger
 from storage.timers import SqlTimers
 from storage.web_history import SqlWebHistory
@@ -92,40 +94,7 @@ class SqlTransaction:
     submissions: SqlSubmissionLedger
 
 
-DURABLE = "meldbot_durable"
-READ_ONLY = "meldbot_read_only"
 ADDRESSES_KEPT = 10_000  # references remembered in memory, to skip rewriting the same one
-
-
-def _use_immediate_transactions(engine: AsyncEngine) -> None:
-    """SQLite: take the write lock at BEGIN, so two writers wait instead of deadlocking;
-    foreign keys, the WAL and secure deletes on every connection."""
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # Deleted rows are overwritten with zeros, not left readable in free pages.
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(connection: Any) -> None:
-        options = connection.get_execution_options()
-        if options.get(READ_ONLY, False):
-            # Reads take no write lock: in WAL mode they run beside the one writer.
-            connection.exec_driver_sql("BEGIN")
-            return
-        # The safety level can only change outside a transaction: set it before BEGIN,
-        # and only when it differs from the connection's last one.
-        level = "FULL" if options.get(DURABLE, True) else "NORMAL"
-        info = connection.connection.info
-        if info.get("synchronous") != level:
-            connection.exec_driver_sql(f"PRAGMA synchronous={level}")
-            info["synchronous"] = level
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -133,8 +102,13 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, hide_parameters=True, connect_args={"timeout": 30})
-        _use_immediate_transactions(engine)
+        engine = create_async_engine(
+            url,
+            hide_parameters=True,
+            connect_args={"timeout": 30},
+            pool_reset_on_return=None,  # sqlite.tune rolls back only what needs it
+        )
+        sqlite.tune(engine)
         return engine
     # No JIT: meldbot's queries are short, and compiling one costs more than it saves (a
     # list with a rare filter took 300 ms of JIT for 40 ms of work).

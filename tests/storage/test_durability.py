@@ -4,6 +4,7 @@ or a delivery key's does not; a read takes no write lock. SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -105,3 +106,55 @@ async def test_an_address_is_written_again_only_when_it_changed_or_a_day_passed(
         assert len(written) == 3
     finally:
         await database.close()
+
+
+async def test_a_writer_cancelled_halfway_leaves_nothing_and_the_next_writes(
+    database: Database,
+) -> None:
+    writing = asyncio.Event()
+
+    async def writer() -> None:
+        async with database.transaction() as tx:
+            await tx.dialogs.put("draft:slack:U1", {"text": "half"}, LATER)
+            writing.set()
+            await asyncio.Event().wait()
+
+    held = asyncio.create_task(writer())
+    await writing.wait()
+    held.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await held
+    for number in range(2, 5):  # whichever pooled connection each one gets
+        async with asyncio.timeout(5), database.transaction() as tx:
+            await tx.dialogs.put(f"draft:slack:U{number}", {"text": "next"}, LATER)
+    async with database.transaction(read_only=True) as tx:
+        assert await tx.dialogs.get("draft:slack:U1", NOW) is None
+        assert await tx.dialogs.get("draft:slack:U4", NOW) == {"text": "next"}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_connection_still_in_a_transaction_is_rolled_back_on_its_way_to_the_pool(
+    database: Database,
+) -> None:
+    """The pool skips the rollback for connections that ended their transaction; one that
+    did not (its task cancelled halfway) must not keep SQLite's write lock."""
+    path = database.engine.url.database
+    assert path
+
+    def another_writer_can_write() -> bool:
+        probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            probe.close()
+
+    async with database.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        # Begun below SQLAlchemy, so it does not know to end it.
+        await raw.driver_connection.execute("BEGIN IMMEDIATE")
+        assert not await asyncio.to_thread(another_writer_can_write)
+    assert await asyncio.to_thread(another_writer_can_write)
