@@ -135,6 +135,12 @@ class Database:
         # up to 100 ms a time, which under a burst cost more than the writing did.
         self._one_writer = None if self._postgres else asyncio.Lock()
         self._deliveries = DeliveryKeys(self._new_deliveries)
+        # Built once, the rows come with each call: SQLAlchemy compiles it once and writes
+        # the rows as multi-row VALUES itself, however many a batch has.
+        deliveries = DeliveryRow.metadata.tables[DeliveryRow.__tablename__]
+        self._new_keys = (
+            self._insert()(deliveries).on_conflict_do_nothing().returning(deliveries.c.key)
+        )
         self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
         self._sealer = sealer
         self._clock = clock
@@ -204,10 +210,10 @@ class Database:
 
     async def _new_deliveries(self, keys: list[tuple[str, datetime]]) -> set[str]:
         # Not durable: lost in a power cut, a redelivery is handled once more at worst.
+        rows = [{"key": key, "seen_at": seen_at} for key, seen_at in keys]
         async with self._session(durable=False) as session:
-            rows = [{"key": key, "seen_at": seen_at} for key, seen_at in keys]
-            statement = self._insert()(DeliveryRow).values(rows).on_conflict_do_nothing()
-            return set(await session.scalars(statement.returning(DeliveryRow.key)))
+            result = await session.execute(self._new_keys, rows)
+            return set(result.scalars())
 
     async def forget_deliveries(self, before: datetime) -> int:
         async with self._session(durable=True) as session:

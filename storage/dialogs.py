@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DialogStateRow
 from storage.sealing import Sealer
 from storage.search_index import Hashes
-from storage.upsert import upsert
+
+STATES = DialogStateRow.metadata.tables[DialogStateRow.__tablename__]
+# Built once, like ``_put``: each call only brings the hashes.
+_GET = select(STATES.c.key_hash, STATES.c.state_sealed, STATES.c.expires_at).where(
+    STATES.c.key_hash.in_(bindparam("hashes", expanding=True))
+)
+
+
+@functools.cache
+def _put(dialect: str) -> Any:
+    """The upsert of one state, built once: its parameters come with each call, so
+    SQLAlchemy compiles it once and each call skips the ORM's insert handling."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(STATES)
+    replaced = ("key_sealed", "state_sealed", "expires_at")
+    return statement.on_conflict_do_update(
+        index_elements=["key_hash"], set_={name: statement.excluded[name] for name in replaced}
+    )
 
 
 class SqlDialogStates:
@@ -32,14 +52,8 @@ class SqlDialogStates:
     ) -> dict[str, dict[str, Any] | None]:
         """Each key's state (None: none, or expired), in one round trip."""
         hashes = {key: self._hashes.dialogs(key) for key in keys}
-        rows = {
-            row.key_hash: row
-            for row in await self._session.scalars(
-                select(DialogStateRow)
-                .where(DialogStateRow.key_hash.in_([h for each in hashes.values() for h in each]))
-                .execution_options(populate_existing=True)
-            )
-        }
+        wanted = [one for under in hashes.values() for one in under]
+        rows = {row.key_hash: row for row in await self._session.execute(_GET, {"hashes": wanted})}
         states: dict[str, dict[str, Any] | None] = {}
         for key, under in hashes.items():
             # Under every configured key, the first first: a state from before a rotation counts.
@@ -56,15 +70,13 @@ class SqlDialogStates:
             await self._session.execute(
                 delete(DialogStateRow).where(DialogStateRow.key_hash.in_(older))
             )
-        values = {
+        row = {
+            "key_hash": newest,
             "key_sealed": self._sealer.seal(key),
             "state_sealed": self._sealer.seal_json(state),
             "expires_at": expires,
         }
-        statement = upsert(self._session)(DialogStateRow).values(key_hash=newest, **values)
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["key_hash"], set_=values)
-        )
+        await self._session.execute(_put(self._session.get_bind().dialect.name), row)
 
     async def delete(self, key: str) -> None:
         await self._session.execute(

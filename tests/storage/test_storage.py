@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,6 +94,16 @@ async def test_a_delivery_key_is_processed_once(database: Database) -> None:
     assert await database.first_delivery("slack:Ev1", NOW)
     assert not await database.first_delivery("slack:Ev1", NOW)
     assert await database.first_delivery("slack:Ev2", NOW)
+
+
+async def test_delivery_keys_asked_at_once_are_each_new_exactly_once(database: Database) -> None:
+    """A burst: keys go in batches of several hundred, some seen before, some asked twice."""
+    for number in range(200):
+        assert await database.first_delivery(f"slack:Ev{number}", NOW)
+    keys = [f"slack:Ev{number}" for number in range(1200)] + ["slack:Ev700"] * 3
+    answers = await asyncio.gather(*(database.first_delivery(key, NOW) for key in keys))
+    new = [key for key, first in zip(keys, answers, strict=True) if first]
+    assert sorted(new) == sorted(f"slack:Ev{number}" for number in range(200, 1200))
 
 
 async def test_outbox_claims_are_leased_and_in_order_per_case(database: Database) -> None:
