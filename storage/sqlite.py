@@ -9,9 +9,11 @@ were most of what a chat message cost, so the two done here take one and none.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 DURABLE = "meldbot_durable"
@@ -53,8 +55,11 @@ def tune(engine: AsyncEngine) -> None:
         script, level = begin_script(
             connection.get_execution_options(), proxied.info.get("synchronous")
         )
-        # executescript: the pragma and BEGIN in one call, with no cursor left to close.
-        proxied.dbapi_connection.run_async(lambda driver: driver.executescript(script))
+        try:
+            # executescript: the pragma and BEGIN in one call, with no cursor left to close.
+            proxied.dbapi_connection.run_async(lambda driver: driver.executescript(script))
+        except sqlite3.Error as error:  # as SQLAlchemy raises a failed statement of its own
+            raise OperationalError(script, None, error) from error
         proxied.info["synchronous"] = level
 
     @event.listens_for(engine.sync_engine, "reset")

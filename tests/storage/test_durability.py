@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from storage import sqlite
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.sealing import Sealer, new_key
@@ -155,6 +158,32 @@ async def test_a_connection_still_in_a_transaction_is_rolled_back_on_its_way_to_
     async with database.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         # Begun below SQLAlchemy, so it does not know to end it.
-        await raw.driver_connection.execute("BEGIN IMMEDIATE")
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.execute("BEGIN IMMEDIATE")
         assert not await asyncio.to_thread(another_writer_can_write)
     assert await asyncio.to_thread(another_writer_can_write)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_begin_that_cannot_take_the_write_lock_fails_as_any_statement_does(
+    database: Database,
+) -> None:
+    path = database.engine.url.database
+    assert path
+    impatient = create_async_engine(
+        database.engine.url, connect_args={"timeout": 0.1}, pool_reset_on_return=None
+    )
+    sqlite.tune(impatient)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"):
+            async with impatient.begin() as connection:
+                await connection.execute(text("SELECT 1"))
+        holder.execute("ROLLBACK")
+        async with impatient.begin() as connection:  # and the pool is none the worse for it
+            assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        holder.close()
+        await impatient.dispose()
