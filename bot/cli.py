@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -148,7 +149,6 @@ def check_serving(settings: Settings, host: str) -> None:
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    from bot.app import create_app
     from bot.observability.access import AccessLog
 
     check_serving(settings, host)
@@ -157,7 +157,23 @@ def _serve(settings: Settings, host: str, port: int) -> None:
             "the web chat lets anyone act as anyone; it is now reachable beyond this machine"
         )
     print(f"meldbot: http://{host}:{port}/", flush=True)
-    web.run_app(create_app(settings), host=host, port=port, print=None, access_log_class=AccessLog)
+    web.run_app(_app(settings), host=host, port=port, print=None, access_log_class=AccessLog)
+
+
+async def _app(settings: Settings) -> web.Application:
+    from bot.app import create_app
+
+    app = await create_app(settings)
+    app.on_startup.append(freeze_start_up_objects)  # the last start-up step
+    return app
+
+
+async def freeze_start_up_objects(_app: web.Application) -> None:
+    """What start-up built (modules, settings, SQLAlchemy's metadata) lives as long as the
+    process: keep it out of the collector's full passes. The first of those under load
+    scanned all of it and stalled every request for about 100 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _teams_package(args: argparse.Namespace) -> None:
