@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -62,6 +60,7 @@ from storage.sessions import SqlIdentityLinks, SqlSessions
 from storage.sqlite import DURABLE, READ_ONLY
 from storage.submissions import SqlSubmissionLedger
 from storage.timers import SqlTimers
+from storage.upsert import insert_for
 from storage.web_history import SqlWebHistory
 
 
@@ -203,7 +202,7 @@ class Database:
             )
 
     def _insert(self) -> Any:
-        return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        return insert_for(self.engine.dialect.name)
 
     async def first_delivery(self, key: str, now: datetime) -> bool:
         return await self._deliveries.first(key, now)

@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DialogStateRow
 from storage.sealing import Sealer
 from storage.search_index import Hashes
+from storage.upsert import insert_for
 
 STATES = DialogStateRow.metadata.tables[DialogStateRow.__tablename__]
 # Built once, like ``_put``: each call only brings the hashes.
@@ -27,8 +26,7 @@ _GET = select(STATES.c.key_hash, STATES.c.state_sealed, STATES.c.expires_at).whe
 def _put(dialect: str) -> Any:
     """The upsert of one state, built once: its parameters come with each call, so
     SQLAlchemy compiles it once and each call skips the ORM's insert handling."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(STATES)
+    statement = insert_for(dialect)(STATES)
     replaced = ("key_sealed", "state_sealed", "expires_at")
     return statement.on_conflict_do_update(
         index_elements=["key_hash"], set_={name: statement.excluded[name] for name in replaced}

@@ -6,13 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access.models import ConsoleIdentity, Principal, Role, StoredSession
 from storage.models import ConsoleIdentityRow, IdentityLinkRow, SessionRow
 from storage.sealing import Sealer
+from storage.upsert import upsert
 
 
 def _principal_json(principal: Principal) -> dict[str, Any]:
@@ -90,9 +89,7 @@ class SqlIdentityLinks:
 
     async def _upsert(self, row: type[Any], key: str, values: dict[str, Any]) -> None:
         """One statement: two instances may see the same person at once."""
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(row).values(**values)
+        statement = upsert(self._session)(row).values(**values)
         changed = {name: value for name, value in values.items() if name != key}
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=[key], set_=changed)

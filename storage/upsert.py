@@ -9,6 +9,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def insert_for(dialect: str) -> Any:
+    """The ``insert`` of the dialect named ``dialect``, whose statements have
+    ``on_conflict_do_update`` and ``on_conflict_do_nothing``."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
 def upsert(session: AsyncSession) -> Any:
-    """The dialect's ``insert``, whose statements have ``on_conflict_do_update``."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    """The dialect's ``insert`` for the backend ``session`` is on."""
+    return insert_for(session.get_bind().dialect.name)
