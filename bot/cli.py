@@ -168,7 +168,7 @@ async def _app(settings: Settings) -> web.Application:
     return app
 
 
-async def freeze_start_up_objects(_app: web.Application) -> None:
+async def freeze_start_up_objects(_application: web.Application) -> None:
     """What start-up built (modules, settings, SQLAlchemy's metadata) lives as long as the
     process: keep it out of the collector's full passes. The first of those under load
     scanned all of it and stalled every request for about 100 ms."""

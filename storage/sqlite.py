@@ -20,7 +20,7 @@ DURABLE = "meldbot_durable"
 READ_ONLY = "meldbot_read_only"
 
 
-def begin_script(options: dict[str, Any], synchronous: str | None) -> tuple[str, str | None]:
+def _begin_script(options: dict[str, Any], synchronous: str | None) -> tuple[str, str | None]:
     """What begins a transaction with these execution options on a connection whose last
     safety level was ``synchronous``, and the level it leaves."""
     if options.get(READ_ONLY, False):
@@ -52,7 +52,7 @@ def tune(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
         proxied = connection.connection
-        script, level = begin_script(
+        script, level = _begin_script(
             connection.get_execution_options(), proxied.info.get("synchronous")
         )
         try:
