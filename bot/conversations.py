@@ -70,8 +70,7 @@ class ConversationStates:
         question and a draft. Only this person's own states, which only their own events
         (handled in order) change through here."""
         keys = [self.key(kind, actor) for kind in kinds]
-        async with self.storage.transaction(read_only=True) as tx:
-            ahead = _ReadAhead(await tx.dialogs.get_many(keys, self.clock()))
+        ahead = _ReadAhead(await self.storage.dialog_states(keys, self.clock()))
         token = _READ_AHEAD.set(ahead)
         try:
             yield
@@ -94,15 +93,14 @@ class ConversationStates:
         if ahead is not None and ahead.holds(key):
             # A copy: a caller that changes what it got must not change what was read.
             return copy.deepcopy(ahead.states[key])
-        async with self.storage.transaction(read_only=True) as tx:
-            return await tx.dialogs.get(key, self.clock())
+        return (await self.storage.dialog_states([key], self.clock()))[key]
 
     async def put(self, kind: str, actor: Someone, state: dict[str, Any], ttl: timedelta) -> None:
         """Kept until the whole hour after ``ttl``: an exact expiry would tell the moment
         it was written, to be lined up with an anonymous consultation written just after."""
-        async with self.storage.transaction(durable=False) as tx:
-            await tx.dialogs.put(self.key(kind, actor), state, _whole_hour(self.clock() + ttl))
-        self._note(self.key(kind, actor), state)
+        key = self.key(kind, actor)
+        await self.storage.keep_dialog_state(key, state, _whole_hour(self.clock() + ttl))
+        self._note(key, state)
 
     async def delete(self, kind: str, actor: Someone) -> None:
         # Durable: a draft that came back after a power cut could be sent a second time.

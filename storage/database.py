@@ -16,7 +16,7 @@ import asyncio
 import functools
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +60,7 @@ from storage.sessions import SqlIdentityLinks, SqlSessions
 from storage.sqlite import DURABLE, READ_ONLY
 from storage.submissions import SqlSubmissionLedger
 from storage.timers import SqlTimers
+from storage.together import Together
 from storage.upsert import insert_for
 from storage.web_history import SqlWebHistory
 
@@ -93,6 +94,11 @@ class SqlTransaction:
     submissions: SqlSubmissionLedger
 
 
+DialogStates = dict[str, dict[str, Any] | None]
+DialogsAsked = tuple[tuple[str, ...], datetime]
+DialogKept = tuple[str, dict[str, Any], datetime]
+
+DIALOGS_TOGETHER = 100  # people's states per batch: a few hundred hashes in one IN (…)
 ADDRESSES_KEPT = 10_000  # references remembered in memory, to skip rewriting the same one
 
 
@@ -141,6 +147,13 @@ class Database:
             self._insert()(deliveries).on_conflict_do_nothing().returning(deliveries.c.key)
         )
         self._addresses_kept: dict[tuple[str, str], str] = {}  # what ``remember`` last wrote
+        # Conversation state, read and written together across events (``Together``).
+        self._dialog_reads: Together[DialogsAsked, DialogStates] = Together(
+            self._read_dialogs, DIALOGS_TOGETHER
+        )
+        self._dialog_writes: Together[DialogKept, None] = Together(
+            self._write_dialogs, DIALOGS_TOGETHER
+        )
         self._sealer = sealer
         self._clock = clock
         self._hashes = Hashes(sealer)
@@ -213,6 +226,21 @@ class Database:
         async with self._session(durable=False) as session:
             result = await session.execute(self._new_keys, rows)
             return set(result.scalars())
+
+    async def dialog_states(self, keys: Sequence[str], now: datetime) -> DialogStates:
+        return await self._dialog_reads((tuple(keys), now))
+
+    async def keep_dialog_state(self, key: str, state: dict[str, Any], expires: datetime) -> None:
+        await self._dialog_writes((key, state, expires))
+
+    async def _read_dialogs(self, asked: list[DialogsAsked]) -> list[DialogStates]:
+        async with self._session(durable=False, read_only=True) as session:
+            return await SqlDialogStates(session, self._sealer, self._hashes).get_each(asked)
+
+    async def _write_dialogs(self, kept: list[DialogKept]) -> list[None]:
+        async with self._session(durable=False) as session:
+            await SqlDialogStates(session, self._sealer, self._hashes).put_each(kept)
+        return [None] * len(kept)
 
     async def forget_deliveries(self, before: datetime) -> int:
         async with self._session(durable=True) as session:

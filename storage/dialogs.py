@@ -49,32 +49,52 @@ class SqlDialogStates:
         self, keys: Sequence[str], now: datetime
     ) -> dict[str, dict[str, Any] | None]:
         """Each key's state (None: none, or expired), in one round trip."""
-        hashes = {key: self._hashes.dialogs(key) for key in keys}
+        return (await self.get_each([(keys, now)]))[0]
+
+    async def get_each(
+        self, asked: Sequence[tuple[Sequence[str], datetime]]
+    ) -> list[dict[str, dict[str, Any] | None]]:
+        """``get_many`` for several callers at once, each at its own moment: one round trip."""
+        hashes = {key: self._hashes.dialogs(key) for keys, _now in asked for key in keys}
         wanted = [one for under in hashes.values() for one in under]
         rows = {row.key_hash: row for row in await self._session.execute(_GET, {"hashes": wanted})}
-        states: dict[str, dict[str, Any] | None] = {}
-        for key, under in hashes.items():
-            # Under every configured key, the first first: a state from before a rotation counts.
-            row = next((rows[one] for one in under if one in rows), None)
-            if row is not None and row.expires_at > now:
-                states[key] = self._sealer.unseal_json(row.state_sealed)
-            else:
-                states[key] = None
-        return states
+        answers = []
+        for keys, now in asked:
+            states: dict[str, dict[str, Any] | None] = {}
+            for key in keys:
+                # Under every configured key, the first first: a state from before a
+                # rotation counts.
+                row = next((rows[one] for one in hashes[key] if one in rows), None)
+                if row is not None and row.expires_at > now:
+                    states[key] = self._sealer.unseal_json(row.state_sealed)
+                else:
+                    states[key] = None
+            answers.append(states)
+        return answers
 
     async def put(self, key: str, state: dict[str, Any], expires: datetime) -> None:
-        newest, *older = self._hashes.dialogs(key)
+        await self.put_each([(key, state, expires)])
+
+    async def put_each(self, states: Sequence[tuple[str, dict[str, Any], datetime]]) -> None:
+        """Several ``put``s in two statements; of one key's, the last is kept."""
+        rows: dict[str, dict[str, Any]] = {}
+        older: list[str] = []
+        for key, state, expires in states:
+            newest, *before = self._hashes.dialogs(key)
+            older += before
+            rows[newest] = {
+                "key_hash": newest,
+                "key_sealed": self._sealer.seal(key),
+                "state_sealed": self._sealer.seal_json(state),
+                "expires_at": expires,
+            }
         if older:
             await self._session.execute(
                 delete(DialogStateRow).where(DialogStateRow.key_hash.in_(older))
             )
-        row = {
-            "key_hash": newest,
-            "key_sealed": self._sealer.seal(key),
-            "state_sealed": self._sealer.seal_json(state),
-            "expires_at": expires,
-        }
-        await self._session.execute(_put(self._session.get_bind().dialect.name), row)
+        await self._session.execute(
+            _put(self._session.get_bind().dialect.name), list(rows.values())
+        )
 
     async def delete(self, key: str) -> None:
         await self._session.execute(

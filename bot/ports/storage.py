@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.case.models import Case, CaseEvent
 from bot.case.queries import CaseQueries
@@ -123,3 +124,15 @@ class Storage(Protocol):
         ...
 
     async def forget_deliveries(self, before: datetime) -> int: ...
+
+    async def dialog_states(
+        self, keys: Sequence[str], now: datetime
+    ) -> dict[str, dict[str, Any] | None]:
+        """Conversation states by key (None: none, or expired), read in one transaction
+        with other callers' at the same moment: the same as ``tx.dialogs.get_many``."""
+        ...
+
+    async def keep_dialog_state(self, key: str, state: dict[str, Any], expires: datetime) -> None:
+        """``tx.dialogs.put`` in a transaction that is not durable (see ``transaction``),
+        shared with other callers' at the same moment; committed when it returns."""
+        ...
